@@ -1,0 +1,53 @@
+# Geopol: `make run` serves the demo site, `make test` runs every test.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export GEOPOL_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: run serve demo install install-dev test lint format bench clean help
+
+help:
+	@echo "make run      install, migrate, load the demo corpus and serve http://$(HOST):$(PORT)"
+	@echo "make test     run the whole test suite"
+	@echo "make lint     ruff, import-linter and mypy"
+	@echo "make bench    benchmarks (JSON output)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(BIN)/geopol demo
+	$(BIN)/geopol serve --host $(HOST) --port $(PORT)
+
+test: install-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check geopol tests bench
+	$(BIN)/ruff format --check geopol tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+format: install-dev
+	$(BIN)/ruff format geopol tests bench
+	$(BIN)/ruff check --fix geopol tests bench
+
+bench: install-dev
+	$(BIN)/python bench/bench_import.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,193 @@
+"""The read-only JSON API, v1. OpenAPI schema at /api/v1/openapi.json, docs at /api/v1/docs."""
+
+import datetime as dt
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import NinjaAPI, Query, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from geopol.articles.access import can_read
+from geopol.articles.models import Article
+from geopol.articles.search import search_articles
+from geopol.geo.models import Country, Region
+
+api = NinjaAPI(
+    title="Geopol API",
+    version="1",
+    description="Read-only access to published analyses, regions, countries and search. "
+    "Members-only text is returned only to readers who may read it.",
+    urls_namespace="api-v1",
+)
+
+
+class CountryRef(Schema):
+    code: str
+    name: str
+    url: str
+
+
+class ArticleSummary(Schema):
+    id: int
+    slug: str
+    url: str
+    title: str
+    type: str
+    access: str
+    published: dt.datetime
+    dateline: str
+    reading_minutes: int
+    teaser: str
+    countries: list[CountryRef]
+
+
+class ArticleDetail(ArticleSummary):
+    authors: list[str]
+    topics: list[str]
+    body_html: str | None
+    readable: bool
+    connected: list[ArticleSummary]
+
+
+class RegionOut(Schema):
+    slug: str
+    name: str
+    description: str
+    url: str
+    countries: list[CountryRef]
+
+
+class CountryOut(Schema):
+    code: str
+    alpha3: str
+    name: str
+    official_name: str
+    region: str
+    url: str
+
+
+class SearchHitOut(Schema):
+    id: int
+    slug: str
+    url: str
+    title: str
+    published: str
+    snippet: str
+    score: float
+
+
+class SearchOut(Schema):
+    query: str
+    total: int
+    note: str
+    results: list[SearchHitOut]
+
+
+class ArticleFilters(Schema):
+    country: str | None = None
+    region: str | None = None
+    type: str | None = None
+
+
+def _country_ref(country: Country) -> dict:
+    return {"code": country.code, "name": country.name, "url": country.get_absolute_url()}
+
+
+def _summary(article: Article) -> dict:
+    return {
+        "id": article.pk,
+        "slug": article.slug,
+        "url": article.get_absolute_url(),
+        "title": article.title,
+        "type": article.type,
+        "access": article.access,
+        "published": article.published_at,
+        "dateline": article.dateline,
+        "reading_minutes": article.reading_minutes,
+        "teaser": article.summary,
+        "countries": [_country_ref(c) for c in article.ordered_countries()],
+    }
+
+
+@api.get("/articles", response=list[ArticleSummary], tags=["articles"])
+@paginate(LimitOffsetPagination)
+def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
+    """Published articles, newest first."""
+    queryset = Article.objects.published().newest()
+    if filters.country:
+        queryset = queryset.filter(countries__code=filters.country.upper())
+    if filters.region:
+        queryset = queryset.filter(countries__region__slug=filters.region).distinct()
+    if filters.type:
+        queryset = queryset.filter(type=filters.type)
+    return [_summary(a) for a in queryset.prefetch_related("country_links__country")]
+
+
+@api.get("/articles/{slug}", response=ArticleDetail, tags=["articles"])
+def get_article(request: HttpRequest, slug: str):
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    readable = can_read(request.user, article)
+    return {
+        **_summary(article),
+        "authors": [a.name for a in article.authors.all()],
+        "topics": [t.name for t in article.topics.all()],
+        "body_html": article.body_html if readable else None,
+        "readable": readable,
+        "connected": [_summary(a) for a in Article.objects.connected_to(article)],
+    }
+
+
+@api.get("/regions", response=list[RegionOut], tags=["regions & countries"])
+def list_regions(request: HttpRequest):
+    return [
+        {
+            "slug": r.slug,
+            "name": r.name,
+            "description": r.description,
+            "url": r.get_absolute_url(),
+            "countries": [_country_ref(c) for c in r.countries.order_by("name")],
+        }
+        for r in Region.objects.navigation().prefetch_related("countries")
+    ]
+
+
+@api.get("/countries", response=list[CountryOut], tags=["regions & countries"])
+def list_countries(request: HttpRequest):
+    return [
+        {
+            "code": c.code,
+            "alpha3": c.alpha3,
+            "name": c.name,
+            "official_name": c.official_name,
+            "region": c.region.slug,
+            "url": c.get_absolute_url(),
+        }
+        for c in Country.objects.select_related("region").order_by("name")
+    ]
+
+
+@api.get("/countries/{code}", response=CountryOut, tags=["regions & countries"])
+def get_country(request: HttpRequest, code: str):
+    c = get_object_or_404(Country.objects.select_related("region"), code=code.upper())
+    return {
+        "code": c.code,
+        "alpha3": c.alpha3,
+        "name": c.name,
+        "official_name": c.official_name,
+        "region": c.region.slug,
+        "url": c.get_absolute_url(),
+    }
+
+
+@api.get("/search", response=SearchOut, tags=["search"])
+def search(request: HttpRequest, q: str, limit: int = 10, offset: int = 0):
+    """Full-text search: words, "phrases", OR, -exclude, prefix*. Snippets respect access."""
+    results = search_articles(
+        q, user=request.user, limit=max(1, min(limit, 100)), offset=max(0, offset)
+    )
+    return {
+        "query": q,
+        "total": results.total,
+        "note": results.note,
+        "results": [item.as_json() for item in results.items],
+    }

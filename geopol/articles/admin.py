@@ -1,0 +1,195 @@
+"""The editorial back office: write, tag, preview, schedule, publish, retract, see revisions."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from geopol.articles.models import Article, ArticleCountry, Author, Figure, Revision, Status, Topic
+from geopol.articles.services import record_revision, render_article
+
+
+class ArticleCountryInline(admin.TabularInline):
+    model = ArticleCountry
+    extra = 1
+    autocomplete_fields = ["country"]
+    verbose_name_plural = "Countries (the first is the primary country)"
+
+
+class FigureInline(admin.StackedInline):
+    model = Figure
+    extra = 0
+    fields = [("key", "kind", "position"), "caption", ("src", "alt"), "credit"]
+
+
+class RevisionInline(admin.TabularInline):
+    model = Revision
+    extra = 0
+    can_delete = False
+    fields = ["number", "created_at", "editor", "source", "note", "status", "title"]
+    readonly_fields = fields
+    classes = ["collapse"]
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class RegionFilter(admin.SimpleListFilter):
+    title = "region"
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        from geopol.geo.models import Region
+
+        return [(r.slug, r.name) for r in Region.objects.navigation()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(countries__region__slug=self.value()).distinct()
+        return queryset
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "type",
+        "status_label",
+        "access",
+        "published_at",
+        "primary_country",
+        "reading_minutes",
+    ]
+    list_filter = [
+        "status",
+        "type",
+        "access",
+        RegionFilter,
+        "topics",
+        "authors",
+        ("published_at", admin.DateFieldListFilter),
+    ]
+    search_fields = ["title", "teaser", "body", "slug"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["authors", "topics"]
+    readonly_fields = ["preview_link", "word_count", "reading_minutes", "source_url", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "type", "teaser", "body"]}),
+        (
+            "Publishing",
+            {
+                "fields": ["status", "published_at", "access", "preview_link"],
+                "description": "Scheduled articles appear by themselves at their "
+                "publication time (UTC); no cron job is needed.",
+            },
+        ),
+        ("People and topics", {"fields": ["authors", "topics"]}),
+        (
+            "Facts",
+            {
+                "fields": ["word_count", "reading_minutes", "source_url", "updated_at"],
+                "classes": ["collapse"],
+            },
+        ),
+    ]
+    inlines = [ArticleCountryInline, FigureInline, RevisionInline]
+    actions = ["publish_now", "schedule", "send_to_review", "retract"]
+    list_per_page = 50
+
+    @admin.display(description="status", ordering="status")
+    def status_label(self, obj: Article) -> str:
+        if obj.status == Status.SCHEDULED and obj.published_at > timezone.now():
+            return f"Scheduled for {obj.dateline}"
+        return obj.get_status_display()
+
+    @admin.display(description="primary country")
+    def primary_country(self, obj: Article) -> str:
+        link = obj.country_links.select_related("country").order_by("position").first()
+        return link.country.name if link else "-"
+
+    @admin.display(description="preview")
+    def preview_link(self, obj: Article) -> str:
+        if not obj.pk:
+            return "Save to preview."
+        return format_html(
+            '<a href="{}" target="_blank">Open the page as readers will see it</a>',
+            reverse("article-preview", args=[obj.pk]),
+        )
+
+    def view_on_site(self, obj: Article) -> str:
+        return reverse("article-preview", args=[obj.pk])
+
+    def save_model(self, request, obj: Article, form, change):
+        if not obj.source_key:
+            obj.source_key = f"admin:{uuid.uuid4().hex}"
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        render_article(article)
+        record_revision(
+            article, source="admin", editor=request.user, note="edited" if change else "created"
+        )
+
+    def _transition(self, request, queryset, status: str, verb: str, **extra) -> None:
+        for article in queryset:
+            article.status = status
+            for key, value in extra.items():
+                setattr(article, key, value)
+            article.save()
+            render_article(article)
+            record_revision(article, source="admin", editor=request.user, note=verb)
+        self.message_user(request, f"{queryset.count()} article(s) {verb}.", messages.SUCCESS)
+
+    @admin.action(description="Publish now", permissions=["change"])
+    def publish_now(self, request, queryset):
+        self._transition(
+            request, queryset, Status.PUBLISHED, "published", published_at=timezone.now()
+        )
+
+    @admin.action(description="Schedule at their publication time", permissions=["change"])
+    def schedule(self, request, queryset):
+        self._transition(request, queryset, Status.SCHEDULED, "scheduled")
+
+    @admin.action(description="Send to review", permissions=["change"])
+    def send_to_review(self, request, queryset):
+        self._transition(request, queryset, Status.REVIEW, "sent to review")
+
+    @admin.action(description="Retract", permissions=["change"])
+    def retract(self, request, queryset):
+        self._transition(request, queryset, Status.RETRACTED, "retracted")
+
+
+@admin.register(Revision)
+class RevisionAdmin(admin.ModelAdmin):
+    list_display = ["article", "number", "created_at", "editor", "source", "status"]
+    list_filter = ["source", "status"]
+    search_fields = ["title", "article__title"]
+    readonly_fields = [f.name for f in Revision._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}

@@ -1,0 +1,27 @@
+"""JSON Lines: one article object per line, the Markdown body in 'body'."""
+
+from __future__ import annotations
+
+import json
+
+from geopol.articles.importers.base import ArticleData, InputError, from_mapping
+
+
+def read_jsonl(text: str) -> list[ArticleData]:
+    articles = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise InputError(
+                f"invalid JSON ({error.msg} at column {error.colno})", line=number
+            ) from None
+        if not isinstance(record, dict):
+            raise InputError(f"expected a JSON object, got {type(record).__name__}", line=number)
+        body = record.get("body")
+        if not isinstance(body, str):
+            raise InputError("field 'body' must be the article's Markdown text", line=number)
+        articles.append(from_mapping(record, body, line=number))
+    return articles

@@ -1,0 +1,118 @@
+"""geopol import PATH... : read article files into the database (docs/formats.md)."""
+
+from __future__ import annotations
+
+import glob
+import json
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from geopol.articles.importers import READERS, InputError, read_file
+from geopol.articles.services import Outcome, import_articles
+
+
+def expand(arguments: list[str]) -> list[tuple[str, Path | None]]:
+    """Files named by the arguments: files, folders (searched recursively) and glob patterns.
+
+    An argument that matches nothing comes back with path None so it can be reported.
+    """
+    found: list[tuple[str, Path | None]] = []
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in READERS and not p.name.startswith(".")
+            )
+            found.extend((str(p), p) for p in files)
+            if not files:
+                found.append((argument, None))
+        elif path.is_file():
+            found.append((argument, path))
+        elif glob.has_magic(argument):
+            matches = sorted(Path(m) for m in glob.glob(argument, recursive=True))
+            files = [m for m in matches if m.is_file()]
+            found.extend((str(m), m) for m in files)
+            if not files:
+                found.append((argument, None))
+        else:
+            found.append((argument, None))
+    return found
+
+
+class Command(BaseCommand):
+    help = (
+        "Import articles from files, folders or glob patterns: Markdown with front matter (.md), "
+        "JSON Lines (.jsonl), HTML pages (.html) and page-dump text (.txt). Importing an article "
+        "again updates it. Exit status 1 when any file failed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    def handle(self, *args, paths: list[str], json: bool = False, **options):
+        as_json = json
+        files = expand(paths)
+        counts = {o.value: 0 for o in Outcome} | {"failed": 0}
+        articles: list[dict] = []
+        errors: list[dict] = []
+        progress = tqdm(
+            files,
+            desc="Importing",
+            unit="file",
+            file=sys.stderr,
+            disable=None if len(files) > 1 else True,
+            leave=False,
+        )
+        for label, path in progress:
+            if path is None:
+                errors.append(
+                    {"file": label, "line": None, "reason": "no such file, folder or matching file"}
+                )
+                continue
+            try:
+                items = read_file(path, settings.GEOPOL_IMPORT_MAX_BYTES)
+                results = import_articles(items)
+            except InputError as error:
+                errors.append({"file": label, "line": error.line, "reason": error.reason})
+                continue
+            except OSError as error:
+                errors.append({"file": label, "line": None, "reason": error.strerror or str(error)})
+                continue
+            for (article, outcome), item in zip(results, items, strict=True):
+                counts[outcome.value] += 1
+                articles.append(
+                    {
+                        "id": article.pk,
+                        "slug": article.slug,
+                        "url": article.get_absolute_url(),
+                        "title": article.title,
+                        "outcome": outcome.value,
+                        "file": label,
+                        "line": item.line,
+                    }
+                )
+        progress.close()
+        counts["failed"] = len(errors)
+        for error in errors:
+            where = f"{error['file']}:{error['line']}" if error["line"] else error["file"]
+            self.stderr.write(f"error: {where}: {error['reason']}")
+        if as_json:
+            self.stdout.write(_json_dumps({**counts, "articles": articles, "errors": errors}))
+        else:
+            self.stdout.write(
+                f"{len(files)} file(s): {counts['created']} created, {counts['updated']} updated, "
+                f"{counts['unchanged']} unchanged, {counts['failed']} failed"
+            )
+        if errors:
+            sys.exit(1)
+
+
+def _json_dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2)

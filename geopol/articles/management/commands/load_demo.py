@@ -1,0 +1,18 @@
+"""geopol demo : load the demo corpus shipped with Geopol (idempotent)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+
+
+class Command(BaseCommand):
+    help = "Load the demo corpus: original analyses across every region, 2013-2025."
+
+    def handle(self, *args, **options):
+        folders = [str(p) for p in sorted(DEMO_DIR.iterdir()) if p.is_dir()]
+        call_command("import_articles", *folders, stdout=self.stdout, stderr=self.stderr)

@@ -1,0 +1,249 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from geopol.core.text import reading_label
+from geopol.core.timefmt import dateline
+from geopol.geo.models import Country, Region
+
+
+class ArticleType(models.TextChoices):
+    ANALYSIS = "analysis", "Analysis"
+    ASSESSMENT = "assessment", "Assessment"
+    SITUATION_REPORT = "situation-report", "Situation Report"
+    FORECAST = "forecast", "Forecast"
+    COLUMN = "column", "Column"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    REVIEW = "review", "In review"
+    SCHEDULED = "scheduled", "Scheduled"
+    PUBLISHED = "published", "Published"
+    RETRACTED = "retracted", "Retracted"
+
+
+class Access(models.TextChoices):
+    PUBLIC = "public", "Public"
+    REGISTERED = "registered", "Registered readers"
+    MEMBERS = "members", "Members only"
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    bio = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("author", args=[self.slug])
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("topic", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def published(self, now: dt.datetime | None = None) -> ArticleQuerySet:
+        """What readers can find: published, or scheduled and due (no cron job needed)."""
+        return self.filter(
+            status__in=[Status.PUBLISHED, Status.SCHEDULED],
+            published_at__lte=now or timezone.now(),
+        )
+
+    def newest(self) -> ArticleQuerySet:
+        return self.order_by("-published_at", "-id")
+
+    def for_listing(self) -> ArticleQuerySet:
+        return self.prefetch_related("authors", "countries").defer("body", "body_html")
+
+    def in_region(self, region: Region) -> ArticleQuerySet:
+        return self.filter(countries__region=region).distinct()
+
+    def in_country(self, country: Country) -> ArticleQuerySet:
+        return self.filter(countries=country)
+
+    def connected_to(self, article: Article, limit: int = 5) -> ArticleQuerySet:
+        """Other published articles sharing the most countries with `article`, then newest."""
+        codes = list(article.countries.values_list("code", flat=True))
+        return (
+            self.published()
+            .exclude(pk=article.pk)
+            .filter(countries__in=codes)
+            .annotate(shared=Count("countries", filter=Q(countries__in=codes), distinct=True))
+            .order_by("-shared", "-published_at")[:limit]
+        )
+
+
+class Article(models.Model):
+    # Identity for idempotent import: the source URL, or a hash of title and date.
+    source_key = models.CharField(max_length=300, unique=True, editable=False)
+    source_url = models.URLField(max_length=500, blank=True)
+    content_hash = models.CharField(max_length=64, editable=False, blank=True)
+
+    type = models.CharField(max_length=20, choices=ArticleType, default=ArticleType.ANALYSIS)
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=100, unique=True)
+    teaser = models.TextField(
+        blank=True,
+        help_text="What everyone sees, members-only articles included. "
+        "Left blank, the first paragraph is used.",
+    )
+    body = models.TextField(
+        help_text="Markdown. A paragraph of only {{figure ID}} places that figure."
+    )
+    body_html = models.TextField(editable=False, blank=True)
+    summary = models.TextField(editable=False, blank=True)  # the teaser, or the first paragraph
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
+
+    status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT, db_index=True)
+    published_at = models.DateTimeField(
+        default=timezone.now,
+        db_index=True,
+        help_text="UTC. With status Scheduled the article appears by itself at this moment.",
+    )
+    access = models.CharField(max_length=12, choices=Access, default=Access.PUBLIC)
+
+    authors = models.ManyToManyField(Author, blank=True, related_name="articles")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="articles")
+    countries: models.ManyToManyField[Country, ArticleCountry] = models.ManyToManyField(
+        Country, through="ArticleCountry", blank=True, related_name="articles"
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        permissions = [
+            ("publish_article", "Can publish, schedule and retract articles"),
+            ("read_members", "Can read members-only articles"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("article", args=[self.slug])
+
+    @property
+    def dateline(self) -> str:
+        return dateline(self.published_at)
+
+    @property
+    def reading_label(self) -> str:
+        return reading_label(self.reading_minutes)
+
+    @property
+    def is_visible(self) -> bool:
+        return (
+            self.status in (Status.PUBLISHED, Status.SCHEDULED)
+            and self.published_at <= timezone.now()
+        )
+
+    def ordered_countries(self) -> list[Country]:
+        links = self.country_links.select_related("country__region").order_by("position")
+        return [link.country for link in links]
+
+    def regions(self) -> list[Region]:
+        seen: dict[int, Region] = {}
+        for country in self.ordered_countries():
+            seen.setdefault(country.region_id, country.region)
+        return list(seen.values())
+
+
+class ArticleCountry(models.Model):
+    """An article's country tag; position 0 is the primary country."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="country_links")
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="article_links")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "country"], name="one_tag_per_country")
+        ]
+        verbose_name = "country tag"
+
+    def __str__(self) -> str:
+        return f"{self.country_id} on {self.article_id}"
+
+
+class FigureKind(models.TextChoices):
+    MAP = "map", "Map"
+    IMAGE = "image", "Image"
+
+
+class Figure(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="figures")
+    key = models.SlugField(
+        max_length=60, help_text="Place it in the body with a paragraph {{figure KEY}}."
+    )
+    kind = models.CharField(max_length=10, choices=FigureKind, default=FigureKind.MAP)
+    caption = models.CharField(max_length=300)
+    src = models.CharField("image URL or path", max_length=500, blank=True)
+    alt = models.CharField("alt text", max_length=300, blank=True)
+    credit = models.CharField(max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "key"], name="one_figure_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.caption
+
+
+class Revision(models.Model):
+    """A snapshot of an article taken every time it is saved."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    source = models.CharField(max_length=40, help_text="admin, import, ...")
+    note = models.CharField(max_length=300, blank=True)
+    title = models.CharField(max_length=300)
+    teaser = models.TextField(blank=True)
+    body = models.TextField()
+    status = models.CharField(max_length=12, choices=Status)
+    access = models.CharField(max_length=12, choices=Access)
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="revision_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} r{self.number}"

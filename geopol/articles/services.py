@@ -1,0 +1,206 @@
+"""Writes that touch several models: importing, rendering, revisions, editorial transitions."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from geopol.articles.importers import ArticleData, InputError
+from geopol.articles.models import (
+    Article,
+    ArticleCountry,
+    Author,
+    Figure,
+    Revision,
+    Status,
+    Topic,
+)
+from geopol.articles.rendering import FigureView, first_paragraph, plain_text, render_body
+from geopol.core.text import count_words, make_slug, reading_minutes
+from geopol.geo.models import Country
+from geopol.search.backends import Document, get_backend
+
+
+class Outcome(enum.StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+SEARCHABLE = (Status.PUBLISHED, Status.SCHEDULED)
+
+
+def data_hash(data: ArticleData) -> str:
+    """A fingerprint of everything an import sets, to tell 'updated' from 'unchanged'."""
+    payload = asdict(data)
+    payload.pop("line", None)
+    return hashlib.sha256(json.dumps(payload, default=str, sort_keys=True).encode()).hexdigest()
+
+
+def unique_slug(wanted: str, exclude_pk: int | None = None) -> str:
+    others = Article.objects.all() if exclude_pk is None else Article.objects.exclude(pk=exclude_pk)
+    base = make_slug(wanted)
+    slug, n = base, 2
+    while others.filter(slug=slug).exists():
+        slug = f"{base[:90]}-{n}"
+        n += 1
+    return slug
+
+
+def render_article(article: Article) -> None:
+    """Recompute the derived fields (HTML, word count, reading time, summary) and save them."""
+    figures = [
+        FigureView(f.key, f.kind, f.caption, f.src, f.alt, f.credit) for f in article.figures.all()
+    ]
+    text = plain_text(article.body)
+    article.body_html = render_body(article.body, figures)
+    article.word_count = count_words(text)
+    article.reading_minutes = reading_minutes(article.word_count, settings.GEOPOL_READING_WPM)
+    article.summary = article.teaser.strip() or first_paragraph(article.body)
+    Article.objects.filter(pk=article.pk).update(
+        body_html=article.body_html,
+        word_count=article.word_count,
+        reading_minutes=article.reading_minutes,
+        summary=article.summary,
+    )
+    sync_search_index([article])
+
+
+def sync_search_index(articles: Iterable[Article]) -> None:
+    """Index what readers may find; drop drafts, articles in review and retractions."""
+    backend = get_backend()
+    keep, drop = [], []
+    for article in articles:
+        if article.status in SEARCHABLE:
+            keep.append(
+                Document(
+                    id=article.pk,
+                    title=article.title,
+                    teaser=article.summary,
+                    body=plain_text(article.body),
+                    visible_from=article.published_at,
+                )
+            )
+        else:
+            drop.append(article.pk)
+    if keep:
+        backend.index(keep)
+    if drop:
+        backend.remove(drop)
+
+
+def record_revision(article: Article, source: str, editor: Any = None, note: str = "") -> Revision:
+    last = article.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    return Revision.objects.create(
+        article=article,
+        number=last + 1,
+        editor=editor if getattr(editor, "pk", None) else None,
+        source=source,
+        note=note,
+        title=article.title,
+        teaser=article.teaser,
+        body=article.body,
+        status=article.status,
+        access=article.access,
+        published_at=article.published_at,
+    )
+
+
+def _named(model: type[Author] | type[Topic], names: list[str]) -> list[Any]:
+    objects = []
+    for name in names:
+        found = model.objects.filter(name__iexact=name).first()
+        if found is None:
+            slug, n = make_slug(name), 2
+            while model.objects.filter(slug=slug).exists():
+                slug, n = f"{make_slug(name)}-{n}", n + 1
+            found = model.objects.create(name=name, slug=slug)
+        objects.append(found)
+    return objects
+
+
+def set_countries(article: Article, codes: list[str]) -> None:
+    """Tag countries in order; the first is the primary country."""
+    ArticleCountry.objects.filter(article=article).delete()
+    seen: list[str] = []
+    for code in codes:
+        if code not in seen:
+            seen.append(code)
+    ArticleCountry.objects.bulk_create(
+        ArticleCountry(article=article, country_id=code, position=i) for i, code in enumerate(seen)
+    )
+
+
+def check_countries(codes: list[str]) -> list[str]:
+    """The codes that are not ISO 3166-1 alpha-2 countries we know."""
+    known = set(Country.objects.filter(code__in=codes).values_list("code", flat=True))
+    return [c for c in codes if c not in known]
+
+
+@transaction.atomic
+def import_article(data: ArticleData, source: str = "import") -> tuple[Article, Outcome]:
+    """Create or update the article `data` describes; the same input twice changes nothing."""
+    unknown = check_countries(data.countries)
+    if unknown:
+        raise InputError(
+            f"field 'countries': {', '.join(unknown)} not ISO 3166-1 alpha-2 "
+            "(use codes such as ML, FR, US)",
+            line=data.line,
+        )
+    fingerprint = data_hash(data)
+    article = Article.objects.filter(source_key=data.source_key).first()
+    if article is not None and article.content_hash == fingerprint:
+        return article, Outcome.UNCHANGED
+    outcome = Outcome.CREATED if article is None else Outcome.UPDATED
+    if article is None:
+        article = Article(source_key=data.source_key)
+    article.slug = unique_slug(data.slug or data.title, exclude_pk=article.pk)
+    article.source_url = data.source_url
+    article.content_hash = fingerprint
+    article.title = data.title
+    article.type = data.type
+    article.teaser = data.teaser
+    article.body = data.body
+    article.status = data.status
+    article.access = data.access
+    article.published_at = data.published
+    article.save()
+    article.authors.set(_named(Author, data.authors))
+    article.topics.set(_named(Topic, data.topics))
+    set_countries(article, data.countries)
+    article.figures.all().delete()
+    Figure.objects.bulk_create(
+        Figure(
+            article=article,
+            key=f.key,
+            kind=f.kind,
+            caption=f.caption,
+            src=f.src,
+            alt=f.alt,
+            credit=f.credit,
+            position=i,
+        )
+        for i, f in enumerate(data.figures)
+    )
+    render_article(article)
+    record_revision(article, source=source, note=f"{outcome.value} by {source}")
+    return article, outcome
+
+
+@transaction.atomic
+def import_articles(
+    items: list[ArticleData], source: str = "import"
+) -> list[tuple[Article, Outcome]]:
+    """All articles of one file, or none of them."""
+    return [import_article(item, source=source) for item in items]
+
+
+def remove_from_search(article_ids: Iterable[int]) -> None:
+    get_backend().remove(list(article_ids))

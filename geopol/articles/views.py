@@ -1,0 +1,233 @@
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from geopol.articles.access import can_preview, can_read
+from geopol.articles.models import Article, ArticleType, Author, Status, Topic
+from geopol.articles.search import search_articles
+from geopol.geo.models import Country, Region
+
+PAGE_SIZE = 20
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    published = Article.objects.published().newest().for_listing()
+    lead = published.first()
+    rest = published.exclude(pk=lead.pk) if lead else published
+    sections = []
+    for value, label in ArticleType.choices:
+        items = list(rest.filter(type=value)[:4])
+        if items:
+            sections.append({"type": value, "label": label, "items": items})
+    return render(
+        request,
+        "articles/home.html",
+        {
+            "lead": lead,
+            "latest": list(rest[:6]),
+            "sections": sections,
+            "regions": Region.objects.navigation().annotate(
+                article_count=Count(
+                    "countries__articles", filter=_published_q("countries__articles"), distinct=True
+                )
+            ),
+        },
+    )
+
+
+def _published_q(prefix: str) -> Q:
+    return Q(
+        **{
+            f"{prefix}__status__in": [Status.PUBLISHED, Status.SCHEDULED],
+            f"{prefix}__published_at__lte": timezone.now(),
+        }
+    )
+
+
+def _article_page(request: HttpRequest, article: Article, preview: bool = False) -> HttpResponse:
+    readable = can_read(request.user, article)
+    countries = article.ordered_countries()
+    context = {
+        "article": article,
+        "preview": preview,
+        "readable": readable,
+        "countries": countries,
+        "regions": article.regions(),
+        "authors": list(article.authors.all()),
+        "topics": list(article.topics.all()),
+        "connected": Article.objects.connected_to(article).prefetch_related("countries"),
+        "json_ld": json.dumps(_json_ld(request, article, readable), ensure_ascii=False).replace(
+            "<", "\\u003c"
+        ),
+        "canonical_url": settings.SITE_URL + article.get_absolute_url(),
+    }
+    status = 410 if article.status == Status.RETRACTED and not preview else 200
+    return render(request, "articles/article.html", context, status=status)
+
+
+def _json_ld(request: HttpRequest, article: Article, readable: bool) -> dict:
+    url = settings.SITE_URL + article.get_absolute_url()
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title[:110],
+        "description": article.summary,
+        "datePublished": article.published_at.isoformat(),
+        "dateModified": article.updated_at.isoformat(),
+        "mainEntityOfPage": url,
+        "url": url,
+        "articleSection": article.get_type_display(),
+        "wordCount": article.word_count,
+        "timeRequired": f"PT{article.reading_minutes}M",
+        "author": [{"@type": "Person", "name": a.name} for a in article.authors.all()]
+        or [{"@type": "Organization", "name": settings.SITE_NAME}],
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.SITE_NAME,
+            "url": settings.SITE_URL,
+        },
+        "contentLocation": [
+            {"@type": "Country", "name": c.name, "identifier": c.code}
+            for c in article.ordered_countries()
+        ],
+        "isAccessibleForFree": article.access == "public",
+    }
+    if article.access != "public":
+        data["hasPart"] = {
+            "@type": "WebPageElement",
+            "isAccessibleForFree": False,
+            "cssSelector": ".article-body",
+        }
+    return data
+
+
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    article = get_object_or_404(Article, slug=slug)
+    if article.status == Status.RETRACTED:
+        return _article_page(request, article)
+    if not article.is_visible:
+        if can_preview(request.user):
+            return _article_page(request, article, preview=True)
+        raise Http404("No such article")
+    return _article_page(request, article)
+
+
+def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_preview(request.user):
+        raise Http404("No such article")
+    return _article_page(request, get_object_or_404(Article, pk=pk), preview=True)
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def regions(request: HttpRequest) -> HttpResponse:
+    listing = []
+    for region in Region.objects.navigation().prefetch_related("countries"):
+        counts = dict(
+            Country.objects.filter(region=region)
+            .annotate(n=Count("articles", filter=_published_q("articles"), distinct=True))
+            .values_list("code", "n")
+        )
+        countries = sorted(region.countries.all(), key=lambda c: c.name)
+        listing.append(
+            {"region": region, "countries": [(c, counts.get(c.code, 0)) for c in countries]}
+        )
+    return render(request, "articles/regions.html", {"listing": listing})
+
+
+def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    region = get_object_or_404(Region, slug=slug)
+    articles = Article.objects.published().in_region(region).newest().for_listing()
+    active = (
+        Country.objects.filter(region=region)
+        .annotate(n=Count("articles", filter=_published_q("articles"), distinct=True))
+        .filter(n__gt=0)
+        .order_by("-n", "name")
+    )
+    return render(
+        request,
+        "articles/region.html",
+        {
+            "region": region,
+            "page": _page(request, articles),
+            "active_countries": active,
+            "all_countries": region.countries.order_by("name"),
+        },
+    )
+
+
+def country_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    country = get_object_or_404(Country.objects.select_related("region"), slug=slug)
+    articles = Article.objects.published().in_country(country).newest().for_listing()
+    return render(
+        request,
+        "articles/country.html",
+        {
+            "country": country,
+            "page": _page(request, articles),
+        },
+    )
+
+
+def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    topic = get_object_or_404(Topic, slug=slug)
+    articles = Article.objects.published().filter(topics=topic).newest().for_listing()
+    return render(
+        request,
+        "articles/listing.html",
+        {
+            "heading": topic.name,
+            "kicker": "Topic",
+            "page": _page(request, articles),
+        },
+    )
+
+
+def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    author = get_object_or_404(Author, slug=slug)
+    articles = Article.objects.published().filter(authors=author).newest().for_listing()
+    return render(
+        request,
+        "articles/listing.html",
+        {
+            "heading": author.name,
+            "kicker": "Analyst",
+            "intro": author.bio,
+            "page": _page(request, articles),
+        },
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    try:
+        page_number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page_number = 1
+    results = None
+    if query:
+        results = search_articles(
+            query, user=request.user, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
+        )
+    pages = -(-results.total // PAGE_SIZE) if results else 0
+    return render(
+        request,
+        "articles/search.html",
+        {
+            "query": query,
+            "results": results,
+            "page_number": page_number,
+            "pages": pages,
+            "has_next": page_number < pages,
+            "has_previous": page_number > 1,
+        },
+    )

@@ -1,0 +1,119 @@
+"""The `geopol` command: one entry point for operators and editors.
+
+    geopol [--data-dir DIR] import PATH... [--json]
+    geopol [--data-dir DIR] search QUERY [--json] [--limit N]
+    geopol [--data-dir DIR] demo
+    geopol [--data-dir DIR] reindex
+    geopol [--data-dir DIR] serve [--host H] [--port P] [--workers N]
+    geopol [--data-dir DIR] manage DJANGO_COMMAND ...   (createsuperuser, shell, ...)
+
+A command run against an empty data dir migrates it first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+COMMANDS = {
+    "import": ("import_articles", "import articles from files, folders or globs"),
+    "search": ("search_articles", "search the published archive"),
+    "demo": ("load_demo", "load the demo corpus"),
+    "reindex": ("reindex_search", "rebuild the search index"),
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="geopol",
+        description="Geopol: publish, map, connect and search geopolitical analyses.",
+        epilog="Run 'geopol COMMAND --help' for a command's options. "
+        "Settings come from the environment: see docs/settings.md.",
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="where the SQLite database and other stored files live "
+        "(default: $GEOPOL_DATA_DIR, else ./var)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (_, summary) in COMMANDS.items():
+        commands.add_parser(name, help=summary, add_help=False)
+    serve = commands.add_parser("serve", help="serve the site with gunicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=3)
+    commands.add_parser("manage", help="run any Django management command", add_help=False)
+    return parser
+
+
+def _setup(data_dir: str | None) -> None:
+    if data_dir:
+        os.environ["GEOPOL_DATA_DIR"] = data_dir
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geopol.settings")
+    import django
+
+    django.setup()
+
+
+def migrate_if_needed() -> None:
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        call_command("migrate", interactive=False, verbosity=0)
+
+
+def serve(host: str, port: int, workers: int) -> None:
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    print(f"Geopol at http://{host}:{port}/  (Ctrl-C stops)", flush=True)
+    args = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "geopol.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "5",
+    ]
+    os.execv(sys.executable, args)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser()
+    # Split at the command: what precedes it is ours, what follows belongs to the command.
+    index = next((i for i, a in enumerate(argv) if a in COMMANDS or a in ("serve", "manage")), None)
+    if index is None:
+        parser.parse_args(argv)  # handles --help; otherwise a usage error
+        parser.print_help()
+        sys.exit(2)
+    ours, command, rest = argv[:index], argv[index], argv[index + 1 :]
+    options = parser.parse_args([*ours, command] if command != "serve" else [*ours, command, *rest])
+    _setup(options.data_dir)
+
+    from django.core.management import execute_from_command_line, load_command_class
+
+    if command == "manage":
+        execute_from_command_line(["geopol manage", *rest])
+        return
+    migrate_if_needed()
+    if command == "serve":
+        serve(options.host, options.port, options.workers)
+        return
+    handler = load_command_class("geopol.articles", COMMANDS[command][0])
+    handler.run_from_argv(["geopol", command, *rest])
+
+
+if __name__ == "__main__":
+    main()

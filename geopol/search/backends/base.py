@@ -1,0 +1,58 @@
+"""The interface every search backend implements. It knows documents, not articles."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Document:
+    """What gets indexed: three weighted text fields and the moment it becomes findable."""
+
+    id: int
+    title: str
+    teaser: str
+    body: str
+    visible_from: dt.datetime
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: int
+    score: float
+    title_html: str  # title with matches in <mark>, HTML-escaped
+    teaser_snippet: str  # HTML-escaped, matches in <mark>
+    body_snippet: str  # HTML-escaped, matches in <mark>; callers decide who may see it
+
+
+@dataclass
+class SearchResults:
+    hits: list[Hit]
+    total: int
+    note: str = ""
+    terms: list[str] = field(default_factory=list)
+
+
+class SearchBackend:
+    def __init__(self, alias: str = "default", **options: object) -> None:
+        self.alias = alias
+        self.options = options
+
+    def index(self, documents: Iterable[Document]) -> int:
+        raise NotImplementedError
+
+    def remove(self, ids: Iterable[int]) -> None:
+        raise NotImplementedError
+
+    def clear(self) -> None:
+        raise NotImplementedError
+
+    def count(self) -> int:
+        raise NotImplementedError
+
+    def search(
+        self, query: str, *, limit: int = 10, offset: int = 0, now: dt.datetime | None = None
+    ) -> SearchResults:
+        raise NotImplementedError

@@ -1,0 +1,117 @@
+"""SQLite FTS5 search, in the same database file and transaction as the content it indexes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Iterable
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections
+
+from geopol.search.backends.base import Document, Hit, SearchBackend, SearchResults
+from geopol.search.query import parse_query, to_fts5
+
+TABLE = "search_fts"
+# Private-use characters mark matches, so escaping the text never touches our markers.
+OPEN, CLOSE = "\ue000", "\ue001"
+# bm25 column weights: title, teaser, body (the visible_from column is unindexed).
+WEIGHTS = (10.0, 4.0, 1.0)
+
+CREATE_SQL = f"""
+CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(
+    title, teaser, body, visible_from UNINDEXED,
+    tokenize = 'porter unicode61 remove_diacritics 2'
+)
+"""
+
+
+def marked_html(text: str) -> str:
+    return html.escape(text).replace(OPEN, "<mark>").replace(CLOSE, "</mark>")
+
+
+def _timestamp(moment: dt.datetime) -> float:
+    return moment.timestamp()
+
+
+class SQLiteFTS5Backend(SearchBackend):
+    def __init__(self, alias: str = "default", *, DATABASE: str = "default", **options: object):
+        super().__init__(alias, **options)
+        self.database = DATABASE
+
+    @property
+    def connection(self):
+        connection = connections[self.database]
+        if connection.vendor != "sqlite":
+            raise ImproperlyConfigured(
+                "SQLiteFTS5Backend needs a SQLite database; with DATABASE_URL set to PostgreSQL "
+                "configure a PostgreSQL search backend in SEARCH_BACKENDS"
+            )
+        return connection
+
+    def index(self, documents: Iterable[Document]) -> int:
+        rows = [(d.id, d.title, d.teaser, d.body, _timestamp(d.visible_from)) for d in documents]
+        with self.connection.cursor() as cursor:
+            cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(r[0],) for r in rows])
+            cursor.executemany(
+                f"INSERT INTO {TABLE} (rowid, title, teaser, body, visible_from) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                rows,
+            )
+        return len(rows)
+
+    def remove(self, ids: Iterable[int]) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(i,) for i in ids])
+
+    def clear(self) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE}")
+
+    def count(self) -> int:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {TABLE}")
+            return int(cursor.fetchone()[0])
+
+    def indexed_ids(self) -> set[int]:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT rowid FROM {TABLE}")
+            return {int(row[0]) for row in cursor.fetchall()}
+
+    def search(
+        self, query: str, *, limit: int = 10, offset: int = 0, now: dt.datetime | None = None
+    ) -> SearchResults:
+        parsed = parse_query(query)
+        if parsed.is_empty:
+            return SearchResults(hits=[], total=0, note=parsed.note)
+        match = to_fts5(parsed)
+        moment = _timestamp(now or dt.datetime.now(dt.UTC))
+        where = f"{TABLE} MATCH %s AND visible_from <= %s"
+        weights = ", ".join(str(w) for w in WEIGHTS)
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", [match, moment])
+            total = int(cursor.fetchone()[0])
+            cursor.execute(
+                f"""
+                SELECT rowid, bm25({TABLE}, {weights}, 0.0) AS rank,
+                       highlight({TABLE}, 0, '{OPEN}', '{CLOSE}'),
+                       snippet({TABLE}, 1, '{OPEN}', '{CLOSE}', '…', 32),
+                       snippet({TABLE}, 2, '{OPEN}', '{CLOSE}', '…', 32)
+                FROM {TABLE} WHERE {where}
+                ORDER BY rank LIMIT %s OFFSET %s
+                """,
+                [match, moment, limit, offset],
+            )
+            hits = [
+                Hit(
+                    id=int(row[0]),
+                    score=round(-float(row[1]), 4),  # bm25() is lower-is-better
+                    title_html=marked_html(row[2]),
+                    teaser_snippet=marked_html(row[3]),
+                    body_snippet=marked_html(row[4]),
+                )
+                for row in cursor.fetchall()
+            ]
+        return SearchResults(
+            hits=hits, total=total, note=parsed.note, terms=parsed.positive_words()
+        )

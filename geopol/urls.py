@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from geopol.api.urls import api
+
+urlpatterns = [
+    path("", include("geopol.articles.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "Geopol editorial"
+admin.site.site_title = "Geopol editorial"
+admin.site.index_title = "Publishing"
