@@ -1,0 +1,85 @@
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import User
+
+from geopol.articles.models import Access, Status
+from geopol.articles.tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_openapi_schema_lists_every_endpoint(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert schema["openapi"].startswith("3.")
+    assert set(schema["paths"]) >= {
+        "/api/v1/articles",
+        "/api/v1/articles/{slug}",
+        "/api/v1/regions",
+        "/api/v1/countries",
+        "/api/v1/countries/{code}",
+        "/api/v1/search",
+    }
+
+
+def test_articles_list_is_published_newest_first_and_filterable(client):
+    ArticleFactory(title="Draft", status=Status.DRAFT, countries=["ML"])
+    new = ArticleFactory(title="New Japan", countries=["JP"])
+    old = ArticleFactory(
+        title="Old Mali", countries=["ML"], published_at=new.published_at - dt.timedelta(days=400)
+    )
+    data = client.get("/api/v1/articles").json()
+    assert [a["title"] for a in data["items"]] == [new.title, old.title]
+    assert data["count"] == 2
+    assert [a["title"] for a in client.get("/api/v1/articles?country=ml").json()["items"]] == [
+        "Old Mali"
+    ]
+    by_region = client.get("/api/v1/articles?region=east-asia").json()["items"]
+    assert [a["title"] for a in by_region] == ["New Japan"]
+    item = data["items"][1]
+    assert item["url"] == f"/articles/{old.slug}/"
+    assert item["countries"] == [{"code": "ML", "name": "Mali", "url": "/countries/mali/"}]
+
+
+def test_article_detail_withholds_members_body(client):
+    secret = "Secret paragraph for members."
+    article = ArticleFactory(
+        access=Access.MEMBERS, teaser="Public teaser.", body=f"First.\n\n{secret}"
+    )
+    data = client.get(f"/api/v1/articles/{article.slug}").json()
+    assert data["readable"] is False and data["body_html"] is None
+    assert data["teaser"] == "Public teaser."
+    assert secret not in str(data)
+    client.force_login(User.objects.create_user("ed", password="pw-for-tests-1", is_staff=True))
+    assert secret in client.get(f"/api/v1/articles/{article.slug}").json()["body_html"]
+
+
+def test_unpublished_article_is_404(client):
+    article = ArticleFactory(status=Status.DRAFT)
+    assert client.get(f"/api/v1/articles/{article.slug}").status_code == 404
+
+
+def test_regions_and_countries(client):
+    regions = client.get("/api/v1/regions").json()
+    assert len(regions) == 9
+    names = {r["name"] for r in regions}
+    assert {"Sub-Saharan Africa", "Eurasia", "Latin America & Caribbean"} <= names
+    countries = client.get("/api/v1/countries").json()
+    assert len(countries) == 249
+    assert client.get("/api/v1/countries/ua").json()["region"] == "eurasia"
+    assert client.get("/api/v1/countries/ZZ").status_code == 404
+
+
+def test_search_endpoint(client):
+    ArticleFactory(title="Baltic cable sabotage", body="Investigators examined the anchor.")
+    ArticleFactory(
+        title="Members cable piece",
+        access=Access.MEMBERS,
+        teaser="Teaser.",
+        body="Hidden detail about the cable operators.",
+    )
+    data = client.get("/api/v1/search", {"q": "cable"}).json()
+    assert data["total"] == 2
+    assert {r["title"] for r in data["results"]} == {"Baltic cable sabotage", "Members cable piece"}
+    assert "Hidden detail" not in str(data)
+    assert client.get("/api/v1/search", {"q": '"broken'}).json()["note"]

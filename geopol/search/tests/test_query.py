@@ -1,0 +1,57 @@
+import re
+
+import pytest
+
+from geopol.search.query import MAX_QUERY_CHARS, parse_query, to_fts5
+
+
+def test_words_are_anded_and_quoted():
+    assert to_fts5(parse_query("mali france")) == '"mali" AND "france"'
+
+
+def test_phrase_or_prefix_and_exclusion():
+    parsed = parse_query('"west africa" sahel OR sahara jihad* -niger')
+    assert to_fts5(parsed) == ('("west africa" AND ("sahel" OR "sahara") AND "jihad"*) NOT "niger"')
+    assert parsed.note == ""
+
+
+def test_hyphenated_and_dotted_names_stay_together_as_phrases():
+    assert to_fts5(parse_query("al-Qaeda U.S.")) == '"al Qaeda" AND "U S"'
+
+
+@pytest.mark.parametrize(
+    ("query", "note"),
+    [
+        ('"unbalanced quote', "unmatched quote"),
+        ("OR mali", "lone OR"),
+        ("mali OR", "trailing OR"),
+        ("x" * (MAX_QUERY_CHARS + 10), "cut to its first"),
+        ("-only -negatives", "at least one word"),
+    ],
+)
+def test_malformed_queries_degrade_and_say_so(query, note):
+    parsed = parse_query(query)
+    assert note in parsed.note
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "NEAR(a b)",
+        "a:b",
+        "^start",
+        "col:mali",
+        "(((",
+        "*",
+        '""',
+        "a AND",
+        "NOT",
+        "{x}",
+        "'; DROP TABLE x; --",
+    ],
+)
+def test_fts5_syntax_in_input_is_inert(query):
+    expression = to_fts5(parse_query(query))
+    # outside double quotes only our own operators remain: input syntax has no effect
+    outside = re.sub(r'"[^"]*"\*?', " ", expression)
+    assert set(outside.split()) <= {"AND", "OR", "NOT", "(", ")"}, expression

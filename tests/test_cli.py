@@ -1,0 +1,78 @@
+"""The `geopol` command as an operator runs it: a fresh data dir, real processes."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def geopol(*args, data_dir: Path, check_status: int | None = 0) -> subprocess.CompletedProcess:
+    env = {**os.environ, "GEOPOL_DATA_DIR": str(data_dir)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "geopol.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+    if check_status is not None:
+        assert result.returncode == check_status, result.stderr
+    return result
+
+
+def test_help_lists_the_commands(tmp_path):
+    out = geopol("--help", data_dir=tmp_path).stdout
+    for command in ("import", "search", "demo", "serve", "reindex", "--data-dir"):
+        assert command in out
+    assert "--json" in geopol("import", "--help", data_dir=tmp_path).stdout
+    assert "--limit" in geopol("search", "--help", data_dir=tmp_path).stdout
+
+
+def test_import_into_an_empty_data_dir_migrates_first_then_search(tmp_path):
+    data_dir = tmp_path / "fresh"
+    article = tmp_path / "a.md"
+    article.write_text(
+        "---\ntitle: 'Georgia: Protests Over the Foreign Agents Law'\n"
+        "published: 2024-05-01T10:00:00Z\ncountries: [GE]\n---\n\n"
+        "Tens of thousands marched in Tbilisi against the bill.\n"
+    )
+    summary = json.loads(
+        geopol(
+            "--data-dir",
+            str(data_dir),
+            "import",
+            str(article),
+            "--json",
+            data_dir=tmp_path / "ignored",
+        ).stdout
+    )
+    assert summary["created"] == 1
+    assert (data_dir / "geopol.sqlite3").exists()
+    [hit] = json.loads(geopol("search", "Tbilisi", "--json", data_dir=data_dir).stdout)
+    assert hit["title"] == "Georgia: Protests Over the Foreign Agents Law"
+    assert "<mark>Tbilisi</mark>" in hit["snippet"]
+
+
+def test_failed_file_exits_1_with_one_line_error(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"title": "x", "published": "2020-01-01", "body": "y"}\n"a string"\n')
+    result = geopol("import", str(bad), data_dir=tmp_path / "d", check_status=1)
+    assert result.stderr.strip() == f"error: {bad}:2: expected a JSON object, got str"
+    assert "0 created" in result.stdout and "1 failed" in result.stdout
+
+
+@pytest.mark.skipif(not (ROOT / "geopol/articles/demo").is_dir(), reason="no demo corpus")
+def test_demo_loads_and_is_idempotent(tmp_path):
+    first = geopol("demo", data_dir=tmp_path).stdout
+    assert "0 failed" in first
+    created = int(first.split(": ")[1].split(" created")[0])
+    assert created >= 30
+    again = geopol("demo", data_dir=tmp_path).stdout
+    assert f"0 created, 0 updated, {created} unchanged, 0 failed" in again

@@ -1,0 +1,75 @@
+"""The index never drifts from the articles: edits, retractions and deletions show in search."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from geopol.articles.models import Status
+from geopol.articles.search import search_articles
+from geopol.articles.services import render_article
+from geopol.articles.tests.factories import ArticleFactory
+from geopol.search.backends import get_backend
+
+pytestmark = pytest.mark.django_db
+
+
+def found(query: str) -> list[str]:
+    return [item.article.title for item in search_articles(query).items]
+
+
+def test_search_follows_edits_retractions_and_deletions():
+    article = ArticleFactory(title="Pipeline politics in the Caspian", body="Gas flows west.")
+    assert found("caspian") == ["Pipeline politics in the Caspian"]
+
+    article.title = "Pipeline politics in the Black Sea"
+    article.save()
+    assert found("caspian") == []
+    assert found("black sea") == ["Pipeline politics in the Black Sea"]
+
+    article.body = "A new paragraph about sanctions."
+    article.save()
+    render_article(article)
+    assert found("sanctions") == ["Pipeline politics in the Black Sea"]
+
+    article.status = Status.RETRACTED
+    article.save()
+    assert found("sanctions") == []
+
+    article.status = Status.PUBLISHED
+    article.save()
+    assert found("sanctions") == ["Pipeline politics in the Black Sea"]
+
+    article.delete()
+    assert found("sanctions") == []
+    assert get_backend().count() == 0
+
+
+def test_drafts_are_not_searchable():
+    ArticleFactory(title="Unfinished draft on Kashmir", status="draft")
+    assert found("kashmir") == []
+
+
+def test_reindex_rebuilds_from_articles():
+    ArticleFactory(title="Andean lithium", body="Lithium brine in the salt flats.")
+    ArticleFactory(title="Draft on cobalt", status="draft")
+    get_backend().clear()
+    assert found("lithium") == []
+    out = io.StringIO()
+    call_command("reindex_search", stdout=out)
+    assert "Reindexed 2 article(s); 1 searchable." in out.getvalue()
+    assert found("lithium") == ["Andean lithium"]
+
+
+def test_cli_search_json_contract():
+    ArticleFactory(title="Strait of Hormuz tanker seizures", body="Tankers were seized.")
+    out = io.StringIO()
+    call_command("search_articles", "hormuz", "--json", "--limit", "5", stdout=out)
+    [result] = json.loads(out.getvalue())
+    assert set(result) == {"id", "slug", "url", "title", "published", "snippet", "score"}
+    assert result["url"] == f"/articles/{result['slug']}/"
+    assert result["published"].endswith("Z")
+    assert result["title"] == "Strait of Hormuz tanker seizures"
+    # the match is in the title only, so the snippet is the start of the body
+    assert result["snippet"] == "Tankers were seized."
