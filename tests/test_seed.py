@@ -4,14 +4,14 @@ import io
 import json
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from geopol.articles.models import Article
+from tests.shared import shared_path
 
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "000_4b2a77ebaa4c6e4f.txt"
+SEED = shared_path("seed/000_4b2a77ebaa4c6e4f.txt")
 TITLE = "Mali: A Possible Prelude to Western Intervention"
 
 pytestmark = pytest.mark.skipif(not SEED.exists(), reason=f"seed page not found at {SEED}")

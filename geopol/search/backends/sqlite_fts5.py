@@ -13,17 +13,28 @@ from geopol.search.backends.base import Document, Hit, SearchBackend, SearchResu
 from geopol.search.query import parse_query, to_fts5
 
 TABLE = "search_fts"
+# Documents not yet visible (scheduled articles): a small side table, so that the common case,
+# nothing scheduled, needs no per-row filter (an UNINDEXED column filter costs ~8x).
+SCHEDULE = "search_schedule"
 # Private-use characters mark matches, so escaping the text never touches our markers.
 OPEN, CLOSE = "\ue000", "\ue001"
-# bm25 column weights: title, teaser, body (the visible_from column is unindexed).
+# bm25 column weights: title, teaser, body.
 WEIGHTS = (10.0, 4.0, 1.0)
 
-CREATE_SQL = f"""
-CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(
-    title, teaser, body, visible_from UNINDEXED,
-    tokenize = 'porter unicode61 remove_diacritics 2'
-)
-"""
+CREATE_SQL = [
+    f"""
+    CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(
+        title, teaser, body, tokenize = 'porter unicode61 remove_diacritics 2'
+    )
+    """,
+    f"""
+    CREATE TABLE IF NOT EXISTS {SCHEDULE} (
+        doc_id INTEGER PRIMARY KEY, visible_from REAL NOT NULL
+    )
+    """,
+    f"CREATE INDEX IF NOT EXISTS {SCHEDULE}_visible_from ON {SCHEDULE} (visible_from)",
+]
+DROP_SQL = [f"DROP TABLE IF EXISTS {TABLE}", f"DROP TABLE IF EXISTS {SCHEDULE}"]
 
 
 def marked_html(text: str) -> str:
@@ -50,23 +61,37 @@ class SQLiteFTS5Backend(SearchBackend):
         return connection
 
     def index(self, documents: Iterable[Document]) -> int:
-        rows = [(d.id, d.title, d.teaser, d.body, _timestamp(d.visible_from)) for d in documents]
+        docs = list(documents)
+        ids = [(d.id,) for d in docs]
+        now = _timestamp(dt.datetime.now(dt.UTC))
         with self.connection.cursor() as cursor:
-            cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(r[0],) for r in rows])
+            cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", ids)
+            cursor.executemany(f"DELETE FROM {SCHEDULE} WHERE doc_id = %s", ids)
             cursor.executemany(
-                f"INSERT INTO {TABLE} (rowid, title, teaser, body, visible_from) "
-                "VALUES (%s, %s, %s, %s, %s)",
-                rows,
+                f"INSERT INTO {TABLE} (rowid, title, teaser, body) VALUES (%s, %s, %s, %s)",
+                [(d.id, d.title, d.teaser, d.body) for d in docs],
             )
-        return len(rows)
+            # only documents that are still in the future need a schedule row
+            cursor.executemany(
+                f"INSERT INTO {SCHEDULE} (doc_id, visible_from) VALUES (%s, %s)",
+                [
+                    (d.id, _timestamp(d.visible_from))
+                    for d in docs
+                    if _timestamp(d.visible_from) > now
+                ],
+            )
+        return len(docs)
 
     def remove(self, ids: Iterable[int]) -> None:
+        rows = [(i,) for i in ids]
         with self.connection.cursor() as cursor:
-            cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(i,) for i in ids])
+            cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", rows)
+            cursor.executemany(f"DELETE FROM {SCHEDULE} WHERE doc_id = %s", rows)
 
     def clear(self) -> None:
         with self.connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE}")
+            cursor.execute(f"DELETE FROM {SCHEDULE}")
 
     def count(self) -> int:
         with self.connection.cursor() as cursor:
@@ -86,21 +111,25 @@ class SQLiteFTS5Backend(SearchBackend):
             return SearchResults(hits=[], total=0, note=parsed.note)
         match = to_fts5(parsed)
         moment = _timestamp(now or dt.datetime.now(dt.UTC))
-        where = f"{TABLE} MATCH %s AND visible_from <= %s"
         weights = ", ".join(str(w) for w in WEIGHTS)
         with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", [match, moment])
+            cursor.execute(f"SELECT doc_id FROM {SCHEDULE} WHERE visible_from > %s", [moment])
+            hidden = [int(row[0]) for row in cursor.fetchall()]
+            where = f"{TABLE} MATCH %s"
+            if hidden:  # ids are ints from our own table, safe to inline
+                where += f" AND rowid NOT IN ({', '.join(str(i) for i in hidden)})"
+            cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", [match])
             total = int(cursor.fetchone()[0])
             cursor.execute(
                 f"""
-                SELECT rowid, bm25({TABLE}, {weights}, 0.0) AS rank,
+                SELECT rowid, bm25({TABLE}, {weights}) AS rank,
                        highlight({TABLE}, 0, '{OPEN}', '{CLOSE}'),
                        snippet({TABLE}, 1, '{OPEN}', '{CLOSE}', '…', 32),
                        snippet({TABLE}, 2, '{OPEN}', '{CLOSE}', '…', 32)
                 FROM {TABLE} WHERE {where}
                 ORDER BY rank LIMIT %s OFFSET %s
                 """,
-                [match, moment, limit, offset],
+                [match, limit, offset],
             )
             hits = [
                 Hit(

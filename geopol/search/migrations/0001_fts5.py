@@ -1,16 +1,18 @@
 from django.db import migrations
 
-from geopol.search.backends.sqlite_fts5 import CREATE_SQL, TABLE
+from geopol.search.backends.sqlite_fts5 import CREATE_SQL, DROP_SQL
 
 
 def create_fts5(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
-        schema_editor.execute(CREATE_SQL)
+        for statement in CREATE_SQL:
+            schema_editor.execute(statement)
 
 
 def drop_fts5(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
-        schema_editor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        for statement in DROP_SQL:
+            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
