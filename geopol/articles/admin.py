@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from geopol.articles.models import Article, ArticleCountry, Author, Figure, Revision, Status, Topic
-from geopol.articles.services import record_revision, render_article
+from geopol.articles.services import record_revision, render_article, restore_revision
 
 
 class ArticleCountryInline(admin.TabularInline):
@@ -173,6 +173,20 @@ class RevisionAdmin(admin.ModelAdmin):
     list_filter = ["source", "status"]
     search_fields = ["title", "article__title"]
     readonly_fields = [f.name for f in Revision._meta.fields]
+    actions = ["restore"]
+
+    @admin.action(description="Restore the text of this revision", permissions=["view"])
+    def restore(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one revision to restore.", messages.ERROR)
+            return
+        revision = queryset.get()
+        article = restore_revision(revision, editor=request.user)
+        self.message_user(
+            request,
+            f"Restored revision {revision.number} of “{article.title}” as a new revision.",
+            messages.SUCCESS,
+        )
 
     def has_add_permission(self, request):
         return False

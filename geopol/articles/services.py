@@ -113,6 +113,20 @@ def record_revision(article: Article, source: str, editor: Any = None, note: str
     )
 
 
+@transaction.atomic
+def restore_revision(revision: Revision, editor: Any = None) -> Article:
+    """Put a revision's text back; the restore is itself recorded as a new revision."""
+    article = revision.article
+    article.title = revision.title
+    article.teaser = revision.teaser
+    article.body = revision.body
+    article.access = revision.access
+    article.save()
+    render_article(article)
+    record_revision(article, source="admin", editor=editor, note=f"restored r{revision.number}")
+    return article
+
+
 def _named(model: type[Author] | type[Topic], names: list[str]) -> list[Any]:
     objects = []
     for name in names:

@@ -97,3 +97,27 @@ def test_change_form_shows_preview_link_and_revisions(editor_client):
     page = editor_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
     assert f"/preview/{article.pk}/" in page
     assert "Countries (the first is the primary country)" in page
+
+
+def test_restore_an_earlier_revision(editor_client):
+    from geopol.articles.services import record_revision, render_article
+
+    article = ArticleFactory(title="First title", body="First body text.")
+    first = record_revision(article, source="test")
+    article.title, article.body = "Second title", "Second body text."
+    article.save()
+    render_article(article)
+    record_revision(article, source="test")
+    response = editor_client.post(
+        "/admin/articles/revision/",
+        {
+            "action": "restore",
+            "_selected_action": [first.pk],
+        },
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.title == "First title"
+    assert "First body text." in article.body_html
+    assert [i.article.title for i in search_articles("first").items] == ["First title"]
+    assert article.revisions.first().note == f"restored r{first.number}"
