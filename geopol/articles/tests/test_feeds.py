@@ -11,8 +11,12 @@ SECRET = "Only members may read this sentence about the reserve fleet."
 @pytest.fixture
 def articles():
     ArticleFactory(title="Open piece", body="Everyone may read this open paragraph.")
-    ArticleFactory(title="Members piece", access=Access.MEMBERS, teaser="Public teaser.",
-                   body=f"Intro.\n\n{SECRET}")
+    ArticleFactory(
+        title="Members piece",
+        access=Access.MEMBERS,
+        teaser="Public teaser.",
+        body=f"Intro.\n\n{SECRET}",
+    )
     ArticleFactory(title="Draft piece", status=Status.DRAFT)
 
 
