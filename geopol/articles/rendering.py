@@ -116,7 +116,7 @@ def figure_html(figure: FigureView) -> str:
         )
     elif figure.kind == "map":
         parts.append(
-            '<div class="figure-map" role="img" aria-label="Map: '
+            '<div class="figure-map-canvas" role="img" aria-label="Map in preparation: '
             f'{e(figure.caption)}"><span class="figure-map-label">Map</span></div>'
         )
     parts.append(f"<figcaption>{e(figure.caption)}")

@@ -23,6 +23,7 @@ class ArticleHit:
     score: float
     title_html: str
     snippet: str  # HTML: escaped text with <mark> around matches
+    matched_restricted_text: bool = False  # the match is in text this reader may not read
 
     @property
     def snippet_text(self) -> str:
@@ -62,11 +63,13 @@ def search_articles(
         article = articles.get(hit.id)
         if article is None:  # retracted or unpublished since it was indexed
             continue
-        if can_read(user, article) and "<mark>" in hit.body_snippet:
+        readable = can_read(user, article)
+        if readable and "<mark>" in hit.body_snippet:
             snippet = hit.body_snippet
-        elif "<mark>" in hit.teaser_snippet or not can_read(user, article):
+        elif "<mark>" in hit.teaser_snippet or not readable:
             snippet = hit.teaser_snippet
         else:
             snippet = hit.body_snippet
-        items.append(ArticleHit(article, hit.score, hit.title_html, snippet))
+        hidden_match = not readable and "<mark>" not in snippet and "<mark>" not in hit.title_html
+        items.append(ArticleHit(article, hit.score, hit.title_html, snippet, hidden_match))
     return ArticleSearchResults(query=query, items=items, total=results.total, note=results.note)

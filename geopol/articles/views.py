@@ -21,6 +21,9 @@ def home(request: HttpRequest) -> HttpResponse:
     published = Article.objects.published().newest().for_listing()
     lead = published.first()
     rest = published.exclude(pk=lead.pk) if lead else published
+    latest = list(rest[:6])
+    # the type sections continue where Latest stops, so no story shows twice
+    rest = rest.exclude(pk__in=[a.pk for a in latest])
     sections = []
     for value, label in ArticleType.choices:
         items = list(rest.filter(type=value)[:4])
@@ -31,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "articles/home.html",
         {
             "lead": lead,
-            "latest": list(rest[:6]),
+            "latest": latest,
             "sections": sections,
             "regions": Region.objects.navigation().annotate(
                 article_count=Count(

@@ -145,6 +145,8 @@ def test_home_has_lead_then_sections_by_type_and_regions(client):
     ArticleFactory(
         title="Older forecast", type=ArticleType.FORECAST, published_at=now - dt.timedelta(days=3)
     )
+    for n in range(6):  # fill "Latest", so the forecast shows in its own section
+        ArticleFactory(title=f"Recent {n}", published_at=now - dt.timedelta(hours=2 + n))
     ArticleFactory(title="The lead story", published_at=now - dt.timedelta(hours=1))
     html = client.get("/").content.decode()
     assert re.search(r'<h1 class="lead-title"><a [^>]*>The lead story</a>', html)
@@ -194,3 +196,24 @@ def test_search_page_survives_hostile_queries(client):
 def test_unknown_pages_are_404(client):
     assert client.get("/articles/no-such-thing/").status_code == 404
     assert client.get("/countries/atlantis/").status_code == 404
+
+
+def test_search_says_when_the_match_is_in_text_the_reader_cannot_read(client):
+    ArticleFactory(
+        title="Members piece",
+        access=Access.MEMBERS,
+        teaser="A public teaser.",
+        body="Intro.\n\nDetails of the submarine tender.",
+    )
+    html = client.get("/search/", {"q": "submarine"}).content.decode()
+    assert "1 result" in html
+    assert "Matches in the full text, which is for members." in html
+    assert "submarine tender" not in html
+
+
+def test_home_never_shows_a_story_twice(client):
+    for n in range(12):
+        ArticleFactory(title=f"Story {n:02d}", type=ArticleType.FORECAST if n % 2 else "analysis")
+    html = client.get("/").content.decode()
+    for n in range(12):
+        assert html.count(f"Story {n:02d}<") <= 1
