@@ -132,7 +132,13 @@ def _safe_src(src: str) -> bool:
 
 def render_body(source: str, figures: list[FigureView]) -> str:
     """The full body HTML: Markdown rendered, sanitized, figures in place or at the end."""
+    return render_body_and_text(source, figures)[0]
+
+
+def render_body_and_text(source: str, figures: list[FigureView]) -> tuple[str, str]:
+    """The body HTML and its plain text, from one Markdown parse."""
     markup = render_markdown(source)
+    text = html_to_text(FIGURE_P_RE.sub("", markup))
     by_key = {f.key: f for f in figures}
     placed: set[str] = set()
 
@@ -145,27 +151,34 @@ def render_body(source: str, figures: list[FigureView]) -> str:
 
     markup = FIGURE_P_RE.sub(place, markup)
     rest = [figure_html(f) for f in figures if f.key not in placed]
-    return markup + "".join(rest)
+    return markup + "".join(rest), text
 
 
-def plain_text(source: str) -> str:
-    """The readable text of a Markdown body: for word counts, teasers and the search index."""
-    without_figures = FIGURE_RE.sub("", source)
-    markup = _markdown.render(without_figures)
+def html_to_text(markup: str) -> str:
+    """Text of sanitized body HTML, one blank line between blocks."""
     markup = re.sub(r"</(p|h\d|li|blockquote|pre|tr|table)>", r"</\1>\n\n", markup)
     text = nh3.clean(markup, tags=set(), strip_comments=True)
     text = re.sub(r"[ \t]+", " ", html.unescape(text))
     return re.sub(r"\n\s*\n+", "\n\n", text).strip()
 
 
+def plain_text(source: str) -> str:
+    """The readable text of a Markdown body: for word counts, teasers and the search index."""
+    return html_to_text(_markdown.render(FIGURE_RE.sub("", source)))
+
+
 def first_paragraph(source: str, limit: int = 400) -> str:
     """A teaser from the body: its first paragraph of prose, cut at a sentence if too long."""
-    for block in plain_text(source).split("\n\n"):
+    return first_paragraph_of_text(plain_text(source), limit)
+
+
+def first_paragraph_of_text(text: str, limit: int = 400) -> str:
+    for block in text.split("\n\n"):
         block = " ".join(block.split())
         if len(block.split()) >= 8:
             break
     else:
-        block = " ".join(plain_text(source).split())
+        block = " ".join(text.split())
     if len(block) <= limit:
         return block
     cut = block[:limit]

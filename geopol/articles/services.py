@@ -22,7 +22,12 @@ from geopol.articles.models import (
     Status,
     Topic,
 )
-from geopol.articles.rendering import FigureView, first_paragraph, plain_text, render_body
+from geopol.articles.rendering import (
+    FigureView,
+    first_paragraph_of_text,
+    plain_text,
+    render_body_and_text,
+)
 from geopol.core.text import count_words, make_slug, reading_minutes
 from geopol.geo.models import Country
 from geopol.search.backends import Document, get_backend
@@ -54,16 +59,25 @@ def unique_slug(wanted: str, exclude_pk: int | None = None) -> str:
     return slug
 
 
+def derive(article: Article, figures: list[FigureView]) -> str:
+    """Set the derived fields (HTML, word count, reading time, summary); return the plain text.
+
+    Pure: nothing is saved.
+    """
+    article.body_html, text = render_body_and_text(article.body, figures)
+    article.word_count = count_words(text)
+    article.reading_minutes = reading_minutes(article.word_count, settings.GEOPOL_READING_WPM)
+    article.summary = article.teaser.strip() or first_paragraph_of_text(text)
+    article._plain_text = text  # type: ignore[attr-defined]  # reused by the search index
+    return text
+
+
 def render_article(article: Article) -> None:
-    """Recompute the derived fields (HTML, word count, reading time, summary) and save them."""
+    """Recompute the derived fields from the stored body and figures, save and reindex."""
     figures = [
         FigureView(f.key, f.kind, f.caption, f.src, f.alt, f.credit) for f in article.figures.all()
     ]
-    text = plain_text(article.body)
-    article.body_html = render_body(article.body, figures)
-    article.word_count = count_words(text)
-    article.reading_minutes = reading_minutes(article.word_count, settings.GEOPOL_READING_WPM)
-    article.summary = article.teaser.strip() or first_paragraph(article.body)
+    derive(article, figures)
     Article.objects.filter(pk=article.pk).update(
         body_html=article.body_html,
         word_count=article.word_count,
@@ -79,12 +93,13 @@ def sync_search_index(articles: Iterable[Article]) -> None:
     keep, drop = [], []
     for article in articles:
         if article.status in SEARCHABLE:
+            text = getattr(article, "_plain_text", None) or plain_text(article.body)
             keep.append(
                 Document(
                     id=article.pk,
                     title=article.title,
                     teaser=article.summary,
-                    body=plain_text(article.body),
+                    body=text,
                     visible_from=article.published_at,
                 )
             )
@@ -96,8 +111,14 @@ def sync_search_index(articles: Iterable[Article]) -> None:
         backend.remove(drop)
 
 
-def record_revision(article: Article, source: str, editor: Any = None, note: str = "") -> Revision:
-    last = article.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+def record_revision(
+    article: Article, source: str, editor: Any = None, note: str = "", first: bool = False
+) -> Revision:
+    last = (
+        0
+        if first
+        else (article.revisions.order_by("-number").values_list("number", flat=True).first() or 0)
+    )
     return Revision.objects.create(
         article=article,
         number=last + 1,
@@ -154,6 +175,8 @@ def set_countries(article: Article, codes: list[str]) -> None:
 
 def check_countries(codes: list[str]) -> list[str]:
     """The codes that are not ISO 3166-1 alpha-2 countries we know."""
+    if not codes:
+        return []
     known = set(Country.objects.filter(code__in=codes).values_list("code", flat=True))
     return [c for c in codes if c not in known]
 
@@ -185,11 +208,19 @@ def import_article(data: ArticleData, source: str = "import") -> tuple[Article, 
     article.status = data.status
     article.access = data.access
     article.published_at = data.published
-    article.save()
-    article.authors.set(_named(Author, data.authors))
-    article.topics.set(_named(Topic, data.topics))
-    set_countries(article, data.countries)
-    article.figures.all().delete()
+    derive(
+        article,
+        [FigureView(f.key, f.kind, f.caption, f.src, f.alt, f.credit) for f in data.figures],
+    )
+    article.save()  # the post_save signal indexes it, with the text derive() kept
+    if outcome == Outcome.UPDATED or data.authors:
+        article.authors.set(_named(Author, data.authors))
+    if outcome == Outcome.UPDATED or data.topics:
+        article.topics.set(_named(Topic, data.topics))
+    if outcome == Outcome.UPDATED or data.countries:
+        set_countries(article, data.countries)
+    if outcome == Outcome.UPDATED:
+        article.figures.all().delete()
     Figure.objects.bulk_create(
         Figure(
             article=article,
@@ -203,8 +234,12 @@ def import_article(data: ArticleData, source: str = "import") -> tuple[Article, 
         )
         for i, f in enumerate(data.figures)
     )
-    render_article(article)
-    record_revision(article, source=source, note=f"{outcome.value} by {source}")
+    record_revision(
+        article,
+        source=source,
+        note=f"{outcome.value} by {source}",
+        first=outcome == Outcome.CREATED,
+    )
     return article, outcome
 
 
