@@ -2,6 +2,8 @@
 
     geopol [--data-dir DIR] import PATH... [--json]
     geopol [--data-dir DIR] search QUERY [--json] [--limit N]
+    geopol [--data-dir DIR] extract PATH... [--json]
+    geopol [--data-dir DIR] gazetteer load FILE...
     geopol [--data-dir DIR] demo
     geopol [--data-dir DIR] reindex
     geopol [--data-dir DIR] serve [--host H] [--port P] [--workers N]
@@ -17,10 +19,24 @@ import os
 import sys
 
 COMMANDS = {
-    "import": ("import_articles", "import articles from files, folders or globs"),
-    "search": ("search_articles", "search the published archive"),
-    "demo": ("load_demo", "load the demo corpus"),
-    "reindex": ("reindex_search", "rebuild the search index"),
+    "import": (
+        "geopol.articles",
+        "import_articles",
+        "import articles from files, folders or globs",
+    ),
+    "search": ("geopol.articles", "search_articles", "search the published archive"),
+    "extract": (
+        "geopol.extraction",
+        "extract_articles",
+        "print the places, countries and actors of article files",
+    ),
+    "gazetteer": (
+        "geopol.extraction",
+        "load_gazetteer",
+        "gazetteer load FILE...: add GeoNames dumps to the gazetteer",
+    ),
+    "demo": ("geopol.articles", "load_demo", "load the demo corpus"),
+    "reindex": ("geopol.articles", "reindex_search", "rebuild the search index"),
 }
 
 
@@ -38,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
         "(default: $GEOPOL_DATA_DIR, else ./var)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (_, summary) in COMMANDS.items():
+    for name, (_, _, summary) in COMMANDS.items():
         commands.add_parser(name, help=summary, add_help=False)
     serve = commands.add_parser("serve", help="serve the site with gunicorn")
     serve.add_argument("--host", default="127.0.0.1")
@@ -111,7 +127,13 @@ def main(argv: list[str] | None = None) -> None:
     if command == "serve":
         serve(options.host, options.port, options.workers)
         return
-    handler = load_command_class("geopol.articles", COMMANDS[command][0])
+    app, name, _ = COMMANDS[command]
+    if command == "gazetteer":
+        if not rest or rest[0] not in ("load", "-h", "--help"):
+            sys.exit("usage: geopol gazetteer load FILE...")
+        if rest[0] == "load":
+            rest, command = rest[1:], "gazetteer load"
+    handler = load_command_class(app, name)
     handler.run_from_argv(["geopol", command, *rest])
 
 

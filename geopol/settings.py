@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "geopol.geo",
     "geopol.search",
     "geopol.articles",
+    "geopol.extraction",
     "geopol.api",
 ]
 

@@ -182,6 +182,10 @@ class ArticleCountry(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="country_links")
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="article_links")
     position = models.PositiveSmallIntegerField(default=0)
+    primary = models.BooleanField(default=True)
+    by_editor = models.BooleanField(
+        default=True, help_text="Set by an editor or the source file, not found by the machine."
+    )
 
     class Meta:
         ordering = ["position"]

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from geopol.articles.events import content_changed
 from geopol.articles.importers import ArticleData, InputError
 from geopol.articles.models import (
     Article,
@@ -85,6 +86,7 @@ def render_article(article: Article) -> None:
         summary=article.summary,
     )
     sync_search_index([article])
+    content_changed.send(sender=Article, article=article)
 
 
 def sync_search_index(articles: Iterable[Article]) -> None:
@@ -162,14 +164,32 @@ def _named(model: type[Author] | type[Topic], names: list[str]) -> list[Any]:
 
 
 def set_countries(article: Article, codes: list[str]) -> None:
-    """Tag countries in order; the first is the primary country."""
+    """The countries an editor or the source file gives, in order; the first is primary."""
     ArticleCountry.objects.filter(article=article).delete()
-    seen: list[str] = []
-    for code in codes:
-        if code not in seen:
-            seen.append(code)
+    seen = list(dict.fromkeys(codes))
     ArticleCountry.objects.bulk_create(
-        ArticleCountry(article=article, country_id=code, position=i) for i, code in enumerate(seen)
+        ArticleCountry(article=article, country_id=code, position=i, primary=i == 0, by_editor=True)
+        for i, code in enumerate(seen)
+    )
+
+
+def set_machine_countries(article: Article, countries: list[tuple[str, bool]]) -> None:
+    """Tags found by the geoparser, (code, primary) best first. The editor's tags stay first
+    and are never removed; `countries` should already leave out what an editor removed."""
+    kept = list(ArticleCountry.objects.filter(article=article, by_editor=True).order_by("position"))
+    ArticleCountry.objects.filter(article=article, by_editor=False).delete()
+    editor_codes = {link.country_id for link in kept}
+    known = set(
+        Country.objects.filter(code__in=[c for c, _ in countries]).values_list("code", flat=True)
+    )
+    start = len(kept)
+    ArticleCountry.objects.bulk_create(
+        ArticleCountry(
+            article=article, country_id=code, position=start + i, primary=primary, by_editor=False
+        )
+        for i, (code, primary) in enumerate(
+            (c, p) for c, p in countries if c not in editor_codes and c in known
+        )
     )
 
 
@@ -234,6 +254,7 @@ def import_article(data: ArticleData, source: str = "import") -> tuple[Article, 
         )
         for i, f in enumerate(data.figures)
     )
+    content_changed.send(sender=Article, article=article)
     record_revision(
         article,
         source=source,

@@ -50,3 +50,56 @@ class Country(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("country", args=[self.slug])
+
+
+class PlaceQuerySet(models.QuerySet["Place"]):
+    def for_gazetteer(self) -> PlaceQuerySet:
+        return self.only(
+            "geonames_id",
+            "name",
+            "ascii_name",
+            "alternate_names",
+            "lat",
+            "lon",
+            "country_id",
+            "admin1",
+            "feature_code",
+            "population",
+            "source",
+        )
+
+
+class Place(models.Model):
+    """A place the built-in gazetteer lacks: loaded from a GeoNames dump, or added by an editor."""
+
+    class Source(models.TextChoices):
+        GEONAMES = "geonames", "GeoNames dump"
+        CUSTOM = "custom", "Added by an editor"
+
+    geonames_id = models.BigIntegerField(null=True, blank=True, unique=True)
+    name = models.CharField(max_length=200)
+    ascii_name = models.CharField(max_length=200, blank=True)
+    alternate_names = models.TextField(
+        blank=True, help_text="Other names and spellings, one per line."
+    )
+    lat = models.FloatField("latitude")
+    lon = models.FloatField("longitude")
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="places")
+    admin1 = models.CharField("admin-1 code", max_length=20, blank=True)
+    feature_class = models.CharField(max_length=1, blank=True)
+    feature_code = models.CharField(max_length=10, blank=True)
+    population = models.BigIntegerField(default=0)
+    source = models.CharField(max_length=10, choices=Source, default=Source.CUSTOM)
+
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["country", "name"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country_id})"
+
+    def names(self) -> list[str]:
+        found = [self.name, self.ascii_name, *self.alternate_names.splitlines()]
+        return [n.strip() for n in dict.fromkeys(found) if n and n.strip()]

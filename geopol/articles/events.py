@@ -1,0 +1,7 @@
+"""Signals the articles app sends for the apps above it (geoparsing, members...)."""
+
+from django.dispatch import Signal
+
+# Sent after an article's text, figures or tags changed (import, admin, restore), inside the
+# same transaction. Keyword argument: article.
+content_changed = Signal()

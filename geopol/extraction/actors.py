@@ -1,0 +1,93 @@
+"""The actor registry as the matcher sees it: canonical names, aliases, acronyms. Pure."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from geopol.geo.gazetteer import fold_name
+
+REGISTRY_FILE = Path(__file__).resolve().parent / "data" / "actors.yaml"
+KINDS = ("armed-group", "state-force", "mission", "igo", "alliance", "political-movement")
+
+
+@dataclass(frozen=True)
+class ActorDef:
+    id: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    acronyms: tuple[str, ...] = ()
+    home: str | None = None
+    countries: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass
+class ActorIndex:
+    """Folded aliases (matched when capitalised as a name) and acronyms (matched exactly)."""
+
+    by_id: dict[str, ActorDef] = field(default_factory=dict)
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # folded name -> ids
+    acronyms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # exact text -> ids
+
+    @classmethod
+    def build(cls, actors: list[ActorDef]) -> ActorIndex:
+        index = cls()
+        aliases: dict[str, list[str]] = {}
+        acronyms: dict[str, list[str]] = {}
+        for actor in actors:
+            index.by_id[actor.id] = actor
+            for name in (actor.name, *actor.aliases):
+                key = fold_name(name)
+                if key and actor.id not in aliases.setdefault(key, []):
+                    aliases[key].append(actor.id)
+            for acronym in actor.acronyms:
+                if actor.id not in acronyms.setdefault(acronym, []):
+                    acronyms[acronym].append(actor.id)
+                dotted = ".".join(acronym) + "." if acronym.isalpha() and len(acronym) <= 4 else ""
+                if dotted and actor.id not in acronyms.setdefault(dotted, []):
+                    acronyms[dotted].append(actor.id)
+        index.aliases = {k: tuple(v) for k, v in aliases.items()}
+        index.acronyms = {k: tuple(v) for k, v in acronyms.items()}
+        return index
+
+
+def parse_registry(entries: list[dict[str, Any]], source: str = "actors.yaml") -> list[ActorDef]:
+    """Check the registry's entries; errors name the entry and the field."""
+    actors = []
+    seen: set[str] = set()
+    for number, entry in enumerate(entries, 1):
+        where = f"{source}: entry {number}"
+        if not isinstance(entry, dict) or not entry.get("id") or not entry.get("name"):
+            raise ValueError(f"{where}: every actor needs an 'id' and a 'name'")
+        if entry["id"] in seen:
+            raise ValueError(f"{where}: id {entry['id']!r} is used twice")
+        seen.add(entry["id"])
+        kind = entry.get("kind", "")
+        if kind not in KINDS:
+            raise ValueError(f"{where} ({entry['id']}): kind {kind!r} is not one of {KINDS}")
+        actors.append(
+            ActorDef(
+                id=str(entry["id"]),
+                name=str(entry["name"]),
+                kind=kind,
+                aliases=tuple(str(a) for a in entry.get("aliases") or ()),
+                acronyms=tuple(str(a) for a in entry.get("acronyms") or ()),
+                home=entry.get("home") or None,
+                countries=tuple(entry.get("countries") or ()),
+                note=str(entry.get("note") or ""),
+            )
+        )
+    return actors
+
+
+@functools.cache
+def registry_from_file() -> tuple[ActorDef, ...]:
+    if not REGISTRY_FILE.exists():
+        return ()
+    return tuple(parse_registry(yaml.safe_load(REGISTRY_FILE.read_text()) or []))

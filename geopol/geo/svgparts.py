@@ -1,0 +1,289 @@
+"""Pieces of the SVG locator map: palette, country outlines, markers, legend, scale bar.
+
+maps.py decides what goes on a map; this module knows how each piece is drawn. Every
+function that puts something on the frame also reserves its box in the layout's label
+placer, so labels placed later keep clear of it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from html import escape
+
+from geopol.geo import maplabels as labels
+from geopol.geo.maplayers import LayerFeature
+from geopol.geo.projection import XY, View, clip_ring, contains, ring_centroid, thin
+from geopol.geo.worldshapes import parts
+
+# A calm, print-friendly palette; the accent is the site's.
+SEA = "#dce4ea"
+LAND = "#f4f2ed"
+BORDER = "#aaa59b"
+INK = "#1d1d1b"
+HALO = "#ffffff"
+ACCENT = "#8a1c1c"
+FONT = "'Helvetica Neue', Helvetica, Arial, sans-serif"
+
+
+def _blend(colour: str, base: str, amount: float) -> str:
+    """`colour` laid over `base` at `amount` opacity, as one opaque colour (prints evenly)."""
+    a = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    b = [int(base[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(
+        f"{round(x * amount + y * (1 - amount)):02x}" for x, y in zip(a, b, strict=True)
+    )
+
+
+PRIMARY_FILL = _blend(ACCENT, LAND, 0.2)
+SECONDARY_FILL = _blend(ACCENT, LAND, 0.1)
+
+THIN_PX = 0.7  # vertices closer than this are invisible; dropping them keeps output small
+CLIP_MARGIN = 3.0  # clip outlines a little outside the frame so cut edges are never seen
+
+
+@dataclass
+class Layout:
+    view: View
+    placer: labels.Placer
+    areas: list[tuple[LayerFeature, list[list[XY]]]] = field(default_factory=list)
+
+
+def fmt(value: float, digits: int = 1) -> str:
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in {"-0", ""} else text
+
+
+def country_rings(code: str, detail: str, view: View) -> list[list[XY]]:
+    """The country's outline in pixels, thinned and clipped to the frame.
+
+    Each part is drawn wherever it falls in the view, one world to the east or west
+    included, so views across 180 degrees and parts stored past it (Chukotka) work.
+    """
+    left, bottom, right, top = view.mercator_bounds()
+    s, w, h = view.scale, view.width, view.height
+    m = CLIP_MARGIN
+    out: list[list[XY]] = []
+    for part in parts(code, detail):
+        b = part.bounds
+        if b[1] > top or b[3] < bottom:
+            continue
+        for shift in (-360.0, 0.0, 360.0):
+            if b[0] + shift > right or b[2] + shift < left:
+                continue
+            whole = (
+                b[0] + shift >= left and b[2] + shift <= right and b[1] >= bottom and b[3] <= top
+            )
+            ox, oy = view.left - shift, view.top
+            for ring in part.rings:
+                pts = thin([((x - ox) * s, (oy - y) * s) for x, y in ring], THIN_PX)
+                if not whole:
+                    pts = clip_ring(pts, -m, -m, w + m, h + m)
+                if len(pts) >= 3:
+                    out.append(pts)
+    return out
+
+
+def label_anchor(
+    label: tuple[float, float], rings: list[list[XY]], view: View, need: XY | None
+) -> XY | None:
+    """Where to write a country's name: its stored label point when that is on the map,
+    else the centre of its largest visible piece. With `need` (text width and height),
+    only where that piece has room for the name."""
+    x, y = view.point(*label)
+    inset = 12.0
+    if inset < x < view.width - inset and inset < y < view.height - inset:
+        for ring in rings:
+            if contains(ring, x, y):
+                return (x, y) if _roomy(ring, view, need) else None
+    centres = sorted(((*ring_centroid(r), r) for r in rings), key=lambda c: -c[1])
+    if not centres:
+        return None
+    (cx, cy), _, ring = centres[0]
+    if not (inset < cx < view.width - inset and inset < cy < view.height - inset):
+        return None
+    if not contains(ring, cx, cy) or not _roomy(ring, view, need):
+        return None
+    return cx, cy
+
+
+def _roomy(ring: list[XY], view: View, need: XY | None) -> bool:
+    """Whether the visible part of a ring comfortably holds a label of size `need`."""
+    if need is None:
+        return True
+    xs = [p[0] for p in ring]
+    ys = [p[1] for p in ring]
+    width = min(max(xs), view.width) - max(min(xs), 0.0)
+    height = min(max(ys), view.height) - max(min(ys), 0.0)
+    _, area = ring_centroid(ring)
+    text_w, text_h = need
+    return width >= 1.15 * text_w and height >= 2.2 * text_h and area >= 2.5 * text_w * text_h
+
+
+def marker(x: float, y: float, kind: str, emphasis: int, layout: Layout, colour: str = INK) -> str:
+    """One marker; its box is reserved so no label covers it."""
+    r = 3.5 + min(max(emphasis, 0), 2) * 1.0
+    if kind == "capital":
+        r += 1
+    layout.placer.block((x - r - 1, y - r - 1, x + r + 1, y + r + 1))
+    cx, cy = fmt(x), fmt(y)
+    if kind == "capital":
+        return (
+            f'<circle cx="{cx}" cy="{cy}" r="{fmt(r)}" fill="{HALO}" stroke="{colour}" '
+            f'stroke-width="1.5"/><circle cx="{cx}" cy="{cy}" r="{fmt(r * 0.42)}" fill="{colour}"/>'
+        )
+    if kind == "approximate":
+        return (
+            f'<circle cx="{cx}" cy="{cy}" r="{fmt(r + 1.5)}" fill="{HALO}" fill-opacity="0.6" '
+            f'stroke="{colour}" stroke-width="1.2" stroke-dasharray="2 1.6"/>'
+        )
+    if kind == "layer":
+        d = r + 1
+        return (
+            f'<path d="M{cx} {fmt(y - d)}L{fmt(x + d)} {cy}L{cx} {fmt(y + d)}L{fmt(x - d)} {cy}Z" '
+            f'fill="{colour}" stroke="{HALO}" stroke-width="1.2"/>'
+        )
+    return (
+        f'<circle cx="{cx}" cy="{cy}" r="{fmt(r)}" fill="{colour}" stroke="{HALO}" '
+        'stroke-width="1.2"/>'
+    )
+
+
+def arrowhead(line: list[XY], colour: str, width: float) -> tuple[list[XY], list[str]]:
+    """The line shortened to end at the base of an arrowhead, and the arrowhead itself.
+
+    Drawn as a plain polygon rather than an SVG marker: markers are dropped by some feed
+    readers and cannot take the line's colour without SVG 2."""
+    (ax, ay), (bx, by) = line[-2], line[-1]
+    length = math.hypot(bx - ax, by - ay)
+    if length == 0:
+        return line, []
+    ux, uy = (bx - ax) / length, (by - ay) / length
+    size = 7 + 2.5 * width
+    half = size * 0.45
+    base_x, base_y = bx - ux * size, by - uy * size
+    points = [
+        (bx, by),
+        (base_x - uy * half, base_y + ux * half),
+        (base_x + uy * half, base_y - ux * half),
+    ]
+    tip = " ".join(f"{fmt(px)},{fmt(py)}" for px, py in points)
+    shortened = [*line[:-1], (bx - ux * size * 0.7, by - uy * size * 0.7)]
+    return shortened, [f'<polygon points="{tip}" fill="{colour}" stroke="none"/>']
+
+
+def legend(features: list[LayerFeature], has_places: bool, layout: Layout, ident: str) -> list[str]:
+    """A key to the authored layers (one row per legend text) and the place markers.
+
+    Goes in the corner that hides the fewest markers and labels; nothing when no layer
+    has a legend. Call it after the markers are placed."""
+    rows: list[tuple[str, int]] = []
+    seen = set()
+    for index, f in enumerate(features):
+        if f.legend and f.legend not in seen:
+            seen.add(f.legend)
+            rows.append((f.legend, index))
+    if not rows:
+        return []
+    if has_places:
+        rows.append(("Places mentioned", -1))
+    size, row_h, pad, swatch = 10.5, 16.0, 7.0, 22.0
+    texts = [_short(text) for text, _ in rows]
+    box_w = pad * 2 + swatch + 6 + max(labels.text_width(t, size) for t in texts)
+    box_h = pad * 2 + row_h * len(rows) - 4
+    w, h = layout.view.width, layout.view.height
+    corners = [
+        (8.0, h - 30.0 - box_h),  # bottom left, above the scale bar
+        (8.0, 8.0),
+        (w - 8.0 - box_w, 8.0),
+        (w - 8.0 - box_w, h - 18.0 - box_h),
+    ]
+
+    def crowding(corner: tuple[float, float]) -> int:
+        box = (corner[0], corner[1], corner[0] + box_w, corner[1] + box_h)
+        return sum(labels.overlaps(box, taken) for taken in layout.placer.taken)
+
+    x0, y0 = min(corners, key=crowding)
+    layout.placer.block((x0, y0, x0 + box_w, y0 + box_h))
+    out = [
+        f'<g class="geomap-legend" font-size="{size}" fill="{INK}">'
+        f'<rect x="{fmt(x0)}" y="{fmt(y0)}" width="{fmt(box_w)}" height="{fmt(box_h)}" rx="2" '
+        'fill="#ffffff" fill-opacity="0.94" stroke="#c9c4ba"/>'
+    ]
+    for i, ((_, index), text) in enumerate(zip(rows, texts, strict=True)):
+        mid = y0 + pad + i * row_h + 6
+        sx = x0 + pad
+        out.append(
+            _swatch(features[index] if index >= 0 else None, sx, mid, swatch, f"{ident}-h{index}")
+        )
+        out.append(
+            f'<text x="{fmt(sx + swatch + 6)}" y="{fmt(mid + size * 0.35)}">{escape(text)}</text>'
+        )
+    out.append("</g>")
+    return out
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 48 else text[:47].rstrip() + "\u2026"
+
+
+def _swatch(f: LayerFeature | None, x: float, mid: float, width: float, hatch_id: str) -> str:
+    if f is None:
+        return (
+            f'<circle cx="{fmt(x + width / 2)}" cy="{fmt(mid)}" r="3.5" fill="{INK}" '
+            f'stroke="{HALO}" stroke-width="1.2"/>'
+        )
+    if f.kind == "area":
+        fill = f"url(#{hatch_id})" if f.hatch else f.fill
+        opacity = "" if f.hatch else f' fill-opacity="{fmt(max(f.fill_opacity, 0.25), 2)}"'
+        return (
+            f'<rect x="{fmt(x)}" y="{fmt(mid - 5)}" width="{fmt(width)}" height="10" '
+            f'fill="{fill}"{opacity} stroke="{f.stroke}"/>'
+        )
+    if f.kind == "line":
+        dash = ' stroke-dasharray="5 3"' if f.dashed else ""
+        stroke_w = min(f.stroke_width, 3.0)
+        end = x + width
+        head = ""
+        if f.arrow:
+            end -= 5
+            head = (
+                f'<polygon points="{fmt(x + width)},{fmt(mid)} {fmt(end - 2)},{fmt(mid - 4)} '
+                f'{fmt(end - 2)},{fmt(mid + 4)}" fill="{f.stroke}"/>'
+            )
+        return (
+            f'<line x1="{fmt(x)}" y1="{fmt(mid)}" x2="{fmt(end - 2 if f.arrow else end)}" '
+            f'y2="{fmt(mid)}" stroke="{f.stroke}" stroke-width="{fmt(stroke_w)}"{dash}/>{head}'
+        )
+    cx, d = x + width / 2, 4.5
+    return (
+        f'<path d="M{fmt(cx)} {fmt(mid - d)}L{fmt(cx + d)} {fmt(mid)}L{fmt(cx)} {fmt(mid + d)}'
+        f'L{fmt(cx - d)} {fmt(mid)}Z" fill="{f.fill}" stroke="{HALO}" stroke-width="1.2"/>'
+    )
+
+
+NICE_KM = [n * 10**e for e in range(0, 5) for n in (1, 2, 5)]
+
+
+def scale_bar(layout: Layout) -> list[str]:
+    """A kilometre bar at the bottom left; none on views too tall for one scale to hold."""
+    view = layout.view
+    _, south, _, north = view.bbox()
+    if north - south > 35:
+        return []  # Mercator's scale changes too much across the frame
+    km_per_px = view.km_per_pixel()
+    length_km = min(NICE_KM, key=lambda km: abs(km / km_per_px - 90))
+    px = length_km / km_per_px
+    if not 30 <= px <= 160:
+        return []
+    x0, y = 10.0, view.height - 10.0
+    layout.placer.block((x0 - 2, y - 16, x0 + px + 30, view.height))
+    x1 = x0 + px
+    ticks = f"M{fmt(x0)} {fmt(y - 4)}V{fmt(y)}H{fmt(x1)}V{fmt(y - 4)}"
+    return [
+        f'<g class="geomap-scale" font-size="9" fill="#4a4741">'
+        f'<path d="{ticks}" fill="none" stroke="{HALO}" stroke-width="3" stroke-opacity="0.8"/>'
+        f'<path d="{ticks}" fill="none" stroke="#4a4741" stroke-width="1"/>'
+        f'<text x="{fmt(x1 + 4)}" y="{fmt(y)}" stroke="{HALO}" stroke-width="2" '
+        f'stroke-opacity="0.8" paint-order="stroke">{length_km:,} km</text></g>'
+    ]
