@@ -23,7 +23,7 @@ class ArticleCountryInline(admin.TabularInline):
 class FigureInline(admin.StackedInline):
     model = Figure
     extra = 0
-    fields = [("key", "kind", "position"), "caption", ("src", "alt"), "credit"]
+    fields = [("key", "kind", "position"), "caption", ("src", "alt"), "credit", "layers"]
 
 
 class RevisionInline(admin.TabularInline):

@@ -166,12 +166,22 @@ class Article(models.Model):
         )
 
     def ordered_countries(self) -> list[Country]:
-        links = self.country_links.select_related("country__region").order_by("position")
-        return [link.country for link in links]
+        """Primary countries first, then the ones merely mentioned; each with is_primary."""
+        links = self.country_links.select_related("country__region").order_by(
+            "-primary", "position"
+        )
+        countries = []
+        for link in links:
+            link.country.is_primary = link.primary  # type: ignore[attr-defined]
+            countries.append(link.country)
+        return countries
 
     def regions(self) -> list[Region]:
+        """The regions of the primary countries (of all, when none is primary)."""
+        countries = self.ordered_countries()
+        primary = [c for c in countries if c.is_primary] or countries  # type: ignore[attr-defined]
         seen: dict[int, Region] = {}
-        for country in self.ordered_countries():
+        for country in primary:
             seen.setdefault(country.region_id, country.region)
         return list(seen.values())
 
@@ -213,6 +223,13 @@ class Figure(models.Model):
     src = models.CharField("image URL or path", max_length=500, blank=True)
     alt = models.CharField("alt text", max_length=300, blank=True)
     credit = models.CharField(max_length=200, blank=True)
+    layers = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="Map figures: authored GeoJSON (a FeatureCollection) drawn over the places: "
+        "areas of control, front lines, arrows, points. Properties: name, legend, fill, style, "
+        "arrow.",
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -250,6 +250,7 @@ def import_article(data: ArticleData, source: str = "import") -> tuple[Article, 
             src=f.src,
             alt=f.alt,
             credit=f.credit,
+            layers=f.layers,
             position=i,
         )
         for i, f in enumerate(data.figures)

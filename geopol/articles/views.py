@@ -66,6 +66,7 @@ def _article_page(request: HttpRequest, article: Article, preview: bool = False)
         "authors": list(article.authors.all()),
         "topics": list(article.topics.all()),
         "connected": Article.objects.connected_to(article).prefetch_related("countries"),
+        "has_map_figure": readable and article.figures.filter(kind="map").exists(),
         "json_ld": json.dumps(_json_ld(request, article, readable), ensure_ascii=False).replace(
             "<", "\\u003c"
         ),

@@ -27,6 +27,8 @@ def reading_label(minutes: int) -> str:
 
 def fold(text: str) -> str:
     """Lower-case and strip diacritics: 'Sévaré' -> 'sevare'."""
+    if text.isascii():
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 

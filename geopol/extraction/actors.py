@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,7 @@ import yaml
 
 from geopol.geo.gazetteer import fold_name
 
+SPLIT_RE = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w'’]*|\d[\d,.]*")
 REGISTRY_FILE = Path(__file__).resolve().parent / "data" / "actors.yaml"
 KINDS = ("armed-group", "state-force", "mission", "igo", "alliance", "political-movement")
 
@@ -34,6 +37,8 @@ class ActorIndex:
     by_id: dict[str, ActorDef] = field(default_factory=dict)
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # folded name -> ids
     acronyms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # exact text -> ids
+    first_words: dict[str, int] = field(default_factory=dict)  # folded first word -> max words
+    acronym_first_words: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def build(cls, actors: list[ActorDef]) -> ActorIndex:
@@ -54,7 +59,23 @@ class ActorIndex:
                     acronyms[dotted].append(actor.id)
         index.aliases = {k: tuple(v) for k, v in aliases.items()}
         index.acronyms = {k: tuple(v) for k, v in acronyms.items()}
+        index.first_words = longest_by_first_word(index.aliases)
+        index.acronym_first_words = longest_by_first_word(index.acronyms, fold_first=False)
         return index
+
+
+def longest_by_first_word(names: Iterable[str], fold_first: bool = True) -> dict[str, int]:
+    """For each first word, the most words a name starting with it has (tokenised as the
+    matcher tokenises: hyphens and dots split)."""
+    longest: dict[str, int] = {}
+    for name in names:
+        words = name.split() if fold_first else SPLIT_RE.findall(name)
+        if not words:
+            continue
+        first = words[0]
+        if len(words) > longest.get(first, 0):
+            longest[first] = len(words)
+    return longest
 
 
 def parse_registry(entries: list[dict[str, Any]], source: str = "actors.yaml") -> list[ActorDef]:

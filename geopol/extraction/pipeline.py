@@ -15,7 +15,6 @@ Steps, each a small function:
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from collections import Counter, defaultdict
@@ -43,6 +42,7 @@ MAX_SPAN = 10
 # unless a location cue and the country context both agree.
 COMMON_WORD_PLACES = _words(
     """
+    africa asia europe america americas oceania antarctica eurasia caribbean
     of male nice bath reading split mobile police army union jan feb mar apr jun jul aug sep
     sept oct nov dec independence liberty victory unity progress hope friendship commerce
     industry enterprise university central march may june july august april january february
@@ -82,10 +82,10 @@ COMMON_WORD_PLACES = _words(
 # First names that are also places: "Georgia Meloni", "Chad Wolf", "Jordan Bardella".
 FIRST_NAME_PLACES = _words(
     """
-    georgia jordan chad victoria florence austin paris india israel lincoln charlotte
+    georgia jordan chad victoria florence austin paris lincoln charlotte
     elizabeth sydney camden chelsea brooklyn dallas houston phoenix denver savannah madison
-    regina alexandria adelaide aurora lorraine valencia santiago salvador trinidad asia africa
-    america kenya china sudan lebanon orlando raleigh eugene marion warren clinton jackson
+    regina alexandria adelaide aurora lorraine valencia santiago salvador trinidad
+    orlando raleigh eugene marion warren clinton jackson
     washington franklin hamilton
     """
 )
@@ -105,7 +105,7 @@ LOCATIVE_CUES = _words(
 SENTENCE_END_RE = re.compile(r"[.!?:;\"“”]\s*$|^\s*$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     text: str
     start: int
@@ -125,6 +125,7 @@ class Candidate:
     first_token: int
     sentence_initial: bool
     kinds: set[str] = field(default_factory=set)  # actor, country, demonym, place
+    counted: bool = False  # already counted as evidence for its country
 
 
 @dataclass
@@ -189,6 +190,34 @@ def tokens(text: str) -> list[Token]:
     return found
 
 
+UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f"
+_CAP = rf"(?:(?:[A-Z]\.){{2,}}|[{UPPER}][\w'’]*)"
+_SEP = r"[\s\-‐–]+"
+_PART = "(?:" + "|".join(sorted(PARTICLES, key=len, reverse=True)) + ")"
+# A run of name-shaped words: capitalised words, with particles inside or in front
+# ("al Qaeda in the Islamic Maghreb", "Strait of Hormuz"). Found by the regex engine, so the
+# Python loop only ever sees the few percent of a text that could be a name.
+NAME_RUN_RE = re.compile(
+    rf"(?<![\w'’])(?:{_PART}{_SEP})*{_CAP}(?:{_SEP}(?:{_PART}{_SEP})*{_CAP})*(?![\w])"
+)
+RUN_WORD_RE = re.compile(r"[^\s\-‐–]+")
+LOWER_WORD_RE = re.compile(r"(?<![\w'’])[a-z][a-z'’]*")
+
+
+def name_tokens(text: str) -> tuple[list[Token], list[int]]:
+    """The tokens of every name-shaped run, and for each token how many tokens of its run
+    start at or after it."""
+    found: list[Token] = []
+    remaining: list[int] = []
+    for run in NAME_RUN_RE.finditer(text):
+        run_tokens = [
+            Token(t.text, run.start() + t.start, run.start() + t.end) for t in tokens(run.group())
+        ]
+        found.extend(run_tokens)
+        remaining.extend(range(len(run_tokens), 0, -1))
+    return found, remaining
+
+
 def _sentence_initial(text: str, token_start: int) -> bool:
     before = text[max(0, token_start - 3) : token_start]
     return token_start == 0 or bool(SENTENCE_END_RE.search(before)) or "\n" in before
@@ -208,44 +237,59 @@ def _name_shaped(span: list[Token]) -> bool:
     return span[-1].capitalised or span[-1].text[:1].isdigit()
 
 
+SEPARATOR_RE = re.compile(r"[\s\-‐–]*")
+
+
 def candidates(
-    text: str, toks: list[Token], gazetteer: Gazetteer, actors: ActorIndex
+    text: str,
+    toks: list[Token],
+    gazetteer: Gazetteer,
+    actors: ActorIndex,
+    run: list[int] | None = None,
 ) -> list[Candidate]:
+    """Leftmost-longest known names. Only tokens that begin some known name are tried, and
+    only up to the longest name beginning with them, which keeps this linear in practice."""
     found: list[Candidate] = []
     countries = gazetteer.countries
+    first_words = gazetteer.first_words
+    actor_first = actors.first_words
+    acronym_first = actors.acronym_first_words
+    count = len(toks)
+    folded = [fold_name(t.text) for t in toks]
+    capital = [t.text[:1].isupper() or t.text[:1].isdigit() for t in toks]
+    particle = [f in PARTICLES for f in folded]
+    if run is None:
+        # run[i]: how many tokens from i on follow each other with only spaces or hyphens
+        run = [1] * count
+        for i in range(count - 2, -1, -1):
+            between = text[toks[i].end : toks[i + 1].start]
+            if SEPARATOR_RE.fullmatch(between):
+                run[i] = run[i + 1] + 1
     i = 0
-    while i < len(toks):
-        token = toks[i]
-        starts_name = token.capitalised or token.text.lower() in PARTICLES
+    while i < count:
+        word = folded[i]
+        longest = max(
+            first_words.get(word, 0),
+            actor_first.get(word, 0),
+            acronym_first.get(toks[i].text, 0),
+        )
+        if not longest or not (capital[i] or particle[i]):
+            i += 1
+            continue
         best: Candidate | None = None
-        if starts_name:
-            for n in range(min(MAX_SPAN, len(toks) - i), 0, -1):
-                span = toks[i : i + n]
-                # tokens must be adjacent: no sentence break or comma between them
-                gap = any(
-                    re.search(r"[.,;:!?()\[\]\n]", text[a.end : b.start])
-                    for a, b in itertools.pairwise(span)
-                )
-                if gap:
-                    continue
-                surface = text[span[0].start : span[-1].end]
-                kinds: set[str] = set()
-                if n <= 3 and surface in actors.acronyms:
-                    kinds.add("acronym")
-                if not _name_shaped(span):
-                    if kinds:
-                        best = Candidate(
-                            span[0].start,
-                            span[-1].end,
-                            surface,
-                            surface,
-                            i,
-                            _sentence_initial(text, span[0].start),
-                            kinds,
-                        )
-                        break
-                    continue
-                key = fold_name(surface)
+        for n in range(min(longest, run[i], MAX_SPAN), 0, -1):
+            last = i + n - 1
+            surface = text[toks[i].start : toks[last].end]
+            kinds: set[str] = set()
+            if surface in actors.acronyms:
+                kinds.add("acronym")
+            shaped = (
+                any(capital[i : last + 1])
+                and (capital[last])
+                and all(capital[j] or (particle[j] and n > 1) for j in range(i, last + 1))
+            )
+            if shaped:
+                key = " ".join(folded[i : last + 1])
                 if key in actors.aliases:
                     kinds.add("actor")
                 if key in countries.names:
@@ -254,24 +298,28 @@ def candidates(
                     kinds.add("demonym")
                 if gazetteer.has_place(key):
                     kinds.add("place")
-                if kinds:
-                    best = Candidate(
-                        span[0].start,
-                        span[-1].end,
-                        surface,
-                        key,
-                        i,
-                        _sentence_initial(text, span[0].start),
-                        kinds,
-                    )
-                    break
-        if best is not None:
-            found.append(best)
-            i = next(
-                j for j in range(i, len(toks) + 1) if j == len(toks) or toks[j].start >= best.end
-            )
-        else:
+            else:
+                key = surface
+            if kinds:
+                best = Candidate(
+                    toks[i].start,
+                    toks[last].end,
+                    surface,
+                    key,
+                    i,
+                    _sentence_initial(text, toks[i].start),
+                    kinds,
+                )
+                break
+        if best is None:
             i += 1
+        else:
+            found.append(best)
+            i += (
+                len(best.key.split())
+                if best.key != best.text
+                else (sum(1 for t in toks[i:] if t.start < best.end))
+            )
     return found
 
 
@@ -296,6 +344,24 @@ def _next_token(toks: list[Token], candidate: Candidate) -> Token | None:
     return None
 
 
+def _looks_like_person(
+    text: str, toks: list[Token], cand: Candidate, known: dict[str, tuple[str, ...]]
+) -> bool:
+    """'Chad Wolf', 'Georgia Meloni', 'President Jordan': a first name, not a place."""
+    if cand.key not in FIRST_NAME_PLACES:
+        return False
+    if _previous_word(text, cand.start) in TITLES:
+        return True
+    nxt = _next_token(toks, cand)
+    return (
+        nxt is not None
+        and nxt.capitalised
+        and nxt.start - cand.end <= 1
+        and fold_name(nxt.text) not in known
+        and nxt.text.lower() not in PARTICLES
+    )
+
+
 def place_key(record: PlaceRecord) -> str:
     if record.geonames_id:
         return f"geonames:{record.geonames_id}"
@@ -316,8 +382,9 @@ def extract(
     `known_countries` are an editor's tags, treated as context."""
     full = f"{title}\n\n{text}" if title else text
     title_end = len(title)
-    toks = tokens(full)
-    found = candidates(full, toks, gazetteer, actors)
+    toks, run = name_tokens(full)
+    found = candidates(full, toks, gazetteer, actors, run)
+    facts = TextFacts.of(full, toks)
     country_names = gazetteer.countries
 
     # Pass 1: unambiguous evidence of countries (names, demonyms with one country, actors).
@@ -340,11 +407,25 @@ def extract(
         if "country" in cand.kinds or "demonym" in cand.kinds:
             table = country_names.names if "country" in cand.kinds else country_names.demonyms
             codes = table[cand.key]
-            if len(codes) == 1 and not ("place" in cand.kinds and cand.key in FIRST_NAME_PLACES):
+            also_a_place_elsewhere = "place" in cand.kinds and any(
+                p.country != codes[0] for p in gazetteer.places(cand.key)
+            )
+            if (
+                len(codes) == 1
+                and not also_a_place_elsewhere
+                and not _looks_like_person(full, toks, cand, country_names.names)
+            ):
                 evidence[codes[0]] += 1
+                cand.counted = True
             ambiguous_countries.append(cand)
             continue
         pending_places.append(cand)
+        # a well-known city whose name belongs to one country is evidence for it too
+        big = {
+            p.country for p in gazetteer.places(cand.key) if p.population >= 50_000 and p.country
+        }
+        if len(big) == 1 and cand.key not in COMMON_WORD_PLACES:
+            evidence[big.pop()] += 0.5  # type: ignore[assignment]
     for actor_id in actor_hits:
         home = actors.by_id[actor_id].home
         if home:
@@ -354,17 +435,7 @@ def extract(
     for cand in ambiguous_countries:
         table = country_names.names if "country" in cand.kinds else country_names.demonyms
         codes = table[cand.key]
-        nxt = _next_token(toks, cand)
-        before = _previous_word(full, cand.start)
-        if cand.key in FIRST_NAME_PLACES and (
-            before in TITLES
-            or (
-                nxt is not None
-                and nxt.capitalised
-                and nxt.start - cand.end <= 1
-                and fold_name(nxt.text) not in country_names.names
-            )
-        ):
+        if _looks_like_person(full, toks, cand, country_names.names):
             continue  # a person: "Chad Wolf", "President Jordan ..."
         if "place" in cand.kinds and "country" in cand.kinds and len(codes) == 1:
             # "Georgia" the country, or the U.S. state? Ask the context.
@@ -374,18 +445,18 @@ def extract(
                 key=lambda p: evidence[p.country],
                 default=None,
             )
-            if rival is not None and evidence[rival.country] > evidence[codes[0]]:
+            if rival is not None and evidence[rival.country] >= evidence[codes[0]] + 1:
                 pending_places.append(cand)
                 continue
         code = max(codes, key=lambda c: (evidence[c], c == codes[0]))
         mentions.append(Mention("country", code, cand.text, cand.start, cand.end))
-        if len(codes) > 1:
+        if not cand.counted:
             evidence[code] += 1
 
     # Pass 3: places, best candidate first by context; then distance to the others.
     resolved: list[tuple[Candidate, PlaceRecord]] = []
     for cand in pending_places:
-        record = _choose_place(full, toks, cand, gazetteer, evidence)
+        record = _choose_place(facts, full, toks, cand, gazetteer, evidence)
         if record is not None:
             resolved.append((cand, record))
     if len(resolved) > 2:
@@ -411,7 +482,12 @@ def extract(
 
 
 def _choose_place(
-    text: str, toks: list[Token], cand: Candidate, gazetteer: Gazetteer, evidence: Counter[str]
+    facts: TextFacts,
+    text: str,
+    toks: list[Token],
+    cand: Candidate,
+    gazetteer: Gazetteer,
+    evidence: Counter[str],
 ) -> PlaceRecord | None:
     options = gazetteer.places(cand.key)
     if not options:
@@ -433,9 +509,7 @@ def _choose_place(
         return None
     common = cand.key in COMMON_WORD_PLACES
     lowercase_elsewhere = (
-        single_word
-        and re.search(rf"(?<![\w]){re.escape(cand.text.lower())}(?![\w])", text) is not None
-        and cand.text != cand.text.lower()
+        single_word and cand.text != cand.text.lower() and cand.text.lower() in facts.lower_words
     )
 
     def score(record: PlaceRecord) -> float:
@@ -478,9 +552,34 @@ def _choose_place(
     )
     if not in_context and not well_known:
         return None
+    if (
+        cand.sentence_initial
+        and single_word
+        and best.kind == "city"
+        and best.population < 10_000
+        and cand.text not in facts.mid_sentence_words
+    ):
+        return None  # "Voters ...", "Officials ...": a capitalised word, not a hamlet
     if best.kind == "admin1" and best.lat == 0.0 and best.lon == 0.0:
         best = _locate_admin1(best, gazetteer)
     return best
+
+
+@dataclass
+class TextFacts:
+    """Facts about the whole text, computed once: which words it also writes in lower case,
+    and which capitalised words it also writes in mid-sentence."""
+
+    lower_words: set[str]
+    mid_sentence_words: set[str]
+
+    @classmethod
+    def of(cls, text: str, toks: list[Token]) -> TextFacts:
+        lower = set(LOWER_WORD_RE.findall(text))
+        mid = {
+            t.text for t in toks if t.text[:1].isupper() and not _sentence_initial(text, t.start)
+        }
+        return cls(lower, mid)
 
 
 def _locate_admin1(record: PlaceRecord, gazetteer: Gazetteer) -> PlaceRecord:

@@ -34,7 +34,7 @@ import yaml
 from geopol.core.text import fold
 
 DATA = Path(__file__).resolve().parent / "data"
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 LATIN_RE = re.compile(r"^[A-Za-z\u00c0-\u024f\u1e00-\u1eff'’ .\-]+$")
 
 
@@ -183,6 +183,12 @@ class CityIndex:
         self.country: str = columns["country"]  # two characters per record
         self.name: list[str] = columns["name"]
         self.admin1: list[str] = columns["admin1"]
+        self.first_words: dict[str, int] = columns.get("first_words") or {}
+        if not self.first_words:
+            for key in names:
+                words = key.split()
+                if words and len(words) > self.first_words.get(words[0], 0):
+                    self.first_words[words[0]] = len(words)
 
     def __len__(self) -> int:
         return len(self.name)
@@ -279,6 +285,7 @@ def load_cities(min_population: int = 500) -> CityIndex:
             "country": index.country,
             "name": index.name,
             "admin1": index.admin1,
+            "first_words": index.first_words,
         },
     )
     # write to a temp file and rename, so a concurrent reader never sees half a cache
@@ -301,6 +308,15 @@ class Gazetteer:
 
     def places(self, key: str) -> list[PlaceRecord]:
         """Every place (not country) a folded name may refer to."""
+        memo = self.__dict__.setdefault("_memo", {})
+        found = memo.get(key)
+        if found is None:
+            if len(memo) > 50_000:
+                memo.clear()
+            found = memo[key] = self._places(key)
+        return list(found)
+
+    def _places(self, key: str) -> list[PlaceRecord]:
         return [
             *self.features.get(key, ()),
             *self.extra.get(key, ()),
@@ -320,6 +336,25 @@ class Gazetteer:
         for names, record in records:
             for name in names:
                 self.extra.setdefault(fold_name(name), []).append(record)
+        self.__dict__.pop("first_words", None)
+        self.__dict__.pop("_memo", None)
+
+    @functools.cached_property
+    def first_words(self) -> dict[str, int]:
+        """Folded first word -> the most words any name starting with it has."""
+        longest = dict(self.cities.first_words)
+        for table in (
+            self.countries.names,
+            self.countries.demonyms,
+            self.admin1,
+            self.features,
+            self.extra,
+        ):
+            for key in table:
+                words = key.split()
+                if words and len(words) > longest.get(words[0], 0):
+                    longest[words[0]] = len(words)
+        return longest
 
 
 @functools.cache

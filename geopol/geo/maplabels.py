@@ -64,12 +64,47 @@ class Placer:
         return None
 
 
+Candidate = tuple[Box, str]  # a label box and its text-anchor
+
+
+def place_in_order(placer: Placer, jobs: list[list[Candidate]]) -> list[Candidate | None]:
+    """Place each job's label in turn (callers sort by importance), taking of its free
+    candidates the one that overlaps fewest candidates of the jobs still to come, then the
+    most preferred. One step of look-ahead keeps a label from boxing in its neighbour."""
+    results: list[Candidate | None] = []
+    reach = [_hull(candidates) for candidates in jobs]
+    for i, candidates in enumerate(jobs):
+        free = [(rank, c) for rank, c in enumerate(candidates) if placer.fits(c[0])]
+        if not free:
+            results.append(None)
+            continue
+        later = [
+            box
+            for j in range(i + 1, len(jobs))
+            if overlaps(reach[i], reach[j])
+            for box, _ in jobs[j]
+        ]
+        _, best = min(free, key=lambda rc: (sum(overlaps(rc[1][0], b) for b in later), rc[0]))
+        placer.block(best[0])
+        results.append(best)
+    return results
+
+
+def _hull(candidates: list[Candidate]) -> Box:
+    return (
+        min(b[0] for b, _ in candidates),
+        min(b[1] for b, _ in candidates),
+        max(b[2] for b, _ in candidates),
+        max(b[3] for b, _ in candidates),
+    )
+
+
 def around_marker(
     x: float, y: float, radius: float, text_w: float, size: float
 ) -> list[tuple[Box, str]]:
     """Candidate label boxes around a marker, in order of cartographic preference:
     right, left, above-right, below-right, above-left, below-left, above, below."""
-    gap = radius + 3
+    gap = radius + 4
     half = size * 0.62
     h = size * 1.2
     right = x + gap

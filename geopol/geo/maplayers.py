@@ -130,6 +130,42 @@ def layers_bbox(features: list[LayerFeature]) -> tuple[float, float, float, floa
     return min(lons), min(lats), max(lons), max(lats)
 
 
+def feature_geojson(f: LayerFeature) -> dict[str, Any]:
+    """A parsed feature back as GeoJSON, with its resolved (validated) style."""
+    return {
+        "type": "Feature",
+        "geometry": _feature_geometry(f),
+        "properties": _feature_properties(f),
+    }
+
+
+def _feature_geometry(f: LayerFeature) -> dict[str, Any]:
+    if f.kind == "area":
+        coords: Any = [[[list(p) for p in ring] for ring in poly] for poly in f.geometry]
+        return {"type": "MultiPolygon", "coordinates": coords}
+    if f.kind == "line":
+        return {
+            "type": "MultiLineString",
+            "coordinates": [[list(p) for p in line] for (line,) in f.geometry],
+        }
+    return {"type": "MultiPoint", "coordinates": [list(part[0][0]) for part in f.geometry]}
+
+
+def _feature_properties(f: LayerFeature) -> dict[str, Any]:
+    style = "front" if f.dashed else ("hatch" if f.hatch else "")
+    return {
+        "role": "layer",
+        "label": f.label,
+        "legend": f.legend,
+        "stroke": f.stroke,
+        "fill": f.fill,
+        "fill-opacity": f.fill_opacity,
+        "stroke-width": f.stroke_width,
+        "style": style,
+        "arrow": f.arrow,
+    }
+
+
 def _geometry(
     geometry: Mapping[str, Any],
 ) -> tuple[str, tuple[tuple[tuple[LonLat, ...], ...], ...]]:

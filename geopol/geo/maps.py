@@ -19,15 +19,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
+import math
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
 from geopol.geo import maplabels as labels
-from geopol.geo.maplayers import LayerFeature, layers_bbox, parse_layers
-from geopol.geo.projection import XY, BBox, View, clip_line, clip_ring, fit_view, thin, union
+from geopol.geo.maplayers import LayerFeature, feature_geojson, layers_bbox, parse_layers
+from geopol.geo.projection import XY, BBox, View, fit_view, mercator_y, path_data, union
+from geopol.geo.seas import sea_labels
+from geopol.geo.svglayers import area_labels, hatch_patterns, layer_areas, layer_lines
 from geopol.geo.svgparts import (
     ACCENT,
     BORDER,
@@ -39,12 +41,14 @@ from geopol.geo.svgparts import (
     SEA,
     SECONDARY_FILL,
     Layout,
-    arrowhead,
+    attribution,
+    clean_text,
     country_rings,
     fmt,
     label_anchor,
     legend,
     marker,
+    note_box,
     scale_bar,
 )
 from geopol.geo.worldshapes import COARSE, DETAILED, countries, country
@@ -53,6 +57,8 @@ from geopol.geo.worldshapes import COARSE, DETAILED, countries, country
 WORLD: BBox = (-180.0, -56.0, 180.0, 78.0)
 DETAIL_THRESHOLD = 12.0  # pixels per degree below which the world-scale shapes suffice
 MARKER_KINDS = ("place", "capital", "approximate")
+# Natural Earth draws these de facto entities apart from the ISO country they belong to.
+CLAIMED_PARTS = {"CY": ("_n_cyprus",), "SO": ("_somaliland",)}
 
 
 @dataclass(frozen=True)
@@ -79,7 +85,9 @@ class MapSpec:
     title: str = "Map"
     width: int = 720
     height: int | None = 440  # None: chosen from the shape of what is shown
-    bbox: BBox | None = None  # force the view (west, south, east, north)
+    # Frame this box (west, south, east, north) instead of the content; across the
+    # antimeridian west > east (RFC 7946) or east > 180.
+    bbox: BBox | None = None
     note: str = ""  # shown on the map, e.g. "No places resolved for this analysis"
     fallback: AbstractSet[str] = frozenset()  # countries to frame when nothing else is given
     min_span: float = 5.0  # degrees; a lone town is shown with its surroundings
@@ -89,6 +97,8 @@ def view_for(spec: MapSpec) -> View:
     """The view a spec is drawn in: the explicit bbox, else points + primary countries +
     layers, else the secondary countries, else the fallback countries, else the world."""
     box = spec.bbox or _content_bbox(spec) or WORLD
+    if box[0] > box[2]:  # an RFC 7946 box across the antimeridian
+        box = (box[0], box[1], box[2] + 360, box[3])
     height = spec.height or _auto_height(box, spec.width)
     return fit_view(box, spec.width, height, padding=0.1, min_span=spec.min_span)
 
@@ -101,7 +111,8 @@ def render_svg(spec: MapSpec) -> str:
     width, height = view.width, view.height
     layout = Layout(view, labels.Placer(width, height))
     detail = COARSE if view.scale < DETAIL_THRESHOLD else DETAILED
-    primary, secondary = _codes(spec.primary), _codes(spec.secondary) - _codes(spec.primary)
+    primary = _with_claimed(_codes(spec.primary))
+    secondary = _with_claimed(_codes(spec.secondary)) - primary
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
@@ -110,7 +121,7 @@ def render_svg(spec: MapSpec) -> str:
         f'<title id="{ident}-t">{_esc(spec.title, 200)}</title>',
         f'<desc id="{ident}-d">{_esc(_description(spec, features), 2000)}</desc>',
         f'<defs><clipPath id="{ident}-f"><rect width="{width}" height="{height}"/></clipPath>',
-        *_patterns(ident, features),
+        *hatch_patterns(ident, features),
         "</defs>",
         f'<g clip-path="url(#{ident}-f)">',
         f'<rect width="{width}" height="{height}" fill="{SEA}"/>',
@@ -134,7 +145,7 @@ def render_svg(spec: MapSpec) -> str:
             'stroke-linejoin="round" fill-rule="evenodd">'
         )
         out += [
-            f'<path d="{_path(drawn[c])}"><title>{_esc(_name(c))}</title></path>' for c in group
+            f'<path d="{path_data(drawn[c])}"><title>{_esc(_name(c))}</title></path>' for c in group
         ]
         out.append("</g>")
     # Shaded countries too small to see at this scale still get a visible dot.
@@ -144,30 +155,30 @@ def render_svg(spec: MapSpec) -> str:
         shape = country(code)
         if shape and _in_view(view, *view.point(shape.label[0], shape.label[1])):
             x, y = view.point(shape.label[0], shape.label[1])
-            colour = ACCENT if code in primary else BORDER
+            fill, stroke = (PRIMARY_FILL, ACCENT) if code in primary else (SECONDARY_FILL, BORDER)
             out.append(
-                f'<circle cx="{fmt(x)}" cy="{fmt(y)}" r="4" fill="{PRIMARY_FILL}" '
-                f'stroke="{colour}" stroke-width="1.2"/>'
+                f'<circle cx="{fmt(x)}" cy="{fmt(y)}" r="4" fill="{fill}" '
+                f'stroke="{stroke}" stroke-width="1.2"/>'
             )
 
     # Fixed furniture first, so labels keep clear of it.
     overlay: list[str] = []
     if spec.note:
-        overlay += _note(spec.note, layout)
+        overlay += note_box(spec.note, layout)
     overlay += scale_bar(layout)
-    overlay += _attribution(layout)
+    overlay += attribution(layout)
 
     # Authored layers.
-    out += _layer_areas(ident, features, layout)
-    out += _layer_lines(features, layout)
+    out += layer_areas(ident, features, layout)
+    out += layer_lines(features, layout)
 
     # Markers block their own spot before any label is placed.
-    points = [p for p in _ordered(spec.points) if _in_view(view, *view.point(p.lon, p.lat))]
+    points = [p for p in _ordered(_valid(spec.points)) if _in_view(view, *view.point(p.lon, p.lat))]
     layer_points = [
         (f, pos) for f in features if f.kind == "point" for part in f.geometry for pos in part[0]
     ]
     markers: list[str] = []
-    for p in points:
+    for p in sorted(points, key=lambda p: p.emphasis):  # emphasised markers on top
         x, y = view.point(p.lon, p.lat)
         markers.append(marker(x, y, _kind(p), p.emphasis, layout))
     for f, (lon, lat) in layer_points:
@@ -177,19 +188,17 @@ def render_svg(spec: MapSpec) -> str:
 
     overlay += legend(features, bool(spec.points), layout, ident)
 
-    texts: list[str] = []
-    for p in points:
-        x, y = view.point(p.lon, p.lat)
-        size = 12.0 if p.emphasis > 0 else 11.0
-        texts += _marker_label(p.label, x, y, size, p.emphasis > 0, layout)
+    jobs = [_LabelJob(p.label, *view.point(p.lon, p.lat), p.emphasis) for p in points]
     for f, (lon, lat) in layer_points:
         x, y = view.point(lon, lat)
         if f.label and _in_view(view, x, y):
-            texts += _marker_label(f.label, x, y, 10.5, False, layout)
-    area_labels = _area_labels(features, layout)
+            jobs.append(_LabelJob(f.label, x, y, -1))
+    texts = _marker_labels(jobs, layout)
+    area_texts = area_labels(layout)
     country_labels = _country_labels(drawn, primary, secondary, layout)
+    water_texts = sea_labels(drawn, layout)
 
-    out += country_labels + area_labels + markers
+    out += water_texts + country_labels + area_texts + markers
     out.append(
         f'<g fill="{INK}" stroke="{HALO}" stroke-width="3" stroke-linejoin="round" '
         'paint-order="stroke">'
@@ -226,7 +235,7 @@ def geojson(spec: MapSpec) -> dict[str, Any]:
         for p in spec.points
     ]
     for f in features:
-        out.append({"type": "Feature", "geometry": _geometry(f), "properties": _properties(f)})
+        out.append(feature_geojson(f))
     return {
         "type": "FeatureCollection",
         "bbox": _rfc7946_bbox(view_for(spec)),
@@ -249,7 +258,7 @@ def _rfc7946_bbox(view: View) -> list[float]:
 
 
 def _content_bbox(spec: MapSpec) -> BBox | None:
-    boxes: list[BBox] = [(p.lon, p.lat, p.lon, p.lat) for p in spec.points]
+    boxes: list[BBox] = [(p.lon, p.lat, p.lon, p.lat) for p in _valid(spec.points)]
     boxes += _focus(spec.primary)
     layer_box = layers_bbox(parse_layers(spec.layers)[0])
     if layer_box:
@@ -257,13 +266,18 @@ def _content_bbox(spec: MapSpec) -> BBox | None:
     return union(boxes) or union(_focus(spec.secondary)) or union(_focus(spec.fallback))
 
 
+def _valid(points: list[MapPoint]) -> list[MapPoint]:
+    """Points with usable coordinates; a NaN from a bad geocode must not sink the map."""
+    return [
+        p for p in points if math.isfinite(p.lat) and math.isfinite(p.lon) and -90 <= p.lat <= 90
+    ]
+
+
 def _focus(codes: AbstractSet[str]) -> list[BBox]:
     return [shape.focus for c in sorted(_codes(codes)) if (shape := country(c))]
 
 
 def _auto_height(box: BBox, width: int) -> int:
-    from geopol.geo.projection import mercator_y
-
     span_x = max(box[2] - box[0], 1.0)
     span_y = max(mercator_y(box[3]) - mercator_y(box[1]), 1.0)
     return round(width * min(0.9, max(0.5, span_y / span_x)))
@@ -292,13 +306,14 @@ def _codes(codes: AbstractSet[str]) -> set[str]:
     return {c if c.startswith("_") else c.upper() for c in codes}
 
 
+def _with_claimed(codes: set[str]) -> set[str]:
+    """Shading a country shades the de facto entity inside its recognised borders too."""
+    return codes | {part for c in codes for part in CLAIMED_PARTS.get(c, ())}
+
+
 def _name(code: str) -> str:
     shape = country(code)
     return shape.name if shape else code
-
-
-def _path(rings: list[list[XY]]) -> str:
-    return "".join("M" + " ".join(f"{x:.1f} {y:.1f}" for x, y in r) + "Z" for r in rings)
 
 
 def _extent(rings: list[list[XY]]) -> float:
@@ -325,13 +340,19 @@ def _country_labels(
         shape = country(code)
         if shape is None:
             continue
+        if code.startswith("_"):
+            continue  # not a country in ISO 3166 (N. Cyprus, Somaliland): outline only
         is_primary = code in primary
         size = 11.5 if is_primary else 9.0
         spacing = 1.6 if is_primary else 1.1
         text = shape.name.upper()
         tw = labels.text_width(text, size, bold=is_primary, spacing=spacing)
-        need = (tw, size) if code in rest else None
-        anchor = label_anchor(shape.label, drawn[code], layout.view, need)
+        anchor = label_anchor(shape.label, drawn[code], layout.view, (tw, size))
+        if anchor is None and code not in rest:
+            # A shaded country too small for its name still gets it, smaller.
+            size, spacing = size - 2, 0.6
+            tw = labels.text_width(text, size, bold=is_primary, spacing=spacing)
+            anchor = label_anchor(shape.label, drawn[code], layout.view, None)
         if anchor is None:
             continue
         x, y = anchor
@@ -344,7 +365,7 @@ def _country_labels(
         weight = ' font-weight="bold"' if is_primary else ""
         out.append(
             f'<text x="{fmt((box[0] + box[2]) / 2)}" y="{fmt(labels.baseline(box, size))}" '
-            f'text-anchor="middle" font-size="{size}" letter-spacing="{spacing}" '
+            f'text-anchor="middle" font-size="{fmt(size)}" letter-spacing="{fmt(spacing)}" '
             f'fill="{colour}"{weight}>{_esc(text, 60)}</text>'
         )
     return out
@@ -362,198 +383,48 @@ def _kind(point: MapPoint) -> str:
     return point.kind if point.kind in MARKER_KINDS else "place"
 
 
-def _marker_label(
-    text: str, x: float, y: float, size: float, bold: bool, layout: Layout
-) -> list[str]:
-    clean = _clean(text, 60)
-    if not clean:
-        return []
-    tw = labels.text_width(clean, size, bold=bold)
-    spot = layout.placer.place(labels.around_marker(x, y, 4.5, tw, size))
-    if spot is None:
-        return []  # no room: the marker stays and the name is in the description
-    box, anchor = spot
-    weight = ' font-weight="bold"' if bold else ""
-    return [
-        f'<text x="{fmt(labels.anchor_x(box, anchor))}" y="{fmt(labels.baseline(box, size))}" '
-        f'text-anchor="{anchor}" font-size="{size}"{weight}>{escape(clean)}</text>'
-    ]
+@dataclass(frozen=True)
+class _LabelJob:
+    text: str
+    x: float
+    y: float
+    emphasis: int  # -1 for authored layer points, placed after every place
 
 
-# -- authored layers -------------------------------------------------------------------
-
-
-def _patterns(ident: str, features: list[LayerFeature]) -> list[str]:
+def _marker_labels(jobs: list[_LabelJob], layout: Layout) -> list[str]:
+    """Labels beside markers. The most emphasised go first; among equals, the ones with
+    the fewest free spots, so a crowded marker is not boxed in by its neighbours' labels."""
+    prepared = []
+    for index, job in enumerate(jobs):
+        text = clean_text(job.text, 60)
+        if not text:
+            continue
+        size = 12.0 if job.emphasis > 0 else (10.5 if job.emphasis < 0 else 11.0)
+        tw = labels.text_width(text, size, bold=job.emphasis > 0)
+        candidates = labels.around_marker(job.x, job.y, 4.5, tw, size)
+        free = sum(layout.placer.fits(box) for box, _ in candidates)
+        prepared.append(((-job.emphasis, free, index), text, size, job.emphasis > 0, candidates))
+    prepared.sort(key=lambda item: item[0])
+    spots = labels.place_in_order(layout.placer, [item[4] for item in prepared])
     out = []
-    for i, f in enumerate(features):
-        if f.kind == "area" and f.hatch:
-            out.append(
-                f'<pattern id="{ident}-h{i}" patternUnits="userSpaceOnUse" width="6" '
-                f'height="6" patternTransform="rotate(45)"><rect width="6" height="6" '
-                f'fill="{f.fill}" fill-opacity="{fmt(f.fill_opacity * 0.5, 2)}"/>'
-                f'<line x1="0" y1="0" x2="0" y2="6" stroke="{f.fill}" stroke-width="2"/>'
-                "</pattern>"
-            )
-    return out
-
-
-def _project(view: View, positions: tuple[XY, ...]) -> list[XY]:
-    return [view.point(lon, lat) for lon, lat in positions]
-
-
-def _layer_areas(ident: str, features: list[LayerFeature], layout: Layout) -> list[str]:
-    view, out = layout.view, []
-    for i, f in enumerate(features):
-        if f.kind != "area":
-            continue
-        rings = []
-        for polygon in f.geometry:
-            for ring in polygon:
-                clipped = clip_ring(_project(view, ring), -4, -4, view.width + 4, view.height + 4)
-                if len(clipped) >= 3:
-                    rings.append(clipped)
-        if not rings:
-            continue
-        layout.areas.append((f, rings))
-        fill = f"url(#{ident}-h{i})" if f.hatch else f.fill
-        opacity = "" if f.hatch else f' fill-opacity="{fmt(f.fill_opacity, 2)}"'
-        out.append(
-            f'<path d="{_path(rings)}" fill="{fill}"{opacity} fill-rule="evenodd" '
-            f'stroke="{f.stroke}" stroke-width="{fmt(f.stroke_width)}" stroke-linejoin="round"/>'
-        )
-    return out
-
-
-def _layer_lines(features: list[LayerFeature], layout: Layout) -> list[str]:
-    view, out = layout.view, []
-    margin = 30.0
-    for f in features:
-        if f.kind != "line":
-            continue
-        dash = (
-            f' stroke-dasharray="{fmt(f.stroke_width * 3)} {fmt(f.stroke_width * 1.8)}"'
-            if f.dashed
-            else ""
-        )
-        for (line,) in f.geometry:
-            projected = thin(_project(view, line), 0.5)
-            if len(projected) < 2:
-                continue
-            head: list[str] = []
-            if f.arrow:
-                projected, head = arrowhead(projected, f.stroke, f.stroke_width)
-            pieces = clip_line(
-                projected, -margin, -margin, view.width + margin, view.height + margin
-            )
-            out += [
-                f'<path d="{_path_open(piece)}" fill="none" stroke="{f.stroke}" '
-                f'stroke-width="{fmt(f.stroke_width)}" stroke-linecap="round" '
-                f'stroke-linejoin="round"{dash}/>'
-                for piece in pieces
-            ]
-            out += head
-    return out
-
-
-def _path_open(line: list[XY]) -> str:
-    return "M" + " ".join(f"{x:.1f} {y:.1f}" for x, y in line)
-
-
-def _area_labels(features: list[LayerFeature], layout: Layout) -> list[str]:
-    from geopol.geo.projection import contains, ring_centroid
-
-    out = []
-    for f, rings in layout.areas:
-        if not f.label:
-            continue
-        (x, y), _ = max((ring_centroid(r) for r in rings), key=lambda c: c[1])
-        if not any(contains(r, x, y) for r in rings):
-            continue
-        size = 10.5
-        text = _clean(f.label, 60)
-        tw = labels.text_width(text, size)
-        steps = [(0, 0), (0, -14), (0, 14), (-20, 0), (20, 0)]
-        spot = layout.placer.place(labels.centred_candidates(x, y, tw, size * 1.2, steps))
+    for (_, text, size, bold, _), spot in zip(prepared, spots, strict=True):
         if spot is None:
-            continue
-        box, _ = spot
+            continue  # no room: the marker stays and the name is in the description
+        box, anchor = spot
+        weight = ' font-weight="bold"' if bold else ""
         out.append(
-            f'<text x="{fmt((box[0] + box[2]) / 2)}" y="{fmt(labels.baseline(box, size))}" '
-            f'text-anchor="middle" font-size="{size}" font-style="italic" fill="{f.stroke}" '
-            f'stroke="{HALO}" stroke-width="2.5" stroke-opacity="0.85" stroke-linejoin="round" '
-            f'paint-order="stroke">{escape(text)}</text>'
+            f'<text x="{fmt(labels.anchor_x(box, anchor))}" '
+            f'y="{fmt(labels.baseline(box, size))}" text-anchor="{anchor}" '
+            f'font-size="{fmt(size)}"{weight}>{escape(text)}</text>'
         )
     return out
-
-
-def _geometry(f: LayerFeature) -> dict[str, Any]:
-    if f.kind == "area":
-        coords: Any = [[[list(p) for p in ring] for ring in poly] for poly in f.geometry]
-        return {"type": "MultiPolygon", "coordinates": coords}
-    if f.kind == "line":
-        return {
-            "type": "MultiLineString",
-            "coordinates": [[list(p) for p in line] for (line,) in f.geometry],
-        }
-    return {"type": "MultiPoint", "coordinates": [list(part[0][0]) for part in f.geometry]}
-
-
-def _properties(f: LayerFeature) -> dict[str, Any]:
-    style = "front" if f.dashed else ("hatch" if f.hatch else "")
-    return {
-        "role": "layer",
-        "label": f.label,
-        "legend": f.legend,
-        "stroke": f.stroke,
-        "fill": f.fill,
-        "fill-opacity": f.fill_opacity,
-        "stroke-width": f.stroke_width,
-        "style": style,
-        "arrow": f.arrow,
-    }
-
-
-# -- furniture -------------------------------------------------------------------------
-
-
-def _note(note: str, layout: Layout) -> list[str]:
-    text = _clean(note, 120)
-    size = 12.0
-    tw = labels.text_width(text, size)
-    x0 = (layout.view.width - tw) / 2 - 10
-    box = (x0, 10.0, x0 + tw + 20, 34.0)
-    layout.placer.block(box)
-    return [
-        f'<g class="geomap-note"><rect x="{fmt(box[0])}" y="{fmt(box[1])}" '
-        f'width="{fmt(box[2] - box[0])}" height="24" rx="3" fill="#ffffff" fill-opacity="0.92" '
-        f'stroke="#c9c4ba"/><text x="{fmt(layout.view.width / 2)}" y="26.2" '
-        f'text-anchor="middle" font-size="{size}" fill="{INK}">{escape(text)}</text></g>'
-    ]
-
-
-def _attribution(layout: Layout) -> list[str]:
-    w, h = layout.view.width, layout.view.height
-    layout.placer.block((w - 64.0, h - 14.0, float(w), float(h)))
-    return [
-        f'<text x="{w - 5}" y="{h - 5}" text-anchor="end" font-size="8" fill="#7d786f" '
-        f'stroke="{HALO}" stroke-width="2" stroke-opacity="0.8" paint-order="stroke">'
-        "Natural Earth</text>"
-    ]
 
 
 # -- text ------------------------------------------------------------------------------
 
-# Characters XML 1.0 forbids; a label carrying one would make the whole SVG unparsable.
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _clean(text: str, limit: int) -> str:
-    text = " ".join(_INVALID_XML.sub("", str(text)).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
-
 
 def _esc(text: str, limit: int = 120) -> str:
-    return escape(_clean(text, limit))
+    return escape(clean_text(text, limit))
 
 
 def _description(spec: MapSpec, features: list[LayerFeature]) -> str:
@@ -561,7 +432,7 @@ def _description(spec: MapSpec, features: list[LayerFeature]) -> str:
     if spec.note:
         parts.append(spec.note.rstrip(".") + ".")
     if spec.points:
-        parts.append("Places: " + ", ".join(_clean(p.label, 60) for p in spec.points) + ".")
+        parts.append("Places: " + ", ".join(clean_text(p.label, 60) for p in spec.points) + ".")
     primary = _codes(spec.primary)
     if primary:
         parts.append("Shaded: " + ", ".join(_name(c) for c in sorted(primary)) + ".")

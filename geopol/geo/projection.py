@@ -134,44 +134,39 @@ def clip_ring(ring: Sequence[XY], x0: float, y0: float, x1: float, y1: float) ->
     larger than the frame so those edges fall outside what is seen.
     """
     points = list(ring)
-    for edge in range(4):
-        if not points:
-            break
-        out: list[XY] = []
-        prev = points[-1]
-        prev_in = _inside(prev, edge, x0, y0, x1, y1)
-        for cur in points:
-            cur_in = _inside(cur, edge, x0, y0, x1, y1)
-            if cur_in:
-                if not prev_in:
-                    out.append(_cross(prev, cur, edge, x0, y0, x1, y1))
-                out.append(cur)
-            elif prev_in:
-                out.append(_cross(prev, cur, edge, x0, y0, x1, y1))
-            prev, prev_in = cur, cur_in
-        points = out
+    if not points:
+        return points
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    # Only the rectangle's sides the ring actually crosses need a pass.
+    if min(xs) < x0:
+        points = _clip_side(points, 0, x0, True)
+    if points and max(xs) > x1:
+        points = _clip_side(points, 0, x1, False)
+    if points and min(ys) < y0:
+        points = _clip_side(points, 1, y0, True)
+    if points and max(ys) > y1:
+        points = _clip_side(points, 1, y1, False)
     return points
 
 
-def _inside(p: XY, edge: int, x0: float, y0: float, x1: float, y1: float) -> bool:
-    if edge == 0:
-        return p[0] >= x0
-    if edge == 1:
-        return p[0] <= x1
-    if edge == 2:
-        return p[1] >= y0
-    return p[1] <= y1
-
-
-def _cross(a: XY, b: XY, edge: int, x0: float, y0: float, x1: float, y1: float) -> XY:
-    (ax, ay), (bx, by) = a, b
-    if edge < 2:
-        x = x0 if edge == 0 else x1
-        t = (x - ax) / (bx - ax)
-        return x, ay + t * (by - ay)
-    y = y0 if edge == 2 else y1
-    t = (y - ay) / (by - ay)
-    return ax + t * (bx - ax), y
+def _clip_side(points: list[XY], axis: int, limit: float, keep_above: bool) -> list[XY]:
+    out: list[XY] = []
+    prev = points[-1]
+    prev_in = prev[axis] >= limit if keep_above else prev[axis] <= limit
+    for cur in points:
+        value = cur[axis]
+        cur_in = value >= limit if keep_above else value <= limit
+        if cur_in != prev_in:
+            t = (limit - prev[axis]) / (value - prev[axis])
+            if axis == 0:
+                out.append((limit, prev[1] + t * (cur[1] - prev[1])))
+            else:
+                out.append((prev[0] + t * (cur[0] - prev[0]), limit))
+        if cur_in:
+            out.append(cur)
+        prev, prev_in = cur, cur_in
+    return out
 
 
 def clip_line(line: Sequence[XY], x0: float, y0: float, x1: float, y1: float) -> list[list[XY]]:

@@ -8,12 +8,13 @@ placer, so labels placed later keep clear of it.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from html import escape
 
 from geopol.geo import maplabels as labels
 from geopol.geo.maplayers import LayerFeature
-from geopol.geo.projection import XY, View, clip_ring, contains, ring_centroid, thin
+from geopol.geo.projection import XY, View, clip_ring, contains, ring_centroid
 from geopol.geo.worldshapes import parts
 
 # A calm, print-friendly palette; the accent is the site's.
@@ -76,12 +77,26 @@ def country_rings(code: str, detail: str, view: View) -> list[list[XY]]:
             )
             ox, oy = view.left - shift, view.top
             for ring in part.rings:
-                pts = thin([((x - ox) * s, (oy - y) * s) for x, y in ring], THIN_PX)
+                pts = _project_thin(ring, ox, oy, s)
                 if not whole:
                     pts = clip_ring(pts, -m, -m, w + m, h + m)
                 if len(pts) >= 3:
                     out.append(pts)
     return out
+
+
+def _project_thin(ring: tuple[XY, ...], ox: float, oy: float, s: float) -> list[XY]:
+    """Project a ring to pixels, dropping vertices within THIN_PX of the last one kept
+    (one pass: this loop dominates the time spent drawing a map)."""
+    x, y = ring[0]
+    lx, ly = (x - ox) * s, (oy - y) * s
+    kept = [(lx, ly)]
+    for x, y in ring:
+        px, py = (x - ox) * s, (oy - y) * s
+        if abs(px - lx) + abs(py - ly) >= THIN_PX:
+            kept.append((px, py))
+            lx, ly = px, py
+    return kept
 
 
 def label_anchor(
@@ -125,7 +140,9 @@ def marker(x: float, y: float, kind: str, emphasis: int, layout: Layout, colour:
     r = 3.5 + min(max(emphasis, 0), 2) * 1.0
     if kind == "capital":
         r += 1
-    layout.placer.block((x - r - 1, y - r - 1, x + r + 1, y + r + 1))
+    # A margin keeps other labels far enough away not to seem to name this marker.
+    pad = r + 2.5
+    layout.placer.block((x - pad, y - pad, x + pad, y + pad))
     cx, cy = fmt(x), fmt(y)
     if kind == "capital":
         return (
@@ -206,7 +223,7 @@ def legend(features: list[LayerFeature], has_places: bool, layout: Layout, ident
     x0, y0 = min(corners, key=crowding)
     layout.placer.block((x0, y0, x0 + box_w, y0 + box_h))
     out = [
-        f'<g class="geomap-legend" font-size="{size}" fill="{INK}">'
+        f'<g class="geomap-legend" font-size="{fmt(size)}" fill="{INK}">'
         f'<rect x="{fmt(x0)}" y="{fmt(y0)}" width="{fmt(box_w)}" height="{fmt(box_h)}" rx="2" '
         'fill="#ffffff" fill-opacity="0.94" stroke="#c9c4ba"/>'
     ]
@@ -287,3 +304,41 @@ def scale_bar(layout: Layout) -> list[str]:
         f'<text x="{fmt(x1 + 4)}" y="{fmt(y)}" stroke="{HALO}" stroke-width="2" '
         f'stroke-opacity="0.8" paint-order="stroke">{length_km:,} km</text></g>'
     ]
+
+
+def note_box(note: str, layout: Layout) -> list[str]:
+    """A note across the top of the map, e.g. that no place could be resolved."""
+    text = clean_text(note, 120)
+    size = 12.0
+    tw = labels.text_width(text, size)
+    x0 = (layout.view.width - tw) / 2 - 10
+    box = (x0, 10.0, x0 + tw + 20, 34.0)
+    layout.placer.block(box)
+    return [
+        f'<g class="geomap-note"><rect x="{fmt(box[0])}" y="{fmt(box[1])}" '
+        f'width="{fmt(box[2] - box[0])}" height="24" rx="3" fill="#ffffff" fill-opacity="0.92" '
+        f'stroke="#c9c4ba"/><text x="{fmt(layout.view.width / 2)}" y="26.2" '
+        f'text-anchor="middle" font-size="{fmt(size)}" fill="{INK}">{escape(text)}</text></g>'
+    ]
+
+
+def attribution(layout: Layout) -> list[str]:
+    """The data credit, small, bottom right."""
+    w, h = layout.view.width, layout.view.height
+    layout.placer.block((w - 64.0, h - 14.0, float(w), float(h)))
+    return [
+        f'<text x="{w - 5}" y="{h - 5}" text-anchor="end" font-size="8" fill="#7d786f" '
+        f'stroke="{HALO}" stroke-width="2" stroke-opacity="0.8" paint-order="stroke">'
+        "Natural Earth</text>"
+    ]
+
+
+# Characters XML 1.0 forbids; a label carrying one would make the whole SVG unparsable.
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean_text(text: str, limit: int) -> str:
+    """User text made safe to escape into XML: no control characters, one line, at most
+    `limit` characters (an ellipsis marks the cut). Escaping is still the caller's job."""
+    text = " ".join(_INVALID_XML.sub("", str(text)).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"

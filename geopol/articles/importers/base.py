@@ -52,6 +52,7 @@ class FigureData:
     src: str = ""
     alt: str = ""
     credit: str = ""
+    layers: dict[str, Any] | None = None
 
 
 @dataclass
@@ -102,6 +103,14 @@ def _figures(value: Any) -> list[FigureData]:
         kind = str(entry.get("kind", "map"))
         if kind not in {"map", "image"}:
             raise InputError(f"figure {number}: kind must be 'map' or 'image', not {kind!r}")
+        layers = entry.get("layers")
+        if layers is not None and (
+            not isinstance(layers, dict) or layers.get("type") != "FeatureCollection"
+        ):
+            raise InputError(
+                f"figure {number}: 'layers' must be a GeoJSON FeatureCollection "
+                '({"type": "FeatureCollection", "features": [...]})'
+            )
         figures.append(
             FigureData(
                 key=str(entry.get("id") or f"figure-{number}"),
@@ -110,6 +119,7 @@ def _figures(value: Any) -> list[FigureData]:
                 src=str(entry.get("src", "")),
                 alt=str(entry.get("alt", "")),
                 credit=str(entry.get("credit", "")),
+                layers=layers,
             )
         )
     return figures

@@ -52,6 +52,9 @@ def test_editor_writes_and_schedules_an_article(editor_client):
             "figures-INITIAL_FORMS": "0",
             "revisions-TOTAL_FORMS": "0",
             "revisions-INITIAL_FORMS": "0",
+            # the geoparsing app adds its tags inline when it is installed
+            "entities-TOTAL_FORMS": "0",
+            "entities-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

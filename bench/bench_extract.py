@@ -1,0 +1,288 @@
+"""Geoparsing quality and speed; prints JSON.
+
+1. Quality on the labelled development set (bench/devset: original articles with gold
+   countries, places with coordinates, actors): precision, recall, F1. A place counts as
+   found when the extractor returns a place within 25 km of the gold point; an actor when the
+   registry entry the gold name belongs to is found.
+2. Real text nobody here wrote: the UN General Debate speeches (../shared/data/ungdc, skipped
+   when absent): how often the speaker's country is among the primary countries.
+3. Speed: text per second through `extract` without NER on one core (reference measured in
+   the same run: a bare regex tokenisation of the same text, the floor for any pipeline that
+   reads every word), gazetteer load time and resident memory in a fresh process, and the
+   time to import articles with extraction.
+
+    .venv/bin/python bench/bench_extract.py [--speeches N] [--import-articles N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEVSET = ROOT / "bench" / "devset"
+sys.path.insert(0, str(ROOT))
+
+
+def shared(relative: str) -> Path | None:
+    for base in (os.environ.get("GEOPOL_SHARED_DIR"), ROOT.parent / "shared", "/work/shared"):
+        if base and (Path(base) / relative).exists():
+            return Path(base) / relative
+    return None
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+        "f1": round(f1, 3),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
+
+
+def evaluate_devset(gazetteer, actors, verbose: bool) -> dict:
+    import yaml
+
+    from geopol.articles.importers import read_file
+    from geopol.articles.rendering import FigureView, render_body_and_text
+    from geopol.extraction.pipeline import extract
+    from geopol.geo.gazetteer import fold_name
+
+    counts = {k: Counter() for k in ("countries", "primary", "places", "actors")}
+    misses: list[dict] = []
+    files = sorted(p for p in DEVSET.glob("*.md") if p.name != "README.md")
+    for path in files:
+        meta = yaml.safe_load(path.read_text().split("---")[1])
+        gold = meta["gold"]
+        [data] = read_file(path, 10_000_000)
+        _, text = render_body_and_text(
+            data.body, [FigureView(f.key, f.kind, f.caption) for f in data.figures]
+        )
+        result = extract(text, gazetteer, actors, title=data.title)
+        got = {c.code for c in result.countries}
+        want = {c["code"] for c in gold.get("countries") or []}
+        counts["countries"].update(tp=len(got & want), fp=len(got - want), fn=len(want - got))
+        got_primary = {c.code for c in result.countries if c.primary}
+        want_primary = {c["code"] for c in gold.get("countries") or [] if c.get("primary")}
+        counts["primary"].update(
+            tp=len(got_primary & want_primary),
+            fp=len(got_primary - want_primary),
+            fn=len(want_primary - got_primary),
+        )
+        gold_places = gold.get("places") or []
+        matched = set()
+        place_fp = []
+        for place in result.places:
+            hit = next(
+                (
+                    i
+                    for i, g in enumerate(gold_places)
+                    if i not in matched
+                    and distance_km((place.lat, place.lon), (g["lat"], g["lon"])) <= 25
+                ),
+                None,
+            )
+            if hit is None:
+                place_fp.append(f"{place.name}->{place.canonical}[{place.country}]")
+            else:
+                matched.add(hit)
+        place_fn = [g["name"] for i, g in enumerate(gold_places) if i not in matched]
+        counts["places"].update(tp=len(matched), fp=len(place_fp), fn=len(place_fn))
+        want_actors = set()
+        for actor in gold.get("actors") or []:
+            ids = actors.aliases.get(fold_name(actor["name"])) or ()
+            for written in actor.get("as_written") or []:
+                ids = (
+                    ids
+                    or actors.acronyms.get(written)
+                    or actors.aliases.get(fold_name(written))
+                    or ()
+                )
+            want_actors.add(ids[0] if ids else "?" + actor["name"])
+        got_actors = {a.id for a in result.actors}
+        counts["actors"].update(
+            tp=len(got_actors & want_actors),
+            fp=len(got_actors - want_actors),
+            fn=len(want_actors - got_actors),
+        )
+        if verbose:
+            misses.append(
+                {
+                    "file": path.name,
+                    "countries_fp": sorted(got - want),
+                    "countries_fn": sorted(want - got),
+                    "primary_fp": sorted(got_primary - want_primary),
+                    "primary_fn": sorted(want_primary - got_primary),
+                    "places_fp": place_fp,
+                    "places_fn": place_fn,
+                    "actors_fp": sorted(got_actors - want_actors),
+                    "actors_fn": sorted(want_actors - got_actors),
+                }
+            )
+    report = {"articles": len(files)}
+    for name, c in counts.items():
+        report[name] = prf(c["tp"], c["fp"], c["fn"])
+    if verbose:
+        report["misses"] = [m for m in misses if any(v for k, v in m.items() if k != "file")]
+    return report
+
+
+def evaluate_ungdc(gazetteer, actors, limit: int | None) -> dict:
+    import pycountry
+
+    from geopol.extraction.pipeline import extract
+
+    path = shared("data/ungdc/speeches-2010-2024.jsonl")
+    if path is None:
+        return {"skipped": "../shared/data/ungdc not found"}
+    total = hits = 0
+    failures: Counter[str] = Counter()
+    characters = 0
+    seconds = 0.0
+    reference_seconds = 0.0
+    word = re.compile(r"\w+")
+    with path.open() as handle:
+        for number, line in enumerate(handle):
+            if limit is not None and number >= limit:
+                break
+            record = json.loads(line)
+            country = pycountry.countries.get(alpha_3=record["country_iso3"])
+            if country is None:
+                continue
+            text = record["text"]
+            characters += len(text.encode())
+            started = time.perf_counter()
+            result = extract(text, gazetteer, actors)
+            seconds += time.perf_counter() - started
+            started = time.perf_counter()
+            sum(1 for _ in word.finditer(text))
+            reference_seconds += time.perf_counter() - started
+            total += 1
+            if country.alpha_2 in {c.code for c in result.countries if c.primary}:
+                hits += 1
+            else:
+                failures[record["country_iso3"]] += 1
+    return {
+        "speeches": total,
+        "speaker_country_primary": round(hits / total, 4) if total else None,
+        "most_missed": failures.most_common(12),
+        "megabytes": round(characters / 1e6, 1),
+        "mb_per_second": round(characters / 1e6 / seconds, 2) if seconds else None,
+        "reference_tokenise_mb_per_second": round(characters / 1e6 / reference_seconds, 1)
+        if reference_seconds
+        else None,
+    }
+
+
+def gazetteer_startup() -> dict:
+    code = (
+        "import time, resource; t = time.perf_counter()\n"
+        "from geopol.geo.gazetteer import base_gazetteer; base_gazetteer()\n"
+        "print(time.perf_counter() - t, "
+        "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    ).stdout.split()
+    return {"seconds": round(float(out[0]), 2), "max_rss_mb": round(float(out[1]))}
+
+
+def import_with_extraction(count: int) -> dict:
+    """Import `count` articles (the demo corpus, repeated under new identities)."""
+    from geopol.articles.importers import read_file
+    from geopol.articles.services import import_articles
+
+    demo = sorted((ROOT / "geopol/articles/demo").rglob("*"))
+    base = []
+    for path in demo:
+        if (
+            path.is_file()
+            and path.suffix in (".md", ".jsonl", ".txt", ".html")
+            and path.name != "README.md"
+        ):
+            base.extend(read_file(path, 10_000_000))
+    items = []
+    for n in range(count):
+        item = base[n % len(base)]
+        copy = type(item)(**{**item.__dict__})
+        copy.source_url = f"https://bench.example/{n}"
+        copy.slug = f"bench-{n}"
+        items.append(copy)
+    started = time.perf_counter()
+    for start in range(0, count, 200):
+        import_articles(items[start : start + 200])
+    seconds = time.perf_counter() - started
+    return {
+        "articles": count,
+        "seconds": round(seconds, 1),
+        "articles_per_second": round(count / seconds, 1),
+        "projected_10000_seconds": round(seconds * 10_000 / count, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--speeches", type=int, default=None, help="limit the UNGDC run")
+    parser.add_argument("--import-articles", type=int, default=2000)
+    parser.add_argument("--verbose", action="store_true", help="list every miss")
+    args = parser.parse_args()
+
+    os.environ["GEOPOL_DATA_DIR"] = tempfile.mkdtemp(prefix="geopol-bench-")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "geopol.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from geopol.extraction.services import current_actors, current_gazetteer
+
+    geonames = shared("data/geonames")
+    if geonames is not None:
+        with open(os.devnull, "w") as quiet:
+            dumps = [str(p) for p in sorted(geonames.glob("*.txt"))]
+            call_command("load_gazetteer", *dumps, stdout=quiet)
+    gazetteer, actors = current_gazetteer(), current_actors()
+    result = {
+        "benchmark": "extraction",
+        "machine": {
+            "python": sys.version.split()[0],
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+        },
+        "gazetteer_extra_dumps": sorted(p.name for p in geonames.glob("*.txt")) if geonames else [],
+        "actors_in_registry": len(actors.by_id),
+        "devset": evaluate_devset(gazetteer, actors, args.verbose),
+        "ungdc": evaluate_ungdc(gazetteer, actors, args.speeches),
+        "gazetteer_startup": gazetteer_startup(),
+        "import_with_extraction": import_with_extraction(args.import_articles),
+    }
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""Maps of what the geoparser found: for an article, a country, a region, an actor.
+
+Specs are built from the tags (ArticleEntity, ArticleCountry); SVGs are rendered by
+geopol.geo.maps and cached by their content, so an unchanged map costs one cache lookup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from typing import Any
+
+from django.core.cache import cache
+
+from geopol.articles.models import Article
+from geopol.extraction.models import ArticleEntity, EntityKind
+from geopol.geo.maps import MapPoint, MapSpec, render_svg
+
+CACHE_SECONDS = 24 * 3600
+MAX_POINTS = 25
+
+
+def cached_svg(spec: MapSpec) -> str:
+    payload = json.dumps(asdict(spec), sort_keys=True, default=sorted).encode()
+    key = "map:" + hashlib.sha256(payload).hexdigest()
+    svg = cache.get(key)
+    if svg is None:
+        svg = render_svg(spec)
+        cache.set(key, svg, CACHE_SECONDS)
+    return svg
+
+
+def _points(entities: Any) -> list[MapPoint]:
+    points = []
+    for entity in entities[:MAX_POINTS]:
+        if entity.lat is None or entity.lon is None:
+            continue
+        kind = "approximate" if entity.key.startswith("iso:") else "place"
+        points.append(
+            MapPoint(
+                entity.name, entity.lat, entity.lon, kind, emphasis=min(entity.mentions, 3) - 1
+            )
+        )
+    return points
+
+
+def article_map_spec(
+    article: Article,
+    *,
+    with_places: bool = True,
+    layers: dict[str, Any] | None = None,
+    title: str = "",
+) -> MapSpec:
+    links = list(article.country_links.all())
+    primary = {link.country_id for link in links if link.primary}
+    secondary = {link.country_id for link in links} - primary
+    points = []
+    if with_places:
+        places = ArticleEntity.objects.kept().filter(article=article, kind=EntityKind.PLACE)
+        points = _points(places.order_by("-mentions", "name"))
+    note = "" if points or layers else "No places resolved for this analysis"
+    return MapSpec(
+        points=points,
+        primary=primary or secondary,
+        secondary=secondary if primary else set(),
+        layers=layers,
+        title=title or f"Places in “{article.title}”",
+        note=note,
+        fallback=primary | secondary,
+    )
+
+
+def places_map_spec(entities: Any, primary: set[str], title: str, note: str) -> MapSpec:
+    points = _points(entities)
+    return MapSpec(
+        points=points, primary=primary, title=title, note="" if points else note, fallback=primary
+    )

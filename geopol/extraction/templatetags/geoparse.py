@@ -1,0 +1,111 @@
+"""Template tags that put the geoparser's maps and tags on the articles' pages."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from geopol.articles.access import can_read
+from geopol.articles.models import Article
+from geopol.extraction.maps import article_map_spec, cached_svg, places_map_spec
+from geopol.extraction.models import ArticleEntity, EntityKind
+from geopol.geo.models import Country, Region
+
+register = template.Library()
+
+CANVAS_RE = re.compile(
+    r'(<figure class="figure figure-map" id="figure-([\w-]+)">)'
+    r'<div class="figure-map-canvas"[^>]*>.*?</div>',
+    re.S,
+)
+
+
+@register.simple_tag(takes_context=True)
+def article_map(context, article: Article) -> SafeString:
+    """The locator map under an article; places only for readers who may read it."""
+    readable = can_read(context.get("user"), article)
+    return mark_safe(cached_svg(article_map_spec(article, with_places=readable)))
+
+
+@register.simple_tag(takes_context=True)
+def body_with_maps(context, article: Article) -> SafeString:
+    """The body HTML with each map figure drawn: the article's places plus the figure's
+    authored layers."""
+    readable = can_read(context.get("user"), article)
+    figures = {f.key: f for f in article.figures.all() if f.kind == "map"}
+
+    def draw(match: re.Match[str]) -> str:
+        figure = figures.get(match.group(2))
+        if figure is None:
+            return match.group(0)
+        spec = article_map_spec(
+            article, with_places=readable, layers=figure.layers, title=figure.caption
+        )
+        return match.group(1) + cached_svg(spec)
+
+    return mark_safe(CANVAS_RE.sub(draw, article.body_html))
+
+
+@register.inclusion_tag("extraction/includes/entities.html")
+def article_entities(article: Article) -> dict:
+    entities = ArticleEntity.objects.kept().filter(article=article).select_related("actor")
+    return {
+        "actors": [e for e in entities if e.kind == EntityKind.ACTOR and e.actor_id],
+        "places": [e for e in entities if e.kind == EntityKind.PLACE][:20],
+    }
+
+
+def _recent_places(article_ids: list[int]):
+    entities = ArticleEntity.objects.kept().filter(
+        article_id__in=article_ids, kind=EntityKind.PLACE
+    )
+    counts = Counter(e.key for e in entities)
+    first = {}
+    for entity in entities:
+        first.setdefault(entity.key, entity)
+        first[entity.key].mentions = counts[entity.key]
+    return sorted(first.values(), key=lambda e: -e.mentions)
+
+
+@register.simple_tag
+def country_map(country: Country) -> SafeString:
+    ids = list(
+        Article.objects.published()
+        .in_country(country)
+        .newest()
+        .filter(access="public")
+        .values_list("pk", flat=True)[:50]
+    )
+    spec = places_map_spec(
+        _recent_places(ids),
+        {country.code},
+        f"Places in {country.name}",
+        "No places mentioned in recent analyses",
+    )
+    return mark_safe(cached_svg(spec))
+
+
+@register.simple_tag
+def region_map(region: Region) -> SafeString:
+    codes = set(
+        Country.objects.filter(region=region, articles__isnull=False)
+        .values_list("code", flat=True)
+        .distinct()
+    )
+    ids = list(
+        Article.objects.published()
+        .in_region(region)
+        .newest()
+        .filter(access="public")
+        .values_list("pk", flat=True)[:50]
+    )
+    spec = places_map_spec(
+        _recent_places(ids),
+        codes or set(region.countries.values_list("code", flat=True)),
+        region.name,
+        "No places mentioned in recent analyses",
+    )
+    return mark_safe(cached_svg(spec))

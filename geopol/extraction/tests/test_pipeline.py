@@ -1,0 +1,143 @@
+"""The geoparser on text we wrote, against the real gazetteer and a small registry."""
+
+import pytest
+
+from geopol.extraction.actors import ActorDef, ActorIndex
+from geopol.extraction.pipeline import extract, tokens
+from geopol.geo.gazetteer import PlaceRecord, base_gazetteer, fold_name
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return base_gazetteer()
+
+
+@pytest.fixture(scope="module")
+def actors():
+    return ActorIndex.build(
+        [
+            ActorDef(
+                "aqim",
+                "al Qaeda in the Islamic Maghreb",
+                "armed-group",
+                ("al-Qaeda in the Islamic Maghreb",),
+                ("AQIM",),
+                "DZ",
+                ("DZ", "ML"),
+            ),
+            ActorDef(
+                "ansar-dine", "Ansar Dine", "armed-group", ("Ansar al-Din",), (), "ML", ("ML",)
+            ),
+            ActorDef(
+                "ecowas",
+                "Economic Community of West African States",
+                "igo",
+                (),
+                ("ECOWAS",),
+                None,
+                ("NG", "SN"),
+            ),
+            ActorDef("au", "African Union", "igo", (), ("AU",), None, ("ET",)),
+        ]
+    )
+
+
+def run(text, gazetteer, actors, **kwargs):
+    return extract(text, gazetteer, actors, **kwargs)
+
+
+def test_tokens_keep_offsets_and_drop_possessives():
+    found = tokens("Mali's army entered Konna; the U.S. watched.")
+    assert [t.text for t in found][:3] == ["Mali", "army", "entered"]
+    assert "U.S." in [t.text for t in found]
+    text = "Mali's army"
+    assert text[found[0].start : found[0].end] == "Mali"
+
+
+def test_fold_name():
+    assert fold_name("Sévaré") == "sevare"
+    assert fold_name("al-Shabaab") == fold_name("al Shabaab") == "al shabaab"
+
+
+def test_countries_places_and_actors(gazetteer, actors):
+    result = run(
+        "Fighters of al Qaeda in the Islamic Maghreb (AQIM) and Ansar al-Din advanced on "
+        "Timbuktu and Bamako. Mali asked ECOWAS and the AU for help.",
+        gazetteer,
+        actors,
+    )
+    assert [c.code for c in result.countries if c.primary] == ["ML"]
+    places = {p.canonical: p for p in result.places}
+    assert set(places) >= {"Timbuktu", "Bamako"}
+    assert places["Bamako"].country == "ML"
+    assert abs(places["Bamako"].lat - 12.65) < 0.2
+    actor_ids = {a.id: a for a in result.actors}
+    assert set(actor_ids) == {"aqim", "ansar-dine", "ecowas", "au"}
+    assert actor_ids["aqim"].aliases_in_text == ["al Qaeda in the Islamic Maghreb", "AQIM"]
+
+
+def test_tripoli_follows_the_country_context(gazetteer, actors):
+    libya = run(
+        "Militias clashed in Tripoli as Libya's rival governments traded blame.", gazetteer, actors
+    )
+    lebanon = run(
+        "Protesters filled the streets of Tripoli, Lebanon's second city.", gazetteer, actors
+    )
+    assert [p.country for p in libya.places if p.canonical.startswith("Tripoli")] == ["LY"]
+    assert [p.country for p in lebanon.places if p.canonical.startswith("Tripoli")] == ["LB"]
+
+
+def test_georgia_state_or_country(gazetteer, actors):
+    country = run(
+        "Georgia's ruling party pushed the law through parliament in Tbilisi.", gazetteer, actors
+    )
+    assert "GE" in [c.code for c in country.countries if c.primary]
+    state = run(
+        "Voters in Atlanta and across Georgia decided the United States Senate race.",
+        gazetteer,
+        actors,
+    )
+    assert "GE" not in [c.code for c in state.countries]
+    assert "US" in [c.code for c in state.countries if c.primary]
+
+
+def test_common_words_and_first_names_are_not_places(gazetteer, actors):
+    result = run(
+        "Nice weather helped the harvest. Reading the reports, Chad Wolf said most male "
+        "voters stayed home. Jordan Bardella spoke in Paris.",
+        gazetteer,
+        actors,
+    )
+    codes = [c.code for c in result.countries]
+    assert "TD" not in codes and "JO" not in codes
+    names = [p.canonical for p in result.places]
+    assert "Nice" not in names and "Reading" not in names and "Male" not in names
+    assert "Paris" in names
+
+
+def test_admin1_region(gazetteer, actors):
+    result = run("Troops reinforced positions across the Mopti region of Mali.", gazetteer, actors)
+    [region] = [p for p in result.places if p.canonical == "Mopti"]
+    assert region.kind == "region" and region.country == "ML"
+
+
+def test_title_weighs_for_primacy(gazetteer, actors):
+    result = run(
+        "Officials in Paris and Berlin discussed the talks.",
+        gazetteer,
+        actors,
+        title="Niger: The junta digs in",
+    )
+    assert next(c.code for c in result.countries if c.primary) == "NE"
+
+
+def test_extra_places_from_dumps(gazetteer, actors):
+    from dataclasses import replace
+
+    local = replace(gazetteer, extra={})
+    local.add_places(
+        [(["Sévaré", "Sevare"], PlaceRecord("Sévaré", 14.53, -4.09, "ML", "city", 25000, 2451185))]
+    )
+    result = run("French troops landed at the airport outside Sevare in Mali.", local, actors)
+    [place] = [p for p in result.places if p.canonical == "Sévaré"]
+    assert (place.name, place.geonames_id) == ("Sevare", 2451185)
