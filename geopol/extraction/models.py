@@ -14,6 +14,8 @@ class ActorKind(models.TextChoices):
     IGO = "igo", "Intergovernmental organization"
     ALLIANCE = "alliance", "Alliance"
     POLITICAL_MOVEMENT = "political-movement", "Political movement"
+    POLITICAL_PARTY = "political-party", "Political party"
+    STATE_INSTITUTION = "state-institution", "State institution"
 
 
 class Actor(models.Model):

@@ -32,6 +32,7 @@ def _words(text: str) -> frozenset[str]:
 TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w'’]*|\d[\d,.]*", re.UNICODE)
 PARTICLES = _words(
     """
+    au aux en di dei das ter op aan zum zu ed ar er
     al el ad an as ash at az ul of the in for and de del della la le les du des da do dos wa
     bin ibn on upon sur am im van von y e i o
     """
@@ -59,7 +60,7 @@ COMMON_WORD_PLACES = _words(
     lower middle centre center port harbour harbor bay island islands lake river valley hill
     hills mount cape point city town village camp station junction crossing bridge gate fort
     field fields park garden gardens home house school church mosque market mine mines well
-    wells spring springs lincoln washington jackson franklin madison hamilton clinton trump
+    wells spring springs lincoln jackson franklin madison hamilton clinton trump
     biden obama bush putin xi modi erdogan macron merkel scholz johnson may's sunak starmer
     zelensky netanyahu assad kim moon lee park abe kishida lula milei maduro chavez castro
     morales petro bukele boric duque uribe santos fox ruto kenyatta buhari tinubu ramaphosa
@@ -126,6 +127,9 @@ class Candidate:
     sentence_initial: bool
     kinds: set[str] = field(default_factory=set)  # actor, country, demonym, place
     counted: bool = False  # already counted as evidence for its country
+    # capitalised words right before and after it in the same name run ("Viktor [Orban]")
+    word_before: str = ""
+    word_after: str = ""
 
 
 @dataclass
@@ -201,6 +205,7 @@ NAME_RUN_RE = re.compile(
     rf"(?<![\w'’])(?:{_PART}{_SEP})*{_CAP}(?:{_SEP}(?:{_PART}{_SEP})*{_CAP})*(?![\w])"
 )
 RUN_WORD_RE = re.compile(r"[^\s\-‐–]+")
+TAIL_WORD_RE = re.compile(r"[\w'’.]+")
 LOWER_WORD_RE = re.compile(r"(?<![\w'’])[a-z][a-z'’]*")
 
 
@@ -310,7 +315,20 @@ def candidates(
                     _sentence_initial(text, toks[i].start),
                     kinds,
                 )
+                if (
+                    i > 0
+                    and run[i - 1] == run[i] + 1
+                    and capital[i - 1]
+                    and not particle[i - 1]
+                    and not _sentence_initial(text, toks[i - 1].start)
+                ):
+                    best.word_before = toks[i - 1].text
+                if run[i] > n and capital[i + n]:
+                    best.word_after = toks[i + n].text
                 break
+        tail = _lowercase_tail(text, toks[i], folded[i], actors) if capital[i] else None
+        if tail is not None and (best is None or tail.end > best.end):
+            best = tail
         if best is None:
             i += 1
         else:
@@ -321,6 +339,34 @@ def candidates(
                 else (sum(1 for t in toks[i:] if t.start < best.end))
             )
     return found
+
+
+def _lowercase_tail(text: str, token: Token, word: str, actors: ActorIndex) -> Candidate | None:
+    """An actor alias whose later words are written in lower case: "Haqqani network"."""
+    keys = actors.tails.get(word)
+    if not keys:
+        return None
+    window = text[token.start : token.start + 120]
+    spans = [(m.start(), m.end()) for m in TAIL_WORD_RE.finditer(window)]
+    for key in keys:  # longest first
+        n = len(key.split())
+        if len(spans) < n:
+            continue
+        gaps = [window[spans[k][1] : spans[k + 1][0]] for k in range(n - 1)]
+        if not all(SEPARATOR_RE.fullmatch(g) for g in gaps):
+            continue
+        surface = window[: spans[n - 1][1]]
+        if fold_name(surface) == key:
+            return Candidate(
+                token.start,
+                token.start + spans[n - 1][1],
+                surface,
+                key,
+                0,
+                _sentence_initial(text, token.start),
+                {"actor"},
+            )
+    return None
 
 
 def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -342,6 +388,57 @@ def _next_token(toks: list[Token], candidate: Candidate) -> Token | None:
         if token.start >= candidate.end:
             return token
     return None
+
+
+PLACE_SUFFIXES = {
+    "region",
+    "province",
+    "state",
+    "oblast",
+    "governorate",
+    "district",
+    "county",
+    "city",
+    "department",
+    "prefecture",
+    "valley",
+    "river",
+    "basin",
+    "island",
+    "islands",
+    "strait",
+}
+
+
+def _inside_longer_name(cand: Candidate, region_cue: bool) -> bool:
+    """True when capitalised words around a one-word place make it part of another name."""
+    after = cand.word_after.lower()
+    if after and after not in PLACE_SUFFIXES and not region_cue:
+        return True
+    before = cand.word_before.lower()
+    return bool(before) and before not in {
+        "north",
+        "south",
+        "east",
+        "west",
+        "central",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "greater",
+        "upper",
+        "lower",
+        "new",
+        "old",
+    }
+
+
+def _contested(cand: Candidate, code: str, gazetteer: Gazetteer) -> bool:
+    """A country name that is also a region of another country (Georgia, Niger State)."""
+    if "place" not in cand.kinds:
+        return False
+    return any(p.kind == "admin1" and p.country != code for p in gazetteer.places(cand.key))
 
 
 def _looks_like_person(
@@ -385,6 +482,13 @@ def extract(
     toks, run = name_tokens(full)
     found = candidates(full, toks, gazetteer, actors, run)
     facts = TextFacts.of(full, toks)
+    facts.admin1_codes = {
+        p.admin1
+        for c in found
+        if "place" in c.kinds
+        for p in gazetteer.places(c.key)
+        if p.kind == "admin1"
+    }
     country_names = gazetteer.countries
 
     # Pass 1: unambiguous evidence of countries (names, demonyms with one country, actors).
@@ -407,12 +511,9 @@ def extract(
         if "country" in cand.kinds or "demonym" in cand.kinds:
             table = country_names.names if "country" in cand.kinds else country_names.demonyms
             codes = table[cand.key]
-            also_a_place_elsewhere = "place" in cand.kinds and any(
-                p.country != codes[0] for p in gazetteer.places(cand.key)
-            )
             if (
                 len(codes) == 1
-                and not also_a_place_elsewhere
+                and not _contested(cand, codes[0], gazetteer)
                 and not _looks_like_person(full, toks, cand, country_names.names)
             ):
                 evidence[codes[0]] += 1
@@ -437,15 +538,18 @@ def extract(
         codes = table[cand.key]
         if _looks_like_person(full, toks, cand, country_names.names):
             continue  # a person: "Chad Wolf", "President Jordan ..."
-        if "place" in cand.kinds and "country" in cand.kinds and len(codes) == 1:
-            # "Georgia" the country, or the U.S. state? Ask the context.
-            places = gazetteer.places(cand.key)
-            rival = max(
-                (p for p in places if p.country != codes[0]),
-                key=lambda p: evidence[p.country],
-                default=None,
-            )
-            if rival is not None and evidence[rival.country] >= evidence[codes[0]] + 1:
+        if "country" in cand.kinds and len(codes) == 1 and _contested(cand, codes[0], gazetteer):
+            # "Georgia" the country, or the U.S. state? "Niger" or Niger State? The context.
+            rivals = [
+                p
+                for p in gazetteer.places(cand.key)
+                if p.kind == "admin1" and p.country != codes[0]
+            ]
+            rival = max(rivals, key=lambda p: evidence[p.country], default=None)
+            if rival is not None and (
+                cand.word_after.lower() == "state"
+                or evidence[rival.country] >= evidence[codes[0]] + 1.5
+            ):
                 pending_places.append(cand)
                 continue
         code = max(codes, key=lambda c: (evidence[c], c == codes[0]))
@@ -495,6 +599,11 @@ def _choose_place(
     single_word = " " not in cand.key
     before = _previous_word(text, cand.start)
     nxt = _next_token(toks, cand)
+    region_cue = re.match(
+        r"\s+(region|province|state|oblast|governorate|district|county|department|prefecture)\b",
+        text[cand.end : cand.end + 16],
+        re.I,
+    )
     if cand.key in FIRST_NAME_PLACES and (
         before in TITLES
         or (
@@ -507,6 +616,8 @@ def _choose_place(
         return None
     if before in TITLES:
         return None
+    if single_word and _inside_longer_name(cand, region_cue is not None):
+        return None  # "Viktor Orban", "Paris Agreement", "Malmstrom Air Force Base"
     common = cand.key in COMMON_WORD_PLACES
     lowercase_elsewhere = (
         single_word and cand.text != cand.text.lower() and cand.text.lower() in facts.lower_words
@@ -515,25 +626,30 @@ def _choose_place(
     def score(record: PlaceRecord) -> float:
         value = 0.0
         if record.kind == "feature":
-            value += 4.0
+            value += 6.0
             if any(evidence[c] for c in record.countries):
                 value += 2.0
         if record.country and evidence[record.country]:
-            value += 3.0 + min(evidence[record.country], 5)
-        if record.kind == "admin1":
+            value += 3.0 + min(evidence[record.country], 3) * 0.5
+        if record.kind in ("admin1", "admin"):
+            value += 6.0 if region_cue else (1.0 if record.kind == "admin1" else -1.0)
+        value += math.log10(record.population + 1)
+        if record.population >= 1_000_000:
+            value += 1.5  # a metropolis is what "London" usually means
+        if record.population >= 5_000_000:
             value += 1.5
-            if re.match(
-                r"\s+(region|province|state|oblast|governorate|district|county)\b",
-                text[cand.end : cand.end + 14],
-                re.I,
-            ):
-                value += 3.0
-        if record.kind == "custom":
-            value += 2.0
-        value += math.log10(record.population + 1) * 0.6
         return value
 
     best = max(options, key=lambda r: (score(r), r.population))
+    namesake = max(options, key=lambda r: r.population)
+    if (
+        best.kind == "city"
+        and best.population < 100_000
+        and namesake.population >= 500_000
+        and namesake.country != best.country
+        and not (best.admin1 and f"{best.country}-{best.admin1}" in facts.admin1_codes)
+    ):
+        best = namesake  # "Dublin" is Ireland's capital unless the text says Dublin, Ohio
     in_context = bool(
         (best.country and evidence[best.country])
         or (
@@ -572,6 +688,7 @@ class TextFacts:
 
     lower_words: set[str]
     mid_sentence_words: set[str]
+    admin1_codes: set[str] = field(default_factory=set)  # ISO 3166-2 regions named
 
     @classmethod
     def of(cls, text: str, toks: list[Token]) -> TextFacts:
@@ -665,9 +782,10 @@ def _aggregate(
                 mentions=0,
             )
         weight = 1.5 if cand.start < title_end else 0.5
-        for code in record.countries or (record.country,):
-            if code:
-                score[code] += weight  # type: ignore[assignment]
+        # a place implies its country; a sea or desert shared by many implies none of them
+        implied = record.country or (record.countries[0] if len(record.countries) == 1 else "")
+        if implied:
+            score[implied] += weight  # type: ignore[assignment]
     for key, count in place_mentions.items():
         places[key].mentions = count
     for code in known_countries:

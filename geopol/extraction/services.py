@@ -48,11 +48,12 @@ def current_gazetteer() -> Gazetteer:
                     lat=place.lat,
                     lon=place.lon,
                     country=place.country_id,
-                    kind="city" if place.feature_class == "P" else "custom",
+                    kind={"P": "city", "A": "admin"}.get(place.feature_class, "custom"),
                     population=place.population,
                     geonames_id=place.geonames_id,
                     admin1=place.admin1,
-                    feature_kind=place.feature_code.lower(),
+                    # towns are plain cities; other GeoNames classes keep their code (adm1...)
+                    feature_kind="" if place.feature_class == "P" else place.feature_code.lower(),
                 ),
             )
             for place in Place.objects.for_gazetteer().iterator()

@@ -18,6 +18,7 @@ Pure module: no ORM.
 from __future__ import annotations
 
 import array
+import difflib
 import functools
 import json
 import os
@@ -34,7 +35,7 @@ import yaml
 from geopol.core.text import fold
 
 DATA = Path(__file__).resolve().parent / "data"
-CACHE_FORMAT = 3
+CACHE_FORMAT = 6
 LATIN_RE = re.compile(r"^[A-Za-z\u00c0-\u024f\u1e00-\u1eff'’ .\-]+$")
 
 
@@ -164,6 +165,22 @@ def feature_records() -> dict[str, list[PlaceRecord]]:
 # -- GeoNames cities -------------------------------------------------------------------------
 
 
+def useful_alternate(name: str, population: int, primary: str = "") -> bool:
+    """GeoNames lists every exonym, abbreviation and old spelling; most of those turn common
+    words and first names into towns ("Joe" is Joensuu, "Turn" is Angren). Keep an alternate
+    name when the city is big (Kiev, Bombay, Saigon) or the name is a spelling of the
+    primary one (Misrata for Misratah, Hodeidah for Al Hudaydah); never acronyms."""
+    if len(name) <= 3 or name.isupper() or not LATIN_RE.match(name):
+        return False
+    if population >= 1_000_000:
+        return True
+    if population < 5_000 or not primary:
+        return False
+    a = fold_name(name).removeprefix("al ").replace(" ", "")
+    b = fold_name(primary).removeprefix("al ").replace(" ", "")
+    return a[:1] == b[:1] and difflib.SequenceMatcher(None, a, b).ratio() >= 0.7
+
+
 class CityIndex:
     """GeoNames populated places in parallel arrays, with a folded-name index.
 
@@ -234,8 +251,11 @@ class CityIndex:
             columns["admin1"].append(row.get("admin1code") or "")
             countries.append((row.get("countrycode") or "  ")[:2].ljust(2))
             keys = {fold_name(row["name"])}
+            if "," in row["name"]:  # "Washington, D.C." is written "Washington"
+                keys.add(fold_name(row["name"].split(",")[0]))
+            population = int(row.get("population") or 0)
             for alternate in row.get("alternatenames") or ():
-                if len(alternate) > 2 and LATIN_RE.match(alternate):
+                if useful_alternate(alternate, population, row["name"]):
                     keys.add(fold_name(alternate))
             for key in keys:
                 current = names.get(key)
