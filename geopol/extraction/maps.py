@@ -45,6 +45,15 @@ def _points(entities: Any) -> list[MapPoint]:
     return points
 
 
+def _layer_labels(layers: dict[str, Any] | None) -> set[str]:
+    labels = set()
+    for feature in (layers or {}).get("features") or []:
+        properties = feature.get("properties") or {}
+        label = properties.get("label") or properties.get("name") or ""
+        labels.add(str(label).split(" (")[0].casefold())
+    return labels
+
+
 def article_map_spec(
     article: Article,
     *,
@@ -57,8 +66,16 @@ def article_map_spec(
     secondary = {link.country_id for link in links} - primary
     points = []
     if with_places:
-        places = ArticleEntity.objects.kept().filter(article=article, kind=EntityKind.PLACE)
-        points = _points(places.order_by("-mentions", "name"))
+        places = list(
+            ArticleEntity.objects.kept()
+            .filter(article=article, kind=EntityKind.PLACE)
+            .order_by("-mentions", "name")
+        )
+        # a map of Mali should not stretch to Europe because Paris is mentioned once
+        focus = primary or secondary
+        near = [p for p in places if p.country_id in focus]
+        drawn = _layer_labels(layers)  # the editor's own points win over the machine's
+        points = [p for p in _points(near or places) if p.label.casefold() not in drawn]
     note = "" if points or layers else "No places resolved for this analysis"
     return MapSpec(
         points=points,

@@ -205,7 +205,12 @@ def tag_article(article: Article) -> Extraction:
             article=article, kind=EntityKind.COUNTRY, decision=Decision.REMOVED
         ).values_list("key", flat=True)
     )
-    set_machine_countries(
-        article, [(c.code, c.primary) for c in result.countries if c.code not in removed]
-    )
+    countries = [(c.code, c.primary) for c in result.countries if c.code not in removed]
+    found = {code for code, _ in countries}
+    added = ArticleEntity.objects.filter(
+        article=article, kind=EntityKind.COUNTRY, by_editor=True
+    ).exclude(decision=Decision.REMOVED)
+    countries += [(e.key, e.primary) for e in added if e.key not in found]
+    set_machine_countries(article, countries)
+
     return result

@@ -111,6 +111,12 @@ def _figures(value: Any) -> list[FigureData]:
                 f"figure {number}: 'layers' must be a GeoJSON FeatureCollection "
                 '({"type": "FeatureCollection", "features": [...]})'
             )
+        if layers is not None:
+            from geopol.geo.maplayers import validate_layers
+
+            problems = validate_layers(layers)
+            if problems:
+                raise InputError(f"figure {number} layers: {problems[0]}")
         figures.append(
             FigureData(
                 key=str(entry.get("id") or f"figure-{number}"),
