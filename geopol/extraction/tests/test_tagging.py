@@ -41,7 +41,7 @@ def test_import_tags_countries_places_and_actors(tmp_path):
     actors = tags(article, "actor")
     assert {"ansar-dine", "aqim", "ecowas"} <= set(actors)
     assert actors["aqim"].actor == Actor.objects.get(slug="aqim")
-    assert [c.code for c in article.ordered_countries()][0] == "ML"
+    assert article.ordered_countries()[0].code == "ML"
     # the mentions keep where the text named them
     span = actors["aqim"].spans.get()
     assert article.body.find("AQIM") >= 0 and span.text == "AQIM"
