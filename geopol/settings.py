@@ -150,7 +150,13 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS: list = [BASE_DIR / "static"]
+try:  # Leaflet for the interactive maps, from the xstatic-leaflet package
+    import xstatic.pkg.leaflet as _leaflet
+
+    STATICFILES_DIRS.append(("leaflet", _leaflet.BASE_DIR))
+except ImportError:  # pragma: no cover - the SVG maps work without it
+    pass
 STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -287,6 +287,14 @@ def test_reader_walks_home_article_country_search(browser, site, screenshots, vi
             f"the map figure takes {height}px of a {viewport} screen"
         )
         reader.check_page("result")
+
+        # The server drew the map as SVG; with JavaScript it becomes a pan-and-zoom map
+        # over Geopol's own country outlines (no tile server).
+        expect(figure.locator(":scope > svg")).to_be_visible()
+        figure.get_by_role("button", name="Explore this map").click()
+        expect(figure.locator(".leaflet-container")).to_be_visible(timeout=15_000)
+        assert figure.locator(".leaflet-overlay-pane path").count() > 20
+        expect(figure.locator(":scope > svg")).to_be_hidden()
     finally:
         reader.close()
 

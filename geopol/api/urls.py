@@ -1,6 +1,7 @@
 """The read-only JSON API, v1. OpenAPI schema at /api/v1/openapi.json, docs at /api/v1/docs."""
 
 import datetime as dt
+import functools
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -10,6 +11,8 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from geopol.articles.access import can_read
 from geopol.articles.models import Article
 from geopol.articles.search import search_articles
+from geopol.extraction.maps import article_map_spec
+from geopol.geo.maps import geojson, world_geojson
 from geopol.geo.models import Country, Region
 
 api = NinjaAPI(
@@ -191,3 +194,28 @@ def search(request: HttpRequest, q: str, limit: int = 10, offset: int = 0):
         "note": results.note,
         "results": [item.as_json() for item in results.items],
     }
+
+
+@api.get("/articles/{slug}/map", tags=["maps"])
+def article_map(request: HttpRequest, slug: str, figure: str = ""):
+    """The article's map as GeoJSON: its places (for readers who may read it), the shaded
+    countries and the view, as the page's SVG map draws them; with `figure`, that map
+    figure's authored layers too."""
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    readable = can_read(request.user, article)
+    layers = None
+    if figure and readable:
+        found = article.figures.filter(key=figure, kind="map").first()
+        layers = found.layers if found else None
+    return geojson(article_map_spec(article, with_places=readable, layers=layers))
+
+
+@api.get("/maps/countries", tags=["maps"])
+def countries_basemap(request: HttpRequest):
+    """Country outlines (Natural Earth 1:110m) as GeoJSON: a basemap without a tile server."""
+    return _world_basemap()
+
+
+@functools.cache
+def _world_basemap() -> dict:
+    return world_geojson()

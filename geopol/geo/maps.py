@@ -465,3 +465,27 @@ def _ident(spec: MapSpec) -> str:
         default=str,
     )
     return "gm" + hashlib.blake2s(canonical.encode(), digest_size=5).hexdigest()
+
+
+def world_geojson(scale: str = COARSE) -> dict[str, Any]:
+    """Every country's outline as GeoJSON (lon/lat, rounded to 0.01 degree): the basemap an
+    interactive map draws instead of tiles from a tile server."""
+    from geopol.geo.projection import latitude
+    from geopol.geo.worldshapes import parts
+
+    features = []
+    for code, entry in sorted(countries().items()):
+        polygons = [
+            [[[round(x, 2), round(latitude(y), 2)] for x, y in ring] for ring in part.rings]
+            for part in parts(code, scale)
+        ]
+        if polygons:
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": code,
+                    "properties": {"code": code, "name": entry.name},
+                    "geometry": {"type": "MultiPolygon", "coordinates": polygons},
+                }
+            )
+    return {"type": "FeatureCollection", "features": features}

@@ -44,7 +44,12 @@ def body_with_maps(context, article: Article) -> SafeString:
         spec = article_map_spec(
             article, with_places=readable, layers=figure.layers, title=figure.caption
         )
-        return match.group(1) + cached_svg(spec)
+        opening = match.group(1).replace(
+            "<figure ",
+            f'<figure data-map="/api/v1/articles/{article.slug}/map?figure={figure.key}" ',
+            1,
+        )
+        return opening + cached_svg(spec)
 
     return mark_safe(CANVAS_RE.sub(draw, article.body_html))
 

@@ -210,3 +210,21 @@ def test_seed_countries_places_and_actors():
     assert {"Mopti", "Douentza", "Bamako", "Timbuktu"} <= places
     actors = set(tags(article, "actor"))
     assert {"aqim", "ansar-dine", "mujwa"} <= actors
+
+
+def test_map_geojson_for_interactive_maps(client):
+    article = ArticleFactory(title="Mali map", body=BODY)
+    tag_article(article)
+    data = client.get(f"/api/v1/articles/{article.slug}/map").json()
+    assert data["type"] == "FeatureCollection" and data["primary"] == ["ML"]
+    labels = {f["properties"].get("label") for f in data["features"]}
+    assert {"Mopti", "Bamako"} <= labels
+    west, south, east, north = data["bbox"]
+    assert west < -4.2 < east and south < 14.5 < north
+    hidden = ArticleFactory(title="Members map", access="members", teaser="T.", body=BODY)
+    tag_article(hidden)
+    data = client.get(f"/api/v1/articles/{hidden.slug}/map").json()
+    assert not [f for f in data["features"] if f["properties"].get("role") == "place"]
+    world = client.get("/api/v1/maps/countries").json()
+    codes = {f["properties"]["code"] for f in world["features"]}
+    assert {"ML", "FR", "UA", "JP"} <= codes

@@ -1,0 +1,104 @@
+/* Progressive enhancement for Geopol's maps: the server draws every map as SVG, which works
+   without JavaScript, in print and in feeds. Where JavaScript runs, a button under each map
+   swaps it for a Leaflet map of the same data (pan and zoom) drawn over Natural Earth country
+   outlines served by Geopol itself: no tile server, no third-party requests. */
+(function () {
+  "use strict";
+  var body = document.body;
+  var leafletJs = body.getAttribute("data-leaflet-js");
+  var leafletCss = body.getAttribute("data-leaflet-css");
+  var basemapUrl = body.getAttribute("data-basemap");
+  if (!leafletJs || !window.fetch) { return; }
+
+  var loading = null;
+  function loadLeaflet() {
+    if (loading) { return loading; }
+    loading = new Promise(function (resolve, reject) {
+      var css = document.createElement("link");
+      css.rel = "stylesheet";
+      css.href = leafletCss;
+      document.head.appendChild(css);
+      var script = document.createElement("script");
+      script.src = leafletJs;
+      script.onload = function () { resolve(window.L); };
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+    return loading;
+  }
+
+  var basemap = null;
+  function loadBasemap() {
+    if (!basemap) { basemap = fetch(basemapUrl).then(function (r) { return r.json(); }); }
+    return basemap;
+  }
+
+  function draw(L, figure, data, world) {
+    var svg = figure.querySelector("svg");
+    var holder = document.createElement("div");
+    holder.className = "leaflet-holder";
+    holder.style.height = (svg ? svg.getBoundingClientRect().height : 400) + "px";
+    if (svg) { svg.style.display = "none"; }
+    figure.insertBefore(holder, figure.firstChild);
+    var map = L.map(holder, { attributionControl: true, worldCopyJump: true });
+    map.attributionControl.setPrefix("").addAttribution("Natural Earth");
+    var primary = data.primary || [], secondary = data.secondary || [];
+    L.geoJSON(world, {
+      style: function (f) {
+        var code = f.properties.code;
+        var shade = primary.indexOf(code) >= 0 ? 0.35 : (secondary.indexOf(code) >= 0 ? 0.15 : 0);
+        return { color: "#9aa3ad", weight: 0.7, fillColor: shade ? "#8a1c1c" : "#f4f1ea",
+                 fillOpacity: shade || 1 };
+      }
+    }).addTo(map);
+    L.geoJSON(data, {
+      style: function (f) {
+        var p = f.properties || {};
+        if (f.geometry && f.geometry.type === "Point") {
+          return { radius: 5, color: "#fff", weight: 1.5, fillColor: "#1f3b57", fillOpacity: 1 };
+        }
+        return { color: p.stroke || "#3d3d3d", weight: p["stroke-width"] || 2,
+                 dashArray: p.style === "front" ? "6 4" : null,
+                 fillColor: p.fill || "#b5651d", fillOpacity: p["fill-opacity"] || 0.3 };
+      },
+      pointToLayer: function (f, latlng) {
+        return L.circleMarker(latlng, { radius: 5, color: "#fff", weight: 1.5,
+                                        fillColor: "#1f3b57", fillOpacity: 1 });
+      },
+      onEachFeature: function (f, layer) {
+        var p = f.properties || {};
+        var text = p.label || p.legend || p.name;
+        if (text) { layer.bindTooltip(String(text)); }
+      }
+    }).addTo(map);
+    var b = data.bbox;
+    if (b) {
+      var east = b[2] < b[0] ? b[2] + 360 : b[2];
+      map.fitBounds([[b[1], b[0]], [b[3], east]]);
+    } else {
+      map.setView([20, 0], 2);
+    }
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("figure[data-map]"), function (figure) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "map-explore";
+    button.textContent = "Explore this map";
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      button.textContent = "Loading…";
+      Promise.all([loadLeaflet(), fetch(figure.getAttribute("data-map")).then(function (r) {
+        if (!r.ok) { throw new Error(r.status); }
+        return r.json();
+      }), loadBasemap()]).then(function (results) {
+        draw(results[0], figure, results[1], results[2]);
+        button.remove();
+      }).catch(function () {
+        button.disabled = false;
+        button.textContent = "The interactive map could not load; the map above is complete";
+      });
+    });
+    figure.appendChild(button);
+  });
+})();
