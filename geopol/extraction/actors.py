@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from geopol.geo.gazetteer import fold_name
+from geopol.geo.gazetteer import name_keys
 
 SPLIT_RE = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w'’]*|\d[\d,.]*")
 REGISTRY_FILE = Path(__file__).resolve().parent / "data" / "actors.yaml"
@@ -59,9 +59,9 @@ class ActorIndex:
         for actor in actors:
             index.by_id[actor.id] = actor
             for name in (actor.name, *actor.aliases):
-                key = fold_name(name)
-                if key and actor.id not in aliases.setdefault(key, []):
-                    aliases[key].append(actor.id)
+                for key in name_keys(name):
+                    if actor.id not in aliases.setdefault(key, []):
+                        aliases[key].append(actor.id)
             for acronym in actor.acronyms:
                 if actor.id not in acronyms.setdefault(acronym, []):
                     acronyms[acronym].append(actor.id)

@@ -69,6 +69,16 @@ def fold_name(text: str) -> str:
     return " ".join(fold(text).replace("’", "'").translate(DASHES).split())
 
 
+def name_keys(name: str) -> list[str]:
+    """The lookup keys of a name: folded, and without possessives, since the matcher reads
+    "People's" as "People" ("Lao People's Democratic Republic")."""
+    key = fold_name(name)
+    if not key:
+        return []
+    bare = re.sub(r"'s\b", "", key)
+    return [key] if bare == key else [key, bare]
+
+
 DASHES = str.maketrans({"-": " ", "‐": " ", "–": " ", "—": " "})
 
 
@@ -81,13 +91,14 @@ def load_country_names() -> CountryNames:
     from geopol.geo.regions import COMMON_NAMES
 
     result = CountryNames()
-    names: dict[str, set[str]] = {}
-    demonyms: dict[str, set[str]] = {}
+    names: dict[str, list[str]] = {}
+    demonyms: dict[str, list[str]] = {}
 
-    def add(target: dict[str, set[str]], name: str, code: str) -> None:
-        key = fold_name(name)
-        if key:
-            target.setdefault(key, set()).add(code)
+    def add(target: dict[str, list[str]], name: str, code: str) -> None:
+        for key in name_keys(name):
+            codes = target.setdefault(key, [])
+            if code not in codes:
+                codes.append(code)
 
     for entry in pycountry.countries:
         code = entry.alpha_2
@@ -109,10 +120,11 @@ def load_country_names() -> CountryNames:
                 add(demonyms, demonym, code)
         for name, codes in (data.get("ambiguous") or {}).items():
             key = fold_name(name)
-            target = demonyms if key in demonyms or key.endswith(("ese", "ian", "an")) else names
-            target[key] = set(codes)
-    result.names = {k: tuple(sorted(v)) for k, v in names.items()}
-    result.demonyms = {k: tuple(sorted(v)) for k, v in demonyms.items()}
+            demonym_like = key.endswith(("ese", "ian", "an", "ans", "ns"))
+            target = demonyms if key in demonyms or demonym_like else names
+            target[key] = list(codes)  # the first is what the name means when nothing says
+    result.names = {k: tuple(v) for k, v in names.items()}
+    result.demonyms = {k: tuple(v) for k, v in demonyms.items()}
     return result
 
 
