@@ -3,5 +3,5 @@
 from django.dispatch import Signal
 
 # Sent after an article's text, figures or tags changed (import, admin, restore), inside the
-# same transaction. Keyword argument: article.
+# same transaction. Keyword arguments: article; created (True for a new article).
 content_changed = Signal()

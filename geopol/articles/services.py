@@ -173,19 +173,31 @@ def set_countries(article: Article, codes: list[str]) -> None:
     )
 
 
-def set_machine_countries(article: Article, countries: list[tuple[str, bool]]) -> None:
+def set_machine_countries(
+    article: Article,
+    countries: list[tuple[str, bool]],
+    known: Iterable[str] | None = None,
+    created: bool = False,
+) -> None:
     """Tags found by the geoparser, (code, primary) best first. The editor's tags stay first
     and are never removed; `countries` should already leave out what an editor removed."""
     kept = list(ArticleCountry.objects.filter(article=article, by_editor=True).order_by("position"))
-    ArticleCountry.objects.filter(article=article, by_editor=False).delete()
+    if not created:
+        ArticleCountry.objects.filter(article=article, by_editor=False).delete()
     editor_codes = {link.country_id for link in kept}
-    known = set(
-        Country.objects.filter(code__in=[c for c, _ in countries]).values_list("code", flat=True)
-    )
+    if known is None:
+        known = Country.objects.filter(code__in=[c for c, _ in countries]).values_list(
+            "code", flat=True
+        )
+    known = set(known)
     start = len(kept)
     ArticleCountry.objects.bulk_create(
         ArticleCountry(
-            article=article, country_id=code, position=start + i, primary=primary, by_editor=False
+            article=article,
+            country_id=code,
+            position=start + i,
+            primary=primary,
+            by_editor=False,
         )
         for i, (code, primary) in enumerate(
             (c, p) for c, p in countries if c not in editor_codes and c in known
@@ -255,7 +267,7 @@ def import_article(data: ArticleData, source: str = "import") -> tuple[Article, 
         )
         for i, f in enumerate(data.figures)
     )
-    content_changed.send(sender=Article, article=article)
+    content_changed.send(sender=Article, article=article, created=outcome == Outcome.CREATED)
     record_revision(
         article,
         source=source,

@@ -47,8 +47,8 @@ class ActorIndex:
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # folded name -> ids
     acronyms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # exact text -> ids
     first_words: dict[str, int] = field(default_factory=dict)  # folded first word -> max words
-    # multi-word aliases by first word, longest first, for "Haqqani network", "Malian army"
-    tails: dict[str, list[str]] = field(default_factory=dict)
+    # multi-word aliases: first word -> most words, for "Haqqani network", "Malian army"
+    tail_lengths: dict[str, int] = field(default_factory=dict)
     acronym_first_words: dict[str, int] = field(default_factory=dict)
 
     @classmethod
@@ -71,10 +71,7 @@ class ActorIndex:
         index.aliases = {k: tuple(v) for k, v in aliases.items()}
         index.acronyms = {k: tuple(v) for k, v in acronyms.items()}
         index.first_words = longest_by_first_word(index.aliases)
-        for key in sorted(index.aliases, key=lambda k: -len(k.split())):
-            words = key.split()
-            if len(words) >= 2:
-                index.tails.setdefault(words[0], []).append(key)
+        index.tail_lengths = {word: n for word, n in index.first_words.items() if n >= 2}
         index.acronym_first_words = longest_by_first_word(index.acronyms, fold_first=False)
         return index
 

@@ -205,6 +205,7 @@ NAME_RUN_RE = re.compile(
     rf"(?<![\w'’])(?:{_PART}{_SEP})*{_CAP}(?:{_SEP}(?:{_PART}{_SEP})*{_CAP})*(?![\w])"
 )
 RUN_WORD_RE = re.compile(r"[^\s\-‐–]+")
+LOWER_NEXT_RE = re.compile(r"[ \t\-]+[a-z]")
 TAIL_WORD_RE = re.compile(r"[\w'’.]+")
 LOWER_WORD_RE = re.compile(r"(?<![\w'’])[a-z][a-z'’]*")
 
@@ -215,11 +216,15 @@ def name_tokens(text: str) -> tuple[list[Token], list[int]]:
     found: list[Token] = []
     remaining: list[int] = []
     for run in NAME_RUN_RE.finditer(text):
-        run_tokens = [
-            Token(t.text, run.start() + t.start, run.start() + t.end) for t in tokens(run.group())
-        ]
-        found.extend(run_tokens)
-        remaining.extend(range(len(run_tokens), 0, -1))
+        offset = run.start()
+        size = 0
+        for match in RUN_WORD_RE.finditer(run.group()):
+            word, start, end = match.group(), offset + match.start(), offset + match.end()
+            if word.endswith(("'s", "’s")) and len(word) > 2:  # possessive: "Mali's"
+                word, end = word[:-2], end - 2
+            found.append(Token(word, start, end))
+            size += 1
+        remaining.extend(range(size, 0, -1))
     return found, remaining
 
 
@@ -260,7 +265,8 @@ def candidates(
     actor_first = actors.first_words
     acronym_first = actors.acronym_first_words
     count = len(toks)
-    folded = [fold_name(t.text) for t in toks]
+    memo: dict[str, str] = {}
+    folded = [memo.get(t.text) or memo.setdefault(t.text, fold_name(t.text)) for t in toks]
     capital = [t.text[:1].isupper() or t.text[:1].isdigit() for t in toks]
     particle = [f in PARTICLES for f in folded]
     if run is None:
@@ -326,37 +332,46 @@ def candidates(
                 if run[i] > n and capital[i + n]:
                     best.word_after = toks[i + n].text
                 break
-        tail = _lowercase_tail(text, toks[i], folded[i], actors) if capital[i] else None
+        # only when the alias is longer than what is left of this run of capitalised words
+        tail = (
+            _lowercase_tail(text, toks[i], folded[i], actors)
+            if capital[i]
+            and actors.tail_lengths.get(folded[i], 0) > run[i]
+            and LOWER_NEXT_RE.match(text, toks[i + run[i] - 1].end)
+            else None
+        )
         if tail is not None and (best is None or tail.end > best.end):
             best = tail
         if best is None:
             i += 1
         else:
             found.append(best)
-            i += (
-                len(best.key.split())
-                if best.key != best.text
-                else (sum(1 for t in toks[i:] if t.start < best.end))
-            )
+            # go on from the first name token after the match (a lowercase tail such as
+            # "Haqqani network" covers words that are not name tokens at all)
+            i += 1
+            while i < count and toks[i].start < best.end:
+                i += 1
     return found
 
 
 def _lowercase_tail(text: str, token: Token, word: str, actors: ActorIndex) -> Candidate | None:
     """An actor alias whose later words are written in lower case: "Haqqani network"."""
-    keys = actors.tails.get(word)
-    if not keys:
+    longest = actors.tail_lengths.get(word)
+    if not longest:
         return None
-    window = text[token.start : token.start + 120]
-    spans = [(m.start(), m.end()) for m in TAIL_WORD_RE.finditer(window)]
-    for key in keys:  # longest first
-        n = len(key.split())
-        if len(spans) < n:
-            continue
-        gaps = [window[spans[k][1] : spans[k + 1][0]] for k in range(n - 1)]
-        if not all(SEPARATOR_RE.fullmatch(g) for g in gaps):
-            continue
-        surface = window[: spans[n - 1][1]]
-        if fold_name(surface) == key:
+    window = text[token.start : token.start + 160]
+    spans: list[tuple[int, int]] = []
+    for match in TAIL_WORD_RE.finditer(window):
+        if spans and not SEPARATOR_RE.fullmatch(window[spans[-1][1] : match.start()]):
+            break
+        spans.append((match.start(), match.end()))
+        if len(spans) == longest:
+            break
+    words = [fold_name(window[a:b]) for a, b in spans]
+    for n in range(len(words), 1, -1):
+        key = " ".join(words[:n])
+        if key in actors.aliases:
+            surface = window[: spans[n - 1][1]]
             return Candidate(
                 token.start,
                 token.start + spans[n - 1][1],

@@ -1,10 +1,19 @@
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from geopol.articles.events import content_changed
 from geopol.articles.models import Article
-from geopol.extraction.services import tag_article
+from geopol.extraction.models import Actor
+from geopol.extraction.services import forget_cached, tag_article
+from geopol.geo.models import Place
 
 
 @receiver(content_changed, sender=Article)
-def tag_changed_article(sender, article: Article, **kwargs) -> None:
-    tag_article(article)
+def tag_changed_article(sender, article: Article, created: bool = False, **kwargs) -> None:
+    tag_article(article, created=created)
+
+
+@receiver([post_save, post_delete], sender=Place)
+@receiver([post_save, post_delete], sender=Actor)
+def gazetteer_or_registry_changed(sender, **kwargs) -> None:
+    forget_cached()  # other processes notice within RECHECK_SECONDS

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import threading
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -19,7 +21,10 @@ from geopol.geo.gazetteer import Gazetteer, PlaceRecord, base_gazetteer
 from geopol.geo.models import Country, Place
 
 _lock = threading.Lock()
-_cache: dict[str, tuple[Any, Any]] = {}
+_cache: dict[str, tuple[Any, Any, float]] = {}
+# How long a process trusts its gazetteer and registry before asking the database whether an
+# editor changed them: one cheap query a second instead of one per article.
+RECHECK_SECONDS = 2.0
 
 
 def _cached(name: str, version: Any, build: Any) -> Any:
@@ -29,12 +34,33 @@ def _cached(name: str, version: Any, build: Any) -> Any:
             return hit[1]
     value = build()
     with _lock:
-        _cache[name] = (version, value)
+        _cache[name] = (version, value, time.monotonic())
     return value
+
+
+def _fresh(name: str) -> Any | None:
+    """The cached value when it was checked within RECHECK_SECONDS, else None."""
+    hit = _cache.get(name)
+    if hit is not None and time.monotonic() - hit[2] < RECHECK_SECONDS:
+        return hit[1]
+    return None
+
+
+def forget_cached() -> None:
+    """Make this process re-read the gazetteer and the registry on next use."""
+    with _lock:
+        _cache.clear()
+
+
+@functools.cache
+def country_codes() -> frozenset[str]:
+    return frozenset(Country.objects.values_list("code", flat=True))
 
 
 def current_gazetteer() -> Gazetteer:
     """The built-in gazetteer plus the Place table (GeoNames dumps, editors' places)."""
+    if (recent := _fresh("gazetteer")) is not None:
+        return recent  # type: ignore[no-any-return]
     version = tuple(Place.objects.aggregate(n=Count("id"), last=Max("id")).values())
 
     def build() -> Gazetteer:
@@ -64,6 +90,8 @@ def current_gazetteer() -> Gazetteer:
 
 
 def current_actors() -> ActorIndex:
+    if (recent := _fresh("actors")) is not None:
+        return recent  # type: ignore[no-any-return]
     version = tuple(Actor.objects.aggregate(n=Count("id"), last=Max("updated_at")).values())
 
     def build() -> ActorIndex:
@@ -126,21 +154,28 @@ def extract_from_article(article: Article) -> Extraction:
 
 
 @transaction.atomic
-def tag_article(article: Article) -> Extraction:
-    """Re-extract and store the machine's proposals; editors' decisions stay as they are."""
+def tag_article(article: Article, created: bool = False) -> Extraction:
+    """Re-extract and store the machine's proposals; editors' decisions stay as they are.
+
+    `created`: the article is new, so there is nothing earlier to keep or clear.
+    """
     result = extract_from_article(article)
-    decided = {
-        (e.kind, e.key): e
-        for e in ArticleEntity.objects.filter(article=article).exclude(
-            decision=Decision.PROPOSED, by_editor=False
-        )
-    }
-    ArticleEntity.objects.filter(
-        article=article, decision=Decision.PROPOSED, by_editor=False
-    ).delete()
-    Mention.objects.filter(entity__article=article).delete()
-    actors = {a.slug: a for a in Actor.objects.filter(slug__in=[a.id for a in result.actors])}
-    known = set(Country.objects.values_list("code", flat=True))
+    decided: dict[tuple[str, str], ArticleEntity] = {}
+    if not created:
+        decided = {
+            (e.kind, e.key): e
+            for e in ArticleEntity.objects.filter(article=article).exclude(
+                decision=Decision.PROPOSED, by_editor=False
+            )
+        }
+        Mention.objects.filter(entity__article=article).delete()
+        ArticleEntity.objects.filter(
+            article=article, decision=Decision.PROPOSED, by_editor=False
+        ).delete()
+    actor_pks = dict(
+        Actor.objects.filter(slug__in=[a.id for a in result.actors]).values_list("slug", "pk")
+    )
+    known = country_codes()
     rows: list[ArticleEntity] = []
     for country in result.countries:
         rows.append(
@@ -176,41 +211,43 @@ def tag_article(article: Article) -> Extraction:
                 key=actor.id,
                 name=actor.name,
                 written_as=", ".join(actor.aliases_in_text)[:200],
-                actor=actors.get(actor.id),
+                actor_id=actor_pks.get(actor.id),
                 mentions=actor.mentions,
             )
         )
     fresh = []
+    entity_ids: dict[tuple[str, str], int] = {}
     for row in rows:
         existing = decided.get((row.kind, row.key))
         if existing is not None:
-            existing.mentions = row.mentions
-            existing.save(update_fields=["mentions"])
+            if existing.mentions != row.mentions:
+                existing.mentions = row.mentions
+                existing.save(update_fields=["mentions"])
+            entity_ids[(row.kind, row.key)] = existing.pk
         else:
             fresh.append(row)
-    ArticleEntity.objects.bulk_create(fresh)
-    entity_ids = dict(
-        ((kind, key), pk)
-        for pk, kind, key in ArticleEntity.objects.filter(article=article).values_list(
-            "pk", "kind", "key"
-        )
-    )
+    # SQLite and PostgreSQL both return the new primary keys from bulk_create
+    for row in ArticleEntity.objects.bulk_create(fresh):
+        entity_ids[(row.kind, row.key)] = row.pk
     Mention.objects.bulk_create(
         Mention(entity_id=entity_ids[(m.kind, m.key)], text=m.text[:200], start=m.start, end=m.end)
         for m in result.mentions
         if (m.kind, m.key) in entity_ids
     )
-    removed = set(
-        ArticleEntity.objects.filter(
-            article=article, kind=EntityKind.COUNTRY, decision=Decision.REMOVED
-        ).values_list("key", flat=True)
-    )
+    removed = {
+        k
+        for (kind, k), e in decided.items()
+        if kind == EntityKind.COUNTRY and e.decision == Decision.REMOVED
+    }
     countries = [(c.code, c.primary) for c in result.countries if c.code not in removed]
     found = {code for code, _ in countries}
-    added = ArticleEntity.objects.filter(
-        article=article, kind=EntityKind.COUNTRY, by_editor=True
-    ).exclude(decision=Decision.REMOVED)
-    countries += [(e.key, e.primary) for e in added if e.key not in found]
-    set_machine_countries(article, countries)
-
+    countries += [
+        (e.key, e.primary)
+        for (kind, key), e in decided.items()
+        if kind == EntityKind.COUNTRY
+        and e.by_editor
+        and e.decision != Decision.REMOVED
+        and key not in found
+    ]
+    set_machine_countries(article, countries, known=known, created=created)
     return result

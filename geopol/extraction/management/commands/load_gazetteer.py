@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
+from geopol.extraction.services import forget_cached
 from geopol.geo.geonames import DumpError, read_dump
 from geopol.geo.models import Country, Place
 
@@ -45,6 +46,7 @@ class Command(BaseCommand):
                 failed = True
                 continue
             self.stdout.write(f"{name}: {created} places added, {updated} updated")
+            forget_cached()
         if failed:
             raise CommandError("some files were not loaded (nothing of them was stored)")
 
