@@ -187,12 +187,12 @@ def evaluate_ungdc(gazetteer, actors, limit: int | None) -> dict:
                 continue
             text = record["text"]
             characters += len(text.encode())
-            started = time.perf_counter()
+            started = time.process_time()  # CPU time: fair on a machine doing other work
             result = extract(text, gazetteer, actors)
-            seconds += time.perf_counter() - started
-            started = time.perf_counter()
+            seconds += time.process_time() - started
+            started = time.process_time()
             sum(1 for _ in word.finditer(text))
-            reference_seconds += time.perf_counter() - started
+            reference_seconds += time.process_time() - started
             total += 1
             if country.alpha_2 in {c.code for c in result.countries if c.primary}:
                 hits += 1
@@ -203,8 +203,8 @@ def evaluate_ungdc(gazetteer, actors, limit: int | None) -> dict:
         "speaker_country_primary": round(hits / total, 4) if total else None,
         "most_missed": failures.most_common(12),
         "megabytes": round(characters / 1e6, 1),
-        "mb_per_second": round(characters / 1e6 / seconds, 2) if seconds else None,
-        "reference_tokenise_mb_per_second": round(characters / 1e6 / reference_seconds, 1)
+        "mb_per_second_cpu": round(characters / 1e6 / seconds, 2) if seconds else None,
+        "reference_tokenise_mb_per_second_cpu": round(characters / 1e6 / reference_seconds, 1)
         if reference_seconds
         else None,
     }
