@@ -43,6 +43,7 @@ MAX_SPAN = 10
 # unless a location cue and the country context both agree.
 COMMON_WORD_PLACES = _words(
     """
+    brent wti urals opec crude bond bonds dollar euro yuan rupee ruble
     africa asia europe america americas oceania antarctica eurasia caribbean
     of male nice bath reading split mobile police army union jan feb mar apr jun jul aug sep
     sept oct nov dec independence liberty victory unity progress hope friendship commerce

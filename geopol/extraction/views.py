@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from geopol.articles.access import can_read
 from geopol.articles.models import Article
 from geopol.extraction.models import Actor, ActorKind, ArticleEntity, Decision, EntityKind
 
@@ -36,7 +37,8 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {"year": year, "items": list(items)}
         for year, items in groupby(articles, key=lambda a: a.published_at.year)
     ]
-    ids = [a.pk for a in articles]
+    # what is mentioned with the actor comes only from text this reader may read
+    ids = [a.pk for a in articles if can_read(request.user, a)]
     others = (
         ArticleEntity.objects.kept()
         .filter(article_id__in=ids)
@@ -48,15 +50,16 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     places_by_key: dict[str, ArticleEntity] = {}
     seen: defaultdict[str, set[int]] = defaultdict(set)
     for entity in others.only("kind", "key", "name", "article_id", "lat", "lon", "country_id"):
-        if entity.article_id in seen[entity.kind + entity.key]:
+        ident = entity.kind + (entity.key if entity.kind == EntityKind.ACTOR else entity.name)
+        if entity.article_id in seen[ident]:
             continue
-        seen[entity.kind + entity.key].add(entity.article_id)
+        seen[ident].add(entity.article_id)
         if entity.kind == EntityKind.ACTOR:
             with_actors[entity.key] += 1
             names[entity.key] = entity.name
         elif entity.kind == EntityKind.PLACE:
-            with_places[entity.key] += 1
-            places_by_key.setdefault(entity.key, entity)
+            with_places[entity.name] += 1
+            places_by_key.setdefault(entity.name, entity)
     co_actors = {a.slug: a for a in Actor.objects.filter(slug__in=list(with_actors))}
     return render(
         request,
@@ -66,6 +69,7 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "countries": list(actor.countries.order_by("name")),
             "timeline": timeline,
             "article_count": len(articles),
+            "article_ids": ids,
             "co_actors": [
                 (co_actors[k], n) for k, n in with_actors.most_common(10) if k in co_actors
             ],

@@ -63,15 +63,18 @@ def article_entities(article: Article) -> dict:
     }
 
 
-def _recent_places(article_ids: list[int]):
+def _recent_places(article_ids: list[int], codes: set[str] | None = None):
+    """Places of these articles, most mentioned first, one per name; only in `codes`."""
     entities = ArticleEntity.objects.kept().filter(
         article_id__in=article_ids, kind=EntityKind.PLACE
     )
-    counts = Counter(e.key for e in entities)
-    first = {}
+    if codes is not None:
+        entities = entities.filter(country_id__in=codes)
+    counts = Counter(e.name for e in entities)
+    first: dict[str, ArticleEntity] = {}
     for entity in entities:
-        first.setdefault(entity.key, entity)
-        first[entity.key].mentions = counts[entity.key]
+        first.setdefault(entity.name, entity)
+        first[entity.name].mentions = counts[entity.name]
     return sorted(first.values(), key=lambda e: -e.mentions)
 
 
@@ -85,7 +88,7 @@ def country_map(country: Country) -> SafeString:
         .values_list("pk", flat=True)[:50]
     )
     spec = places_map_spec(
-        _recent_places(ids),
+        _recent_places(ids, {country.code}),
         {country.code},
         f"Places in {country.name}",
         "No places mentioned in recent analyses",
@@ -107,10 +110,31 @@ def region_map(region: Region) -> SafeString:
         .filter(access="public")
         .values_list("pk", flat=True)[:50]
     )
+    in_region = set(region.countries.values_list("code", flat=True))
     spec = places_map_spec(
-        _recent_places(ids),
-        codes or set(region.countries.values_list("code", flat=True)),
+        _recent_places(ids, in_region),
+        codes or in_region,
         region.name,
         "No places mentioned in recent analyses",
+    )
+    return mark_safe(cached_svg(spec))
+
+
+@register.simple_tag
+def actor_map(actor, article_ids: list[int]) -> SafeString:
+    """Where an actor's analyses take place: their places, its countries shaded."""
+    codes = set(actor.countries.values_list("code", flat=True))
+    if actor.home_id:
+        codes.add(actor.home_id)
+    public = list(
+        Article.objects.published()
+        .filter(pk__in=article_ids, access="public")
+        .values_list("pk", flat=True)
+    )
+    spec = places_map_spec(
+        _recent_places(public, codes or None),
+        codes,
+        f"Places in analyses mentioning {actor.name}",
+        "No places in the analyses that mention it yet",
     )
     return mark_safe(cached_svg(spec))

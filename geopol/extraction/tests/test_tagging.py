@@ -228,3 +228,16 @@ def test_map_geojson_for_interactive_maps(client):
     world = client.get("/api/v1/maps/countries").json()
     codes = {f["properties"]["code"] for f in world["features"]}
     assert {"ML", "FR", "UA", "JP"} <= codes
+
+
+def test_actor_page_lists_no_places_from_members_only_text(client):
+    members = ArticleFactory(
+        title="Members AQIM piece",
+        access="members",
+        teaser="Teaser.",
+        body="AQIM fighters regrouped near Tessalit and Kidal in Mali.",
+    )
+    tag_article(members)
+    page = client.get("/actors/aqim/").content.decode()
+    assert "Members AQIM piece" in page  # the title is public
+    assert "Tessalit" not in page and "Kidal" not in page
