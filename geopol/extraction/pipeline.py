@@ -43,6 +43,7 @@ MAX_SPAN = 10
 # unless a location cue and the country context both agree.
 COMMON_WORD_PLACES = _words(
     """
+    secretary pacific atlantic
     brent wti urals opec crude bond bonds dollar euro yuan rupee ruble
     africa asia europe america americas oceania antarctica eurasia caribbean
     of male nice bath reading split mobile police army union jan feb mar apr jun jul aug sep
@@ -406,6 +407,55 @@ def _next_token(toks: list[Token], candidate: Candidate) -> Token | None:
     return None
 
 
+CALENDAR_WORDS = {
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+}
+DIRECTIONS = {
+    "north",
+    "south",
+    "east",
+    "west",
+    "central",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "greater",
+    "upper",
+    "lower",
+    "new",
+    "old",
+}
 PLACE_SUFFIXES = {
     "region",
     "province",
@@ -498,6 +548,7 @@ def extract(
     toks, run = name_tokens(full)
     found = candidates(full, toks, gazetteer, actors, run)
     facts = TextFacts.of(full, toks)
+    facts.name_parts = _name_parts(full, toks, run, found)
     facts.admin1_codes = {
         p.admin1
         for c in found
@@ -634,6 +685,12 @@ def _choose_place(
         return None
     if single_word and _inside_longer_name(cand, region_cue is not None):
         return None  # "Viktor Orban", "Paris Agreement", "Malmstrom Air Force Base"
+    if (
+        single_word
+        and cand.text in facts.name_parts
+        and not any(o.population >= 1_000_000 or o.kind in ("feature", "admin1") for o in options)
+    ):
+        return None  # "Massa said", after "Sergio Massa"
     common = cand.key in COMMON_WORD_PLACES
     lowercase_elsewhere = (
         single_word and cand.text != cand.text.lower() and cand.text.lower() in facts.lower_words
@@ -672,6 +729,8 @@ def _choose_place(
             best.kind == "feature" and (any(evidence[c] for c in best.countries) or not single_word)
         )
     )
+    if cand.key in CALENDAR_WORDS:
+        return None
     if (common or lowercase_elsewhere) and not (in_context and before in LOCATIVE_CUES):
         return None
     # out of context only well-known places count: a feature, a big city, a multi-word name
@@ -705,6 +764,8 @@ class TextFacts:
     lower_words: set[str]
     mid_sentence_words: set[str]
     admin1_codes: set[str] = field(default_factory=set)  # ISO 3166-2 regions named
+    # words the text also uses as part of a person's name: "Sergio Massa", "Ariel Henry"
+    name_parts: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, text: str, toks: list[Token]) -> TextFacts:
@@ -713,6 +774,34 @@ class TextFacts:
             t.text for t in toks if t.text[:1].isupper() and not _sentence_initial(text, t.start)
         }
         return cls(lower, mid)
+
+
+def _name_parts(text: str, toks: list[Token], run: list[int], found: list[Candidate]) -> set[str]:
+    """Capitalised word pairs that are no known name: most are people ("Sergio Massa")."""
+    matched = {(c.start, c.end) for c in found}
+    parts: set[str] = set()
+    for i in range(len(toks) - 1):
+        if run[i] < 2:
+            continue
+        first, second = toks[i], toks[i + 1]
+        if not (first.text[:1].isupper() and second.text[:1].isupper()):
+            continue
+        if any(
+            a <= first.start and second.end <= b
+            for a, b in matched
+            if b - a > 0
+            and (a, b) != (first.start, first.end)
+            and (a, b) != (second.start, second.end)
+        ):
+            continue  # inside a longer known name ("Buenos Aires", "Sierra Leone")
+        low_first, low_second = first.text.lower(), second.text.lower()
+        if low_second in PLACE_SUFFIXES or low_first in DIRECTIONS or low_first in TITLES:
+            continue
+        if _sentence_initial(text, first.start):
+            parts.add(second.text)  # "Officials Say..." is rare; "Massa said" is not
+            continue
+        parts.update((first.text, second.text))
+    return parts
 
 
 def _locate_admin1(record: PlaceRecord, gazetteer: Gazetteer) -> PlaceRecord:
@@ -754,7 +843,8 @@ def _refine_by_distance(
             near = min(options, key=lambda o: _distance_km((o.lat, o.lon), centre))
             if (
                 near is not record
-                and evidence[near.country] >= evidence[record.country]
+                and (evidence[near.country], near.population)
+                > (evidence[record.country], record.population)
                 and _distance_km((near.lat, near.lon), centre) + 500
                 < _distance_km((record.lat, record.lon), centre)
             ):
