@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 import json
 from collections.abc import Iterable
@@ -89,8 +90,9 @@ def render_article(article: Article) -> None:
     content_changed.send(sender=Article, article=article)
 
 
-def sync_search_index(articles: Iterable[Article]) -> None:
-    """Index what readers may find; drop drafts, articles in review and retractions."""
+def sync_search_index(articles: Iterable[Article], new: bool = False) -> None:
+    """Index what readers may find; drop drafts, articles in review and retractions.
+    `new`: these articles were just created, so there is nothing to replace."""
     backend = get_backend()
     keep, drop = [], []
     for article in articles:
@@ -108,8 +110,8 @@ def sync_search_index(articles: Iterable[Article]) -> None:
         else:
             drop.append(article.pk)
     if keep:
-        backend.index(keep)
-    if drop:
+        backend.index(keep, new=new)
+    if drop and not new:
         backend.remove(drop)
 
 
@@ -150,22 +152,33 @@ def restore_revision(revision: Revision, editor: Any = None) -> Article:
     return article
 
 
-def _named(model: type[Author] | type[Topic], names: list[str]) -> list[Any]:
+def _named(
+    model: type[Author] | type[Topic], names: list[str], seen: dict[Any, Any] | None = None
+) -> list[Any]:
+    """The authors or topics with these names, created when new. `seen` remembers them
+    across the articles of one file."""
     objects = []
+    seen = {} if seen is None else seen
     for name in names:
+        found = seen.get((model, name.casefold()))
+        if found is not None:
+            objects.append(found)
+            continue
         found = model.objects.filter(name__iexact=name).first()
         if found is None:
             slug, n = make_slug(name), 2
             while model.objects.filter(slug=slug).exists():
                 slug, n = f"{make_slug(name)}-{n}", n + 1
             found = model.objects.create(name=name, slug=slug)
+        seen[(model, name.casefold())] = found
         objects.append(found)
     return objects
 
 
-def set_countries(article: Article, codes: list[str]) -> None:
+def set_countries(article: Article, codes: list[str], created: bool = False) -> None:
     """The countries an editor or the source file gives, in order; the first is primary."""
-    ArticleCountry.objects.filter(article=article).delete()
+    if not created:
+        ArticleCountry.objects.filter(article=article).delete()
     seen = list(dict.fromkeys(codes))
     ArticleCountry.objects.bulk_create(
         ArticleCountry(article=article, country_id=code, position=i, primary=i == 0, by_editor=True)
@@ -181,16 +194,16 @@ def set_machine_countries(
 ) -> None:
     """Tags found by the geoparser, (code, primary) best first. The editor's tags stay first
     and are never removed; `countries` should already leave out what an editor removed."""
-    kept = list(ArticleCountry.objects.filter(article=article, by_editor=True).order_by("position"))
-    if not created:
-        ArticleCountry.objects.filter(article=article, by_editor=False).delete()
-    editor_codes = {link.country_id for link in kept}
-    if known is None:
-        known = Country.objects.filter(code__in=[c for c, _ in countries]).values_list(
-            "code", flat=True
+    given = getattr(article, "_editor_codes", None)
+    if created and given is not None:
+        editor_codes, start = set(given), len(given)
+    else:
+        kept = list(
+            ArticleCountry.objects.filter(article=article, by_editor=True).order_by("position")
         )
-    known = set(known)
-    start = len(kept)
+        ArticleCountry.objects.filter(article=article, by_editor=False).delete()
+        editor_codes, start = {link.country_id for link in kept}, len(kept)
+    known = set(known_country_codes() if known is None else known)
     ArticleCountry.objects.bulk_create(
         ArticleCountry(
             article=article,
@@ -205,16 +218,24 @@ def set_machine_countries(
     )
 
 
+@functools.cache
+def known_country_codes() -> frozenset[str]:
+    """ISO 3166-1 codes in the Country table (filled by a migration, never edited)."""
+    return frozenset(Country.objects.values_list("code", flat=True))
+
+
 def check_countries(codes: list[str]) -> list[str]:
     """The codes that are not ISO 3166-1 alpha-2 countries we know."""
     if not codes:
         return []
-    known = set(Country.objects.filter(code__in=codes).values_list("code", flat=True))
+    known = known_country_codes()
     return [c for c in codes if c not in known]
 
 
 @transaction.atomic
-def import_article(data: ArticleData, source: str = "import") -> tuple[Article, Outcome]:
+def import_article(
+    data: ArticleData, source: str = "import", seen: dict[Any, Any] | None = None
+) -> tuple[Article, Outcome]:
     """Create or update the article `data` describes; the same input twice changes nothing."""
     unknown = check_countries(data.countries)
     if unknown:
@@ -245,12 +266,19 @@ def import_article(data: ArticleData, source: str = "import") -> tuple[Article, 
         [FigureView(f.key, f.kind, f.caption, f.src, f.alt, f.credit) for f in data.figures],
     )
     article.save()  # the post_save signal indexes it, with the text derive() kept
-    if outcome == Outcome.UPDATED or data.authors:
-        article.authors.set(_named(Author, data.authors))
-    if outcome == Outcome.UPDATED or data.topics:
-        article.topics.set(_named(Topic, data.topics))
+    if outcome == Outcome.UPDATED:
+        article.authors.set(_named(Author, data.authors, seen))
+        article.topics.set(_named(Topic, data.topics, seen))
+    else:  # a new article has none to compare with
+        if data.authors:
+            article.authors.add(*_named(Author, data.authors, seen))
+        if data.topics:
+            article.topics.add(*_named(Topic, data.topics, seen))
     if outcome == Outcome.UPDATED or data.countries:
-        set_countries(article, data.countries)
+        set_countries(article, data.countries, created=outcome == Outcome.CREATED)
+    # what the geoparser would otherwise read back from the database
+    article._editor_codes = list(dict.fromkeys(data.countries))  # type: ignore[attr-defined]
+    article._captions = " ".join(f.caption for f in data.figures)  # type: ignore[attr-defined]
     if outcome == Outcome.UPDATED:
         article.figures.all().delete()
     Figure.objects.bulk_create(
@@ -282,7 +310,8 @@ def import_articles(
     items: list[ArticleData], source: str = "import"
 ) -> list[tuple[Article, Outcome]]:
     """All articles of one file, or none of them."""
-    return [import_article(item, source=source) for item in items]
+    seen: dict[Any, Any] = {}
+    return [import_article(item, source=source, seen=seen) for item in items]
 
 
 def remove_from_search(article_ids: Iterable[int]) -> None:

@@ -8,9 +8,11 @@ from geopol.articles.services import remove_from_search, sync_search_index
 
 
 @receiver(post_save, sender=Article)
-def index_article(sender, instance: Article, raw: bool = False, **kwargs) -> None:
+def index_article(
+    sender, instance: Article, raw: bool = False, created: bool = False, **kwargs
+) -> None:
     if not raw and instance.summary:  # unrendered articles are indexed by render_article
-        sync_search_index([instance])
+        sync_search_index([instance], new=created)
 
 
 @receiver(post_delete, sender=Article)

@@ -49,6 +49,7 @@ class ActorIndex:
     first_words: dict[str, int] = field(default_factory=dict)  # folded first word -> max words
     # multi-word aliases: first word -> most words, for "Haqqani network", "Malian army"
     tail_lengths: dict[str, int] = field(default_factory=dict)
+    pks: dict[str, int] = field(default_factory=dict)  # actor slug -> database id, if any
     acronym_first_words: dict[str, int] = field(default_factory=dict)
 
     @classmethod

@@ -31,6 +31,7 @@ def _cached(name: str, version: Any, build: Any) -> Any:
     with _lock:
         hit = _cache.get(name)
         if hit is not None and hit[0] == version:
+            _cache[name] = (version, hit[1], time.monotonic())  # checked just now
             return hit[1]
     value = build()
     with _lock:
@@ -108,7 +109,9 @@ def current_actors() -> ActorIndex:
             )
             for actor in Actor.objects.prefetch_related("countries")
         ]
-        return ActorIndex.build(actors)
+        index = ActorIndex.build(actors)
+        index.pks = dict(Actor.objects.values_list("slug", "pk"))
+        return index
 
     return _cached("actors", version, build)
 
@@ -136,14 +139,18 @@ def sync_actors_from_registry(actor_model: Any = Actor, country_model: Any = Cou
 
 def article_text(article: Article) -> str:
     text = getattr(article, "_plain_text", None) or plain_text(article.body)
-    captions = " ".join(f.caption for f in article.figures.all())
+    captions = getattr(article, "_captions", None)
+    if captions is None:
+        captions = " ".join(f.caption for f in article.figures.all())
     return f"{text}\n\n{captions}" if captions else text
 
 
 def extract_from_article(article: Article) -> Extraction:
-    editor_codes = list(
-        article.country_links.filter(by_editor=True).values_list("country_id", flat=True)
-    )
+    editor_codes = getattr(article, "_editor_codes", None)
+    if editor_codes is None:
+        editor_codes = list(
+            article.country_links.filter(by_editor=True).values_list("country_id", flat=True)
+        )
     return extract(
         article_text(article),
         current_gazetteer(),
@@ -172,9 +179,7 @@ def tag_article(article: Article, created: bool = False) -> Extraction:
         ArticleEntity.objects.filter(
             article=article, decision=Decision.PROPOSED, by_editor=False
         ).delete()
-    actor_pks = dict(
-        Actor.objects.filter(slug__in=[a.id for a in result.actors]).values_list("slug", "pk")
-    )
+    actor_pks = current_actors().pks
     known = country_codes()
     rows: list[ArticleEntity] = []
     for country in result.countries:

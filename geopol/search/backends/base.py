@@ -40,7 +40,8 @@ class SearchBackend:
         self.alias = alias
         self.options = options
 
-    def index(self, documents: Iterable[Document]) -> int:
+    def index(self, documents: Iterable[Document], new: bool = False) -> int:
+        """Add or replace documents; `new` promises none of them is indexed yet."""
         raise NotImplementedError
 
     def remove(self, ids: Iterable[int]) -> None:

@@ -60,26 +60,26 @@ class SQLiteFTS5Backend(SearchBackend):
             )
         return connection
 
-    def index(self, documents: Iterable[Document]) -> int:
+    def index(self, documents: Iterable[Document], new: bool = False) -> int:
         docs = list(documents)
         ids = [(d.id,) for d in docs]
         now = _timestamp(dt.datetime.now(dt.UTC))
         with self.connection.cursor() as cursor:
-            cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", ids)
-            cursor.executemany(f"DELETE FROM {SCHEDULE} WHERE doc_id = %s", ids)
+            if not new:
+                cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", ids)
+                cursor.executemany(f"DELETE FROM {SCHEDULE} WHERE doc_id = %s", ids)
             cursor.executemany(
                 f"INSERT INTO {TABLE} (rowid, title, teaser, body) VALUES (%s, %s, %s, %s)",
                 [(d.id, d.title, d.teaser, d.body) for d in docs],
             )
             # only documents that are still in the future need a schedule row
-            cursor.executemany(
-                f"INSERT INTO {SCHEDULE} (doc_id, visible_from) VALUES (%s, %s)",
-                [
-                    (d.id, _timestamp(d.visible_from))
-                    for d in docs
-                    if _timestamp(d.visible_from) > now
-                ],
-            )
+            scheduled = [
+                (d.id, _timestamp(d.visible_from)) for d in docs if _timestamp(d.visible_from) > now
+            ]
+            if scheduled:
+                cursor.executemany(
+                    f"INSERT INTO {SCHEDULE} (doc_id, visible_from) VALUES (%s, %s)", scheduled
+                )
         return len(docs)
 
     def remove(self, ids: Iterable[int]) -> None:
