@@ -778,7 +778,8 @@ class TextFacts:
 
 def _name_parts(text: str, toks: list[Token], run: list[int], found: list[Candidate]) -> set[str]:
     """Capitalised word pairs that are no known name: most are people ("Sergio Massa")."""
-    matched = {(c.start, c.end) for c in found}
+    position = 0
+    spans = sorted((c.start, c.end) for c in found)  # names the matcher found, in order
     parts: set[str] = set()
     for i in range(len(toks) - 1):
         if run[i] < 2:
@@ -786,12 +787,12 @@ def _name_parts(text: str, toks: list[Token], run: list[int], found: list[Candid
         first, second = toks[i], toks[i + 1]
         if not (first.text[:1].isupper() and second.text[:1].isupper()):
             continue
-        if any(
-            a <= first.start and second.end <= b
-            for a, b in matched
-            if b - a > 0
-            and (a, b) != (first.start, first.end)
-            and (a, b) != (second.start, second.end)
+        while position < len(spans) and spans[position][1] <= first.start:
+            position += 1
+        if (
+            position < len(spans)
+            and spans[position][0] <= first.start
+            and (second.end <= spans[position][1])
         ):
             continue  # inside a longer known name ("Buenos Aires", "Sierra Leone")
         low_first, low_second = first.text.lower(), second.text.lower()
