@@ -14,6 +14,7 @@ import yaml
 from geopol.geo.gazetteer import name_keys
 
 SPLIT_RE = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w'’]*|\d[\d,.]*")
+QUALIFIER_RE = re.compile(r"\s*\([^)]*\)\s*$")
 REGISTRY_FILE = Path(__file__).resolve().parent / "data" / "actors.yaml"
 KINDS = (
     "armed-group",
@@ -61,6 +62,13 @@ class ActorIndex:
             index.by_id[actor.id] = actor
             for name in (actor.name, *actor.aliases):
                 for key in name_keys(name):
+                    if actor.id not in aliases.setdefault(key, []):
+                        aliases[key].append(actor.id)
+            # "National Assembly (France)" is written "National Assembly": shared by many,
+            # the text's country decides (see pipeline.extract)
+            base = QUALIFIER_RE.sub("", actor.name).strip()
+            if base != actor.name:
+                for key in name_keys(base):
                     if actor.id not in aliases.setdefault(key, []):
                         aliases[key].append(actor.id)
             for acronym in actor.acronyms:

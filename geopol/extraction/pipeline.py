@@ -562,6 +562,7 @@ def extract(
     evidence: Counter[str] = Counter(known_countries)
     mentions: list[Mention] = []
     actor_hits: dict[str, list[str]] = defaultdict(list)
+    shared_names: list[tuple[Candidate, tuple[str, ...]]] = []
     pending_places: list[Candidate] = []
     ambiguous_countries: list[Candidate] = []
     for cand in found:
@@ -570,6 +571,9 @@ def extract(
             actor_ids = actors.acronyms[cand.text]
         elif "actor" in cand.kinds:
             actor_ids = actors.aliases[cand.key]
+        if len(actor_ids) > 1:
+            shared_names.append((cand, actor_ids))  # "National Guard": whose? decided below
+            continue
         if actor_ids:
             actor = actors.by_id[actor_ids[0]]
             actor_hits[actor.id].append(cand.text)
@@ -598,6 +602,15 @@ def extract(
         home = actors.by_id[actor_id].home
         if home:
             evidence[home] += 0.5  # type: ignore[assignment]
+    # Names several actors share ("Congress", "National Assembly", "AU"): the one at home in
+    # the country the text is about; the registry's first when nothing says.
+    for cand, actor_ids in shared_names:
+        best_id = max(
+            actor_ids,
+            key=lambda a: (evidence[actors.by_id[a].home or ""], -actor_ids.index(a)),
+        )
+        actor_hits[best_id].append(cand.text)
+        mentions.append(Mention("actor", best_id, cand.text, cand.start, cand.end))
 
     # Pass 2: countries named by ambiguous words, in the light of the evidence.
     for cand in ambiguous_countries:
