@@ -64,6 +64,7 @@ def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     }
 
 
+GENERIC_SUFFIX_RE = re.compile(r" (region|province|state|oblast|department|governorate|valley)$")
 AREA_KINDS = {"feature", "region", "admin1", "admin", "sea", "strait", "province", "state"}
 
 
@@ -74,7 +75,11 @@ def place_matches(place, gold: dict, fold_name) -> bool:
         return True
     area = place.kind != "city" or gold.get("kind") not in (None, "city", "town")
     names = {fold_name(gold["name"]), *(fold_name(n) for n in gold.get("also_written") or [])}
-    return area and bool({fold_name(place.name), fold_name(place.canonical)} & names)
+    # "the Mopti region" is found as "Mopti" (a region): the same area
+    names |= {GENERIC_SUFFIX_RE.sub("", n) for n in names}
+    found = {fold_name(place.name), fold_name(place.canonical)}
+    found |= {GENERIC_SUFFIX_RE.sub("", n) for n in found}
+    return area and bool(found & names)
 
 
 def evaluate_devset(gazetteer, actors, verbose: bool) -> dict:

@@ -35,7 +35,7 @@ import yaml
 from geopol.core.text import fold
 
 DATA = Path(__file__).resolve().parent / "data"
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 LATIN_RE = re.compile(r"^[A-Za-z\u00c0-\u024f\u1e00-\u1eff'’ .\-]+$")
 
 
@@ -66,7 +66,7 @@ class CountryNames:
 
 def fold_name(text: str) -> str:
     """Lookup key: no diacritics, lower case, hyphens and dashes as spaces, one space apart."""
-    return " ".join(fold(text).replace("’", "'").translate(DASHES).split())
+    return " ".join(fold(text).translate(MARKS).translate(DASHES).split())
 
 
 def name_keys(name: str) -> list[str]:
@@ -75,10 +75,12 @@ def name_keys(name: str) -> list[str]:
     key = fold_name(name)
     if not key:
         return []
-    bare = re.sub(r"'s\b", "", key)
+    bare = fold_name(re.sub(r"['’]s\b", "", name))
     return [key] if bare == key else [key, bare]
 
 
+# apostrophes and transliteration marks (ayn, hamza) vanish: "Tall ‘Afar" = "Tall Afar"
+MARKS = str.maketrans({"’": "", "'": "", "‘": "", "ʻ": "", "ʼ": "", "`": "", "´": ""})
 DASHES = str.maketrans({"-": " ", "‐": " ", "–": " ", "—": " "})
 
 
@@ -131,25 +133,61 @@ def load_country_names() -> CountryNames:
 # -- admin-1 and features -----------------------------------------------------------------
 
 
+ADMIN_SUFFIXES = (
+    " sheng",
+    " shi",
+    " zizhiqu",
+    " huizu zizhiqu",
+    " weiwu'er zizhiqu",
+    " zhuangzu zizhiqu",
+    " province",
+    " region",
+    " oblast",
+    " state",
+)
+KEPT_CHILD_TYPES = {"province", "state", "region", "governorate", "oblast", "department"}
+
+
+def admin_names(name: str) -> list[str]:
+    """The ways a subdivision is written: 'Galicia [Galicia]', 'Fujian Sheng' -> 'Fujian',
+    'Al Ḩasakah' -> 'Hasakah'."""
+    names = [part.strip() for part in re.split(r"[\[\]]", name) if part.strip()]
+    out = []
+    for candidate in names:
+        out.append(candidate)
+        folded = fold_name(candidate)
+        for suffix in ADMIN_SUFFIXES:
+            if folded.endswith(suffix) and len(folded) > len(suffix) + 2:
+                out.append(candidate[: len(candidate) - len(suffix)])
+        if folded.startswith("al "):
+            out.append(candidate[3:])
+    return out
+
+
 def admin1_records() -> dict[str, list[PlaceRecord]]:
-    """ISO 3166-2 top-level subdivisions by folded name. They carry no coordinates of their
-    own; the caller locates them at their largest city when it needs a point."""
+    """ISO 3166-2 subdivisions by folded name: every top-level one, and provinces, states
+    and governorates below them (Palawan, Basilan). They carry no coordinates of their own;
+    the caller locates them at their namesake city when it needs a point."""
     import pycountry
 
     found: dict[str, list[PlaceRecord]] = {}
     for sub in pycountry.subdivisions:
-        if getattr(sub, "parent_code", None):
+        kind = str(sub.type).lower()
+        if getattr(sub, "parent_code", None) and kind not in KEPT_CHILD_TYPES:
             continue
         record = PlaceRecord(
-            name=sub.name,
+            name=admin_names(sub.name)[-1] if "[" in sub.name else sub.name,
             lat=0.0,
             lon=0.0,
             country=sub.country_code,
             kind="admin1",
             admin1=sub.code,
-            feature_kind=str(sub.type).lower(),
+            feature_kind=kind,
         )
-        found.setdefault(fold_name(sub.name), []).append(record)
+        for name in dict.fromkeys(admin_names(sub.name)):
+            key = fold_name(name)
+            if len(key) > 2:
+                found.setdefault(key, []).append(record)
     return found
 
 
@@ -265,6 +303,11 @@ class CityIndex:
             keys = {fold_name(row["name"])}
             if "," in row["name"]:  # "Washington, D.C." is written "Washington"
                 keys.add(fold_name(row["name"].split(",")[0]))
+            for key in list(keys):  # "Al Hudaydah", "Tall Afar": written without the article
+                if key.startswith(("al ", "ad ", "an ", "ar ", "as ", "ash ", "az ")):
+                    keys.add(key.split(" ", 1)[1])
+                if key.startswith("tall "):
+                    keys.add("tal " + key[5:])
             population = int(row.get("population") or 0)
             for alternate in row.get("alternatenames") or ():
                 if useful_alternate(alternate, population, row["name"]):
