@@ -71,7 +71,11 @@ AREA_KINDS = {"feature", "region", "admin1", "admin", "sea", "strait", "province
 def place_matches(place, gold: dict, fold_name) -> bool:
     """The right place: within 25 km of the gold point; for an area (sea, region, disputed
     territory), whose representative point is a convention, the same name."""
-    if distance_km((place.lat, place.lon), (gold["lat"], gold["lon"])) <= 25:
+    if (
+        place.lat is not None
+        and place.lon is not None
+        and (distance_km((place.lat, place.lon), (gold["lat"], gold["lon"])) <= 25)
+    ):
         return True
     area = place.kind != "city" or gold.get("kind") not in (None, "city", "town")
     names = {fold_name(gold["name"]), *(fold_name(n) for n in gold.get("also_written") or [])}

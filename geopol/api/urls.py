@@ -96,7 +96,9 @@ def _country_ref(country: Country) -> dict:
     return {"code": country.code, "name": country.name, "url": country.get_absolute_url()}
 
 
-def _summary(article: Article) -> dict:
+def _summary(article: Article, user=None) -> dict:
+    """An article as listed; machine-found countries only for readers of its text."""
+    given_only = not can_read(user, article)
     return {
         "id": article.pk,
         "slug": article.slug,
@@ -108,7 +110,7 @@ def _summary(article: Article) -> dict:
         "dateline": article.dateline,
         "reading_minutes": article.reading_minutes,
         "teaser": article.summary,
-        "countries": [_country_ref(c) for c in article.ordered_countries()],
+        "countries": [_country_ref(c) for c in article.ordered_countries(given_only)],
     }
 
 
@@ -123,7 +125,7 @@ def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
         queryset = queryset.filter(countries__region__slug=filters.region).distinct()
     if filters.type:
         queryset = queryset.filter(type=filters.type)
-    return [_summary(a) for a in queryset.prefetch_related("country_links__country")]
+    return [_summary(a, request.user) for a in queryset.prefetch_related("country_links__country")]
 
 
 @api.get("/articles/{slug}", response=ArticleDetail, tags=["articles"])
@@ -131,12 +133,12 @@ def get_article(request: HttpRequest, slug: str):
     article = get_object_or_404(Article.objects.published(), slug=slug)
     readable = can_read(request.user, article)
     return {
-        **_summary(article),
+        **_summary(article, request.user),
         "authors": [a.name for a in article.authors.all()],
         "topics": [t.name for t in article.topics.all()],
         "body_html": article.body_html if readable else None,
         "readable": readable,
-        "connected": [_summary(a) for a in Article.objects.connected_to(article)],
+        "connected": [_summary(a, request.user) for a in Article.objects.connected_to(article)],
     }
 
 
@@ -186,7 +188,7 @@ def get_country(request: HttpRequest, code: str):
 def search(request: HttpRequest, q: str, limit: int = 10, offset: int = 0):
     """Full-text search: words, "phrases", OR, -exclude, prefix*. Snippets respect access."""
     results = search_articles(
-        q, user=request.user, limit=max(1, min(limit, 100)), offset=max(0, offset)
+        q, user=request.user, limit=max(1, min(limit, 100)), offset=max(0, min(offset, 10_000))
     )
     return {
         "query": q,

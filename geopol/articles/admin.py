@@ -175,7 +175,10 @@ class RevisionAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Revision._meta.fields]
     actions = ["restore"]
 
-    @admin.action(description="Restore the text of this revision", permissions=["view"])
+    def has_restore_permission(self, request) -> bool:
+        return request.user.has_perm("articles.change_article")
+
+    @admin.action(description="Restore the text of this revision", permissions=["restore"])
     def restore(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(request, "Select exactly one revision to restore.", messages.ERROR)

@@ -165,20 +165,25 @@ class Article(models.Model):
             and self.published_at <= timezone.now()
         )
 
-    def ordered_countries(self) -> list[Country]:
-        """Primary countries first, then the ones merely mentioned; each with is_primary."""
+    def ordered_countries(self, given_only: bool = False) -> list[Country]:
+        """Primary countries first, then the ones merely mentioned; each with is_primary.
+
+        `given_only`: just the countries an editor or the source file set, for readers who
+        may not read the text (the machine's tags come from the text)."""
         links = self.country_links.select_related("country__region").order_by(
             "-primary", "position"
         )
+        if given_only:
+            links = links.filter(by_editor=True)
         countries = []
         for link in links:
             link.country.is_primary = link.primary  # type: ignore[attr-defined]
             countries.append(link.country)
         return countries
 
-    def regions(self) -> list[Region]:
+    def regions(self, given_only: bool = False) -> list[Region]:
         """The regions of the primary countries (of all, when none is primary)."""
-        countries = self.ordered_countries()
+        countries = self.ordered_countries(given_only)
         primary = [c for c in countries if c.is_primary] or countries  # type: ignore[attr-defined]
         seen: dict[int, Region] = {}
         for country in primary:
@@ -240,6 +245,16 @@ class Figure(models.Model):
 
     def __str__(self) -> str:
         return self.caption
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from geopol.geo.maplayers import validate_layers
+
+        if self.layers is not None:
+            problems = validate_layers(self.layers)
+            if problems:
+                raise ValidationError({"layers": problems[:5]})
 
 
 class Revision(models.Model):

@@ -251,7 +251,9 @@ def import_article(
     outcome = Outcome.CREATED if article is None else Outcome.UPDATED
     if article is None:
         article = Article(source_key=data.source_key)
-    article.slug = unique_slug(data.slug or data.title, exclude_pk=article.pk)
+    if data.slug or outcome == Outcome.CREATED:
+        article.slug = unique_slug(data.slug or data.title, exclude_pk=article.pk)
+    # otherwise the slug stays: a corrected headline must not break links to the article
     article.source_url = data.source_url
     article.content_hash = fingerprint
     article.title = data.title

@@ -15,6 +15,7 @@ from geopol.articles.search import search_articles
 from geopol.geo.models import Country, Region
 
 PAGE_SIZE = 20
+MAX_PAGE = 500  # deeper than anyone pages; keeps offsets inside what SQLite accepts
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -56,27 +57,30 @@ def _published_q(prefix: str) -> Q:
 
 def _article_page(request: HttpRequest, article: Article, preview: bool = False) -> HttpResponse:
     readable = can_read(request.user, article)
-    countries = article.ordered_countries()
+    # what the geoparser found comes from the text: not for readers who may not read it
+    countries = article.ordered_countries(given_only=not readable)
     context = {
         "article": article,
         "preview": preview,
         "readable": readable,
         "countries": countries,
-        "regions": article.regions(),
+        "regions": article.regions(given_only=not readable),
         "authors": list(article.authors.all()),
         "topics": list(article.topics.all()),
         "connected": Article.objects.connected_to(article).prefetch_related("countries"),
         "has_map_figure": readable and article.figures.filter(kind="map").exists(),
-        "json_ld": json.dumps(_json_ld(request, article, readable), ensure_ascii=False).replace(
-            "<", "\\u003c"
-        ),
+        "json_ld": json.dumps(
+            _json_ld(request, article, readable, countries), ensure_ascii=False
+        ).replace("<", "\\u003c"),
         "canonical_url": settings.SITE_URL + article.get_absolute_url(),
     }
     status = 410 if article.status == Status.RETRACTED and not preview else 200
     return render(request, "articles/article.html", context, status=status)
 
 
-def _json_ld(request: HttpRequest, article: Article, readable: bool) -> dict:
+def _json_ld(
+    request: HttpRequest, article: Article, readable: bool, countries: list[Country]
+) -> dict:
     url = settings.SITE_URL + article.get_absolute_url()
     data = {
         "@context": "https://schema.org",
@@ -98,8 +102,7 @@ def _json_ld(request: HttpRequest, article: Article, readable: bool) -> dict:
             "url": settings.SITE_URL,
         },
         "contentLocation": [
-            {"@type": "Country", "name": c.name, "identifier": c.code}
-            for c in article.ordered_countries()
+            {"@type": "Country", "name": c.name, "identifier": c.code} for c in countries
         ],
         "isAccessibleForFree": article.access == "public",
     }
@@ -214,7 +217,7 @@ def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     try:
-        page_number = max(1, int(request.GET.get("page", "1")))
+        page_number = min(max(1, int(request.GET.get("page", "1"))), MAX_PAGE)
     except ValueError:
         page_number = 1
     results = None

@@ -45,4 +45,7 @@ def parse_iso(value: str | dt.date | dt.datetime) -> dt.datetime:
             ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC)
+    try:
+        return moment.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError(f"date out of range: {value!r}") from None

@@ -7,6 +7,7 @@ from django.contrib import admin
 from geopol.articles.admin import ArticleAdmin
 from geopol.articles.models import Article
 from geopol.extraction.models import Actor, ArticleEntity, Decision
+from geopol.extraction.services import complete_entity
 
 
 class ArticleEntityInline(admin.TabularInline):
@@ -30,9 +31,16 @@ class TaggedArticleAdmin(ArticleAdmin):
                 if entity.pk is None:
                     entity.by_editor = True
                     entity.decision = Decision.CONFIRMED
+                complete_entity(entity)
                 entity.save()
             for removed in formset.deleted_objects:
-                removed.delete()
+                if removed.by_editor:
+                    removed.delete()
+                else:
+                    # deleting the machine's proposal means "not this": remember it, or the
+                    # next extraction would propose it again
+                    removed.decision = Decision.REMOVED
+                    removed.save(update_fields=["decision"])
             return
         super().save_formset(request, form, formset, change)
 

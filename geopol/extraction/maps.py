@@ -47,8 +47,11 @@ def _points(entities: Any) -> list[MapPoint]:
 
 def _layer_labels(layers: dict[str, Any] | None) -> set[str]:
     labels = set()
-    for feature in (layers or {}).get("features") or []:
-        properties = feature.get("properties") or {}
+    features = (layers or {}).get("features") if isinstance(layers, dict) else None
+    for feature in features if isinstance(features, list) else []:
+        if not isinstance(feature, dict) or not isinstance(feature.get("properties"), dict):
+            continue  # parse_layers reports and skips malformed features
+        properties = feature["properties"]
         label = properties.get("label") or properties.get("name") or ""
         labels.add(str(label).split(" (")[0].casefold())
     return labels
@@ -62,6 +65,8 @@ def article_map_spec(
     title: str = "",
 ) -> MapSpec:
     links = list(article.country_links.all())
+    if not with_places:  # a reader without access sees only the countries given, not found
+        links = [link for link in links if link.by_editor] or links[:0]
     primary = {link.country_id for link in links if link.primary}
     secondary = {link.country_id for link in links} - primary
     points = []

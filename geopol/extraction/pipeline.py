@@ -43,6 +43,7 @@ MAX_SPAN = 10
 # unless a location cue and the country context both agree.
 COMMON_WORD_PLACES = _words(
     """
+    delta
     secretary pacific atlantic
     brent wti urals opec crude bond bonds dollar euro yuan rupee ruble
     africa asia europe america americas oceania antarctica eurasia caribbean
@@ -158,8 +159,8 @@ class PlaceResult:
     name: str  # as first written
     canonical: str
     country: str
-    lat: float
-    lon: float
+    lat: float | None  # None for a region the gazetteer cannot place
+    lon: float | None
     geonames_id: int | None
     kind: str
     mentions: int
@@ -819,7 +820,8 @@ def _name_parts(text: str, toks: list[Token], run: list[int], found: list[Candid
 
 
 def _locate_admin1(record: PlaceRecord, gazetteer: Gazetteer) -> PlaceRecord:
-    """Give an ISO 3166-2 region a point: its namesake city, else its largest known city."""
+    """Give an ISO 3166-2 region a point: its namesake city. Without one the region keeps no
+    coordinates (NaN): better no marker than one at 0°, 0°."""
     namesakes = [
         c for c in gazetteer.cities.lookup(fold_name(record.name)) if c.country == record.country
     ]
@@ -836,14 +838,28 @@ def _locate_admin1(record: PlaceRecord, gazetteer: Gazetteer) -> PlaceRecord:
             record.admin1,
             record.feature_kind,
         )
-    return record
+    return PlaceRecord(
+        record.name,
+        math.nan,
+        math.nan,
+        record.country,
+        "admin1",
+        0,
+        None,
+        record.admin1,
+        record.feature_kind,
+    )
 
 
 def _refine_by_distance(
     resolved: list[tuple[Candidate, PlaceRecord]], gazetteer: Gazetteer, evidence: Counter[str]
 ) -> list[tuple[Candidate, PlaceRecord]]:
     """Move ambiguous names to the candidate nearest the rest of the story."""
-    anchors = [(r.lat, r.lon) for _, r in resolved if r.lat or r.lon]
+    anchors = [
+        (r.lat, r.lon)
+        for _, r in resolved
+        if (r.lat or r.lon) and not math.isnan(r.lat) and not math.isnan(r.lon)
+    ]
     if len(anchors) < 3:
         return resolved
     centre = (
@@ -895,8 +911,8 @@ def _aggregate(
                 name=cand.text,
                 canonical=record.name,
                 country=record.country,
-                lat=record.lat,
-                lon=record.lon,
+                lat=None if math.isnan(record.lat) else record.lat,
+                lon=None if math.isnan(record.lon) else record.lon,
                 geonames_id=record.geonames_id,
                 kind=record.feature_kind or record.kind,
                 mentions=0,

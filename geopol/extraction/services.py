@@ -256,3 +256,37 @@ def tag_article(article: Article, created: bool = False) -> Extraction:
     ]
     set_machine_countries(article, countries, known=known, created=created)
     return result
+
+
+def complete_entity(entity: ArticleEntity) -> None:
+    """Fill in what an editor's tag implies: the actor for an actor's slug, the coordinates
+    and country of a geonames:ID place, the country for an ISO code."""
+    key = entity.key.strip()
+    if entity.kind == EntityKind.ACTOR and entity.actor_id is None:
+        actor = Actor.objects.filter(slug=key).first()
+        if actor is not None:
+            entity.actor = actor
+            entity.name = entity.name or actor.name
+    elif entity.kind == EntityKind.COUNTRY:
+        code = key.upper()
+        if code in country_codes():
+            entity.key, entity.country_id = code, code
+    elif entity.kind == EntityKind.PLACE and entity.lat is None and key.startswith("geonames:"):
+        try:
+            geonames_id = int(key.split(":", 1)[1])
+        except ValueError:
+            return
+        place = Place.objects.filter(geonames_id=geonames_id).first()
+        if place is not None:
+            entity.lat, entity.lon, entity.country_id = place.lat, place.lon, place.country_id
+            entity.name = entity.name or place.name
+            return
+        cities = current_gazetteer().cities
+        try:
+            index = cities.geonames_id.index(geonames_id)
+        except ValueError:
+            return
+        record = cities.record(index)
+        entity.lat, entity.lon = record.lat, record.lon
+        entity.country_id = record.country if record.country in country_codes() else None
+        entity.name = entity.name or record.name

@@ -32,13 +32,17 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     actor = get_object_or_404(Actor.objects.select_related("home"), slug=slug)
     entities = ArticleEntity.objects.kept().filter(kind=EntityKind.ACTOR, key=actor.slug)
     article_ids = entities.values("article_id")
-    articles = list(Article.objects.published().filter(pk__in=article_ids).newest().for_listing())
+    # only articles this reader may read: the tag may come from a members-only body
+    articles = [
+        a
+        for a in Article.objects.published().filter(pk__in=article_ids).newest().for_listing()
+        if can_read(request.user, a)
+    ]
     timeline = [
         {"year": year, "items": list(items)}
         for year, items in groupby(articles, key=lambda a: a.published_at.year)
     ]
-    # what is mentioned with the actor comes only from text this reader may read
-    ids = [a.pk for a in articles if can_read(request.user, a)]
+    ids = [a.pk for a in articles]
     others = (
         ArticleEntity.objects.kept()
         .filter(article_id__in=ids)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
 
-TOKEN_RE = re.compile(r'"[^"]*"|\S+')
+TOKEN_RE = re.compile(r'-?"[^"]*"\*?|\S+')
 WORD_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*", re.UNICODE)
 
 
@@ -65,14 +65,14 @@ def parse_query(text: str) -> ParsedQuery:
     for raw in TOKEN_RE.findall(text):
         if raw == "OR":
             if not clauses or pending_or:
-                return _plain(text.replace("OR", " "), "A lone OR was ignored.")
+                return _plain(re.sub(r"(?<!\S)OR(?!\S)", " ", text), "A lone OR was ignored.")
             pending_or = True
             continue
         negated = raw.startswith("-") and len(raw) > 1
         body = raw[1:] if negated else raw
         prefix = body.endswith("*") and not body.startswith('"')
         if body.startswith('"'):
-            words = _words(body.strip('"'))
+            words = _words(body.rstrip("*").strip('"'))
         else:
             words = _words(body.rstrip("*"))
             if len(words) > 1:  # "al-Qaeda" or "U.S." become phrases of their parts

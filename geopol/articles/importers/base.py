@@ -97,6 +97,7 @@ def _figures(value: Any) -> list[FigureData]:
     if not isinstance(value, list):
         raise InputError("field 'figures' must be a list of {id, kind, caption} entries")
     figures = []
+    keys: set[str] = set()
     for number, entry in enumerate(value, 1):
         if not isinstance(entry, dict) or not entry.get("caption"):
             raise InputError(f"figure {number} needs at least a caption")
@@ -117,9 +118,16 @@ def _figures(value: Any) -> list[FigureData]:
             problems = validate_layers(layers)
             if problems:
                 raise InputError(f"figure {number} layers: {problems[0]}")
+        key = str(entry.get("id") or f"figure-{number}")
+        if key in keys:
+            raise InputError(
+                f"figure {number}: id {key!r} is used by another figure; "
+                "give each figure its own id"
+            )
+        keys.add(key)
         figures.append(
             FigureData(
-                key=str(entry.get("id") or f"figure-{number}"),
+                key=key,
                 kind=kind,
                 caption=str(entry["caption"]),
                 src=str(entry.get("src", "")),
@@ -134,6 +142,8 @@ def _figures(value: Any) -> list[FigureData]:
 def from_mapping(meta: dict[str, Any], body: str, line: int | None = None) -> ArticleData:
     """Check front matter or a JSON object against the shared keys (docs/formats.md)."""
     title = meta.get("title")
+    if isinstance(title, int | float) and not isinstance(title, bool):
+        title = str(title)  # "title: 1984" reads as a number in YAML
     if not isinstance(title, str) or not title.strip():
         raise InputError("no title: add a non-empty 'title' field", line)
     if "published" not in meta or meta["published"] in (None, ""):

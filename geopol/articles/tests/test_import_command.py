@@ -128,3 +128,31 @@ def test_page_dump_import_places_figure(run_import):
     assert article.figures.get().caption == "Lower Juba Checkpoints"
     assert '<figure class="figure figure-map" id="figure-figure-1">' in article.body_html
     assert article.body_html.index("<figure") < article.body_html.index("The port matters")
+
+
+def test_duplicate_figure_ids_and_out_of_range_dates_fail_that_file_only(run_import, tmp_path):
+    dup = tmp_path / "dup.md"
+    dup.write_text(markdown(figures=[{"id": "m", "caption": "One"}, {"id": "m", "caption": "Two"}]))
+    old = tmp_path / "old.md"
+    old.write_text(markdown(published="0001-01-01T00:00:00+01:00", title="Too old"))
+    good = tmp_path / "good.md"
+    good.write_text(markdown(title="Fine", published="2020-01-01"))
+    result = run_import(dup, old, good)
+    assert result.status == 1
+    assert result.json["created"] == 1 and result.json["failed"] == 2
+    assert "id 'm' is used by another figure" in result.err
+    assert "out of range" in result.err
+
+
+def test_corrected_headline_keeps_the_url(run_import, tmp_path):
+    path = tmp_path / "a.md"
+    path.write_text(markdown(source_url="https://example.org/a"))
+    first = run_import(path).json["articles"][0]["url"]
+    path.write_text(markdown(source_url="https://example.org/a", title="A Corrected Headline"))
+    assert run_import(path).json["articles"][0]["url"] == first
+
+
+def test_folder_with_nothing_to_import_says_so(run_import, tmp_path):
+    (tmp_path / "notes.docx").write_bytes(b"x")
+    result = run_import(tmp_path)
+    assert "holds no .md" in result.err

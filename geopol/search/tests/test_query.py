@@ -55,3 +55,9 @@ def test_fts5_syntax_in_input_is_inert(query):
     # outside double quotes only our own operators remain: input syntax has no effect
     outside = re.sub(r'"[^"]*"\*?', " ", expression)
     assert set(outside.split()) <= {"AND", "OR", "NOT", "(", ")"}, expression
+
+
+def test_negated_phrase_and_words_containing_or():
+    assert to_fts5(parse_query('mali -"west africa"')) == '("mali") NOT "west africa"'
+    parsed = parse_query("OR NORAD")
+    assert to_fts5(parsed) == '"NORAD"' and "lone OR" in parsed.note

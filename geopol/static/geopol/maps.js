@@ -68,7 +68,12 @@
       onEachFeature: function (f, layer) {
         var p = f.properties || {};
         var text = p.label || p.legend || p.name;
-        if (text) { layer.bindTooltip(String(text)); }
+        if (text) {
+          // a text node, never HTML: labels are written by editors and by the geoparser
+          var label = document.createElement("span");
+          label.textContent = String(text);
+          layer.bindTooltip(label);
+        }
       }
     }).addTo(map);
     var b = data.bbox;

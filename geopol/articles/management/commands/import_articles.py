@@ -15,12 +15,13 @@ from geopol.articles.importers import READERS, InputError, read_file
 from geopol.articles.services import Outcome, import_articles
 
 
-def expand(arguments: list[str]) -> list[tuple[str, Path | None]]:
+def expand(arguments: list[str]) -> list[tuple[str, Path | str | None]]:
     """Files named by the arguments: files, folders (searched recursively) and glob patterns.
 
-    An argument that matches nothing comes back with path None so it can be reported.
+    An argument that matches nothing comes back with path None, a folder with nothing to
+    import with "empty", so either can be reported.
     """
-    found: list[tuple[str, Path | None]] = []
+    found: list[tuple[str, Path | str | None]] = []
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
@@ -31,7 +32,7 @@ def expand(arguments: list[str]) -> list[tuple[str, Path | None]]:
             )
             found.extend((str(p), p) for p in files)
             if not files:
-                found.append((argument, None))
+                found.append((argument, "empty"))
         elif path.is_file():
             found.append((argument, path))
         elif glob.has_magic(argument):
@@ -71,10 +72,13 @@ class Command(BaseCommand):
             leave=False,
         )
         for label, path in progress:
-            if path is None:
-                errors.append(
-                    {"file": label, "line": None, "reason": "no such file, folder or matching file"}
+            if path is None or isinstance(path, str):
+                reason = (
+                    "the folder holds no .md, .markdown, .jsonl, .ndjson, .html, .htm or .txt file"
+                    if path == "empty"
+                    else "no such file, folder or matching file"
                 )
+                errors.append({"file": label, "line": None, "reason": reason})
                 continue
             try:
                 items = read_file(path, settings.GEOPOL_IMPORT_MAX_BYTES)
@@ -84,6 +88,16 @@ class Command(BaseCommand):
                 continue
             except OSError as error:
                 errors.append({"file": label, "line": None, "reason": error.strerror or str(error)})
+                continue
+            except Exception as error:  # one bad file must not stop the others
+                errors.append(
+                    {
+                        "file": label,
+                        "line": None,
+                        "reason": f"could not be stored ({type(error).__name__}: {error}); nothing "
+                        "of this file was written",
+                    }
+                )
                 continue
             for (article, outcome), item in zip(results, items, strict=True):
                 counts[outcome.value] += 1

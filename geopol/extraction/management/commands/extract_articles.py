@@ -79,7 +79,7 @@ class Command(BaseCommand):
         }
         failed = False
         for label, path in expand(paths):
-            if path is None:
+            if path is None or isinstance(path, str):
                 self.stderr.write(f"error: {label}: no such file, folder or matching file")
                 failed = True
                 continue
