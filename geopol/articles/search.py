@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from geopol.articles.access import can_read
+from geopol.articles.access import can_read, readable_tiers
 from geopol.articles.models import Article
 from geopol.search.backends import get_backend
 
@@ -23,7 +23,6 @@ class ArticleHit:
     score: float
     title_html: str
     snippet: str  # HTML: escaped text with <mark> around matches
-    matched_restricted_text: bool = False  # the match is in text this reader may not read
 
     @property
     def snippet_text(self) -> str:
@@ -56,7 +55,8 @@ def search_articles(
 ) -> ArticleSearchResults:
     """Published articles matching `query`, best first; snippets only from text `user` may read."""
     now = timezone.now()
-    results = get_backend().search(query, limit=limit, offset=offset, now=now)
+    tiers = frozenset(str(t) for t in readable_tiers(user))
+    results = get_backend().search(query, limit=limit, offset=offset, now=now, tiers=tiers)
     articles = Article.objects.published(now).in_bulk([h.id for h in results.hits])
     items = []
     for hit in results.hits:
@@ -70,6 +70,5 @@ def search_articles(
             snippet = hit.teaser_snippet
         else:
             snippet = hit.body_snippet
-        hidden_match = not readable and "<mark>" not in snippet and "<mark>" not in hit.title_html
-        items.append(ArticleHit(article, hit.score, hit.title_html, snippet, hidden_match))
+        items.append(ArticleHit(article, hit.score, hit.title_html, snippet))
     return ArticleSearchResults(query=query, items=items, total=results.total, note=results.note)

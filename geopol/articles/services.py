@@ -105,6 +105,7 @@ def sync_search_index(articles: Iterable[Article], new: bool = False) -> None:
                     teaser=article.summary,
                     body=text,
                     visible_from=article.published_at,
+                    tier=str(article.access),
                 )
             )
         else:

@@ -182,9 +182,13 @@ def test_search_page_highlights_and_hides_members_body(client):
         body="A confidential note about the grain corridor and tankers.",
     )
     html = client.get("/search/", {"q": "grain corridor"}).content.decode()
-    assert "2 results" in html
+    # the members' body is not searched for an anonymous reader: no oracle for hidden text
+    assert "1 result " in html
     assert "<mark>grain</mark> <mark>corridor</mark>" in html
-    assert "confidential note" not in html
+    assert "confidential note" not in html and "Members piece" not in html
+    client.force_login(User.objects.create_user("ed", password="pw-for-tests-1", is_staff=True))
+    html = client.get("/search/", {"q": "grain corridor"}).content.decode()
+    assert "2 results" in html and "confidential note" in html
 
 
 def test_search_page_survives_hostile_queries(client):
@@ -198,17 +202,19 @@ def test_unknown_pages_are_404(client):
     assert client.get("/countries/atlantis/").status_code == 404
 
 
-def test_search_says_when_the_match_is_in_text_the_reader_cannot_read(client):
+def test_search_cannot_probe_members_only_text(client):
     ArticleFactory(
         title="Members piece",
         access=Access.MEMBERS,
         teaser="A public teaser.",
         body="Intro.\n\nDetails of the submarine tender.",
     )
-    html = client.get("/search/", {"q": "submarine"}).content.decode()
-    assert "1 result" in html
-    assert "Matches in the full text, which is for members." in html
-    assert "submarine tender" not in html
+    for query in ["submarine", '"submarine tender"', "subm*", "tender"]:
+        html = client.get("/search/", {"q": query}).content.decode()
+        assert "0 results" in html, query
+    assert client.get("/api/v1/search", {"q": "submarine"}).json()["total"] == 0
+    html = client.get("/search/", {"q": "teaser"}).content.decode()
+    assert "1 result " in html  # title and teaser are for everyone
 
 
 def test_home_never_shows_a_story_twice(client):

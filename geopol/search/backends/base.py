@@ -6,16 +6,22 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+TIERS = ("public", "registered", "members")
+
 
 @dataclass(frozen=True)
 class Document:
-    """What gets indexed: three weighted text fields and the moment it becomes findable."""
+    """What gets indexed: three weighted text fields, the moment it becomes findable, and
+    the access tier of its body. Title and teaser are for everyone; the body is matched only
+    for searches allowed that tier, so a search can never probe text its reader may not
+    read."""
 
     id: int
     title: str
     teaser: str
     body: str
     visible_from: dt.datetime
+    tier: str = "public"
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,13 @@ class SearchBackend:
         raise NotImplementedError
 
     def search(
-        self, query: str, *, limit: int = 10, offset: int = 0, now: dt.datetime | None = None
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        offset: int = 0,
+        now: dt.datetime | None = None,
+        tiers: frozenset[str] = frozenset({"public"}),
     ) -> SearchResults:
+        """Matches for `query`; bodies are searched only in the access `tiers` given."""
         raise NotImplementedError

@@ -18,13 +18,15 @@ TABLE = "search_fts"
 SCHEDULE = "search_schedule"
 # Private-use characters mark matches, so escaping the text never touches our markers.
 OPEN, CLOSE = "\ue000", "\ue001"
-# bm25 column weights: title, teaser, body.
-WEIGHTS = (10.0, 4.0, 1.0)
+# bm25 column weights: title, teaser, then the body in the column of its access tier.
+WEIGHTS = (10.0, 4.0, 1.0, 1.0, 1.0)
+BODY_COLUMNS = {"public": "body", "registered": "body_registered", "members": "body_members"}
 
 CREATE_SQL = [
     f"""
     CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(
-        title, teaser, body, tokenize = 'porter unicode61 remove_diacritics 2'
+        title, teaser, body, body_registered, body_members,
+        tokenize = 'porter unicode61 remove_diacritics 2'
     )
     """,
     f"""
@@ -39,6 +41,19 @@ DROP_SQL = [f"DROP TABLE IF EXISTS {TABLE}", f"DROP TABLE IF EXISTS {SCHEDULE}"]
 
 def marked_html(text: str) -> str:
     return html.escape(text).replace(OPEN, "<mark>").replace(CLOSE, "</mark>")
+
+
+def _row(doc: Document) -> tuple[object, ...]:
+    bodies = {column: "" for column in BODY_COLUMNS.values()}
+    bodies[BODY_COLUMNS.get(doc.tier, "body_members")] = doc.body  # unknown tiers: strictest
+    return (
+        doc.id,
+        doc.title,
+        doc.teaser,
+        bodies["body"],
+        bodies["body_registered"],
+        bodies["body_members"],
+    )
 
 
 def _timestamp(moment: dt.datetime) -> float:
@@ -69,10 +84,10 @@ class SQLiteFTS5Backend(SearchBackend):
                 cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", ids)
                 cursor.executemany(f"DELETE FROM {SCHEDULE} WHERE doc_id = %s", ids)
             cursor.executemany(
-                f"INSERT INTO {TABLE} (rowid, title, teaser, body) VALUES (%s, %s, %s, %s)",
-                [(d.id, d.title, d.teaser, d.body) for d in docs],
+                f"INSERT INTO {TABLE} (rowid, title, teaser, body, body_registered, "
+                "body_members) VALUES (%s, %s, %s, %s, %s, %s)",
+                [_row(d) for d in docs],
             )
-            # only documents that are still in the future need a schedule row
             scheduled = [
                 (d.id, _timestamp(d.visible_from)) for d in docs if _timestamp(d.visible_from) > now
             ]
@@ -104,12 +119,20 @@ class SQLiteFTS5Backend(SearchBackend):
             return {int(row[0]) for row in cursor.fetchall()}
 
     def search(
-        self, query: str, *, limit: int = 10, offset: int = 0, now: dt.datetime | None = None
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        offset: int = 0,
+        now: dt.datetime | None = None,
+        tiers: frozenset[str] = frozenset({"public"}),
     ) -> SearchResults:
         parsed = parse_query(query)
         if parsed.is_empty:
             return SearchResults(hits=[], total=0, note=parsed.note)
-        match = to_fts5(parsed)
+        # a column filter: bodies of tiers this search may not read are never matched
+        columns = ["title", "teaser"] + [c for t, c in BODY_COLUMNS.items() if t in tiers]
+        match = "{" + " ".join(columns) + "} : (" + to_fts5(parsed) + ")"
         moment = _timestamp(now or dt.datetime.now(dt.UTC))
         weights = ", ".join(str(w) for w in WEIGHTS)
         with self.connection.cursor() as cursor:
@@ -125,22 +148,28 @@ class SQLiteFTS5Backend(SearchBackend):
                 SELECT rowid, bm25({TABLE}, {weights}) AS rank,
                        highlight({TABLE}, 0, '{OPEN}', '{CLOSE}'),
                        snippet({TABLE}, 1, '{OPEN}', '{CLOSE}', '…', 32),
-                       snippet({TABLE}, 2, '{OPEN}', '{CLOSE}', '…', 32)
+                       snippet({TABLE}, 2, '{OPEN}', '{CLOSE}', '…', 32),
+                       snippet({TABLE}, 3, '{OPEN}', '{CLOSE}', '…', 32),
+                       snippet({TABLE}, 4, '{OPEN}', '{CLOSE}', '…', 32)
                 FROM {TABLE} WHERE {where}
                 ORDER BY rank LIMIT %s OFFSET %s
                 """,
                 [match, limit, offset],
             )
-            hits = [
-                Hit(
-                    id=int(row[0]),
-                    score=round(-float(row[1]), 4),  # bm25() is lower-is-better
-                    title_html=marked_html(row[2]),
-                    teaser_snippet=marked_html(row[3]),
-                    body_snippet=marked_html(row[4]),
+            hits = []
+            for row in cursor.fetchall():
+                # the body sits in one tier's column; show a snippet only from a readable one
+                readable = [row[4 + i] for i, t in enumerate(BODY_COLUMNS) if t in tiers]
+                body = next((b for b in readable if b), "")
+                hits.append(
+                    Hit(
+                        id=int(row[0]),
+                        score=round(-float(row[1]), 4),  # bm25() is lower-is-better
+                        title_html=marked_html(row[2]),
+                        teaser_snippet=marked_html(row[3]),
+                        body_snippet=marked_html(body),
+                    )
                 )
-                for row in cursor.fetchall()
-            ]
         return SearchResults(
             hits=hits, total=total, note=parsed.note, terms=parsed.positive_words()
         )
