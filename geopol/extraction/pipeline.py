@@ -627,9 +627,11 @@ def extract(
                 if p.kind == "admin1" and p.country != codes[0]
             ]
             rival = max(rivals, key=lambda p: evidence[p.country], default=None)
+            # "Niger State" says so; a U.S. state's name (Georgia) is also read from a text
+            # that is plainly about the United States
             if rival is not None and (
                 cand.word_after.lower() == "state"
-                or evidence[rival.country] >= evidence[codes[0]] + 1.5
+                or (rival.country == "US" and evidence[rival.country] >= evidence[codes[0]] + 1.5)
             ):
                 pending_places.append(cand)
                 continue

@@ -141,3 +141,16 @@ def test_extra_places_from_dumps(gazetteer, actors):
     result = run("French troops landed at the airport outside Sevare in Mali.", local, actors)
     [place] = [p for p in result.places if p.canonical == "Sévaré"]
     assert (place.name, place.geonames_id) == ("Sevare", 2451185)
+
+
+def test_niger_the_country_in_a_nigeria_story(gazetteer, actors):
+    text = (
+        "Nigerian troops pushed north from Maiduguri and Kano toward the border with "
+        "Niger, where Lagos says the militants regroup."
+    )
+    result = run(text, gazetteer, actors)
+    assert "NE" in [c.code for c in result.countries]
+    state = run(
+        "Gunmen attacked a village in Niger State, west of Abuja in Nigeria.", gazetteer, actors
+    )
+    assert "NE" not in [c.code for c in state.countries]
