@@ -722,6 +722,10 @@ def _choose_place(
             value += 3.0 + min(evidence[record.country], 3) * 0.5
         if record.kind in ("admin1", "admin"):
             value += 6.0 if region_cue else (1.0 if record.kind == "admin1" else -1.0)
+            if record.kind == "admin1":
+                value += 4.5  # a state or province is as well known as a sizeable town
+        if record.admin1 and f"{record.country}-{record.admin1}" in facts.admin1_codes:
+            value += 3.0  # "Alexandria, Virginia": its state is named too
         value += math.log10(record.population + 1)
         if record.population >= 1_000_000:
             value += 1.5  # a metropolis is what "London" usually means
@@ -815,8 +819,7 @@ def _name_parts(text: str, toks: list[Token], run: list[int], found: list[Candid
         if low_second in PLACE_SUFFIXES or low_first in DIRECTIONS or low_first in TITLES:
             continue
         if _sentence_initial(text, first.start):
-            parts.add(second.text)  # "Officials Say..." is rare; "Massa said" is not
-            continue
+            continue  # "Retaking Timbuktu": the first word is capitalised by the sentence
         parts.update((first.text, second.text))
     return parts
 
@@ -870,6 +873,9 @@ def _refine_by_distance(
     )
     refined = []
     for cand, record in resolved:
+        if record.population >= 500_000:  # a metropolis is not moved for being far away
+            refined.append((cand, record))
+            continue
         options = [o for o in gazetteer.places(cand.key) if o.kind == "city"]
         if len(options) > 1 and record.kind == "city":
             near = min(options, key=lambda o: _distance_km((o.lat, o.lon), centre))
