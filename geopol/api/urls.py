@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from geopol.articles.access import can_read
+from geopol.articles.access import can_read, readable_tiers
 from geopol.articles.models import Article
 from geopol.articles.search import search_articles
 from geopol.extraction.maps import article_map_spec
@@ -119,10 +119,13 @@ def _summary(article: Article, user=None) -> dict:
 def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
     """Published articles, newest first."""
     queryset = Article.objects.published().newest()
+    tiers = readable_tiers(request.user)
     if filters.country:
-        queryset = queryset.filter(countries__code=filters.country.upper())
+        country = Country.objects.filter(code=filters.country.upper()).first()
+        queryset = queryset.in_country(country, tiers) if country else queryset.none()
     if filters.region:
-        queryset = queryset.filter(countries__region__slug=filters.region).distinct()
+        region = Region.objects.filter(slug=filters.region).first()
+        queryset = queryset.in_region(region, tiers) if region else queryset.none()
     if filters.type:
         queryset = queryset.filter(type=filters.type)
     return [_summary(a, request.user) for a in queryset.prefetch_related("country_links__country")]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
@@ -78,11 +79,20 @@ class ArticleQuerySet(models.QuerySet["Article"]):
     def for_listing(self) -> ArticleQuerySet:
         return self.prefetch_related("authors", "countries").defer("body", "body_html")
 
-    def in_region(self, region: Region) -> ArticleQuerySet:
-        return self.filter(countries__region=region).distinct()
+    def _tagged(self, links: Q, tiers: Iterable[str] | None) -> ArticleQuerySet:
+        """Articles with a matching country tag. With `tiers` (the access levels a reader may
+        read), a tag the machine found in the text counts only for readable articles: a
+        listing must not reveal what a hidden body mentions."""
+        tagged = ArticleCountry.objects.filter(links)
+        if tiers is not None:
+            tagged = tagged.filter(Q(by_editor=True) | Q(article__access__in=list(tiers)))
+        return self.filter(pk__in=tagged.values("article_id"))
 
-    def in_country(self, country: Country) -> ArticleQuerySet:
-        return self.filter(countries=country)
+    def in_region(self, region: Region, tiers: Iterable[str] | None = None) -> ArticleQuerySet:
+        return self._tagged(Q(country__region=region), tiers)
+
+    def in_country(self, country: Country, tiers: Iterable[str] | None = None) -> ArticleQuerySet:
+        return self._tagged(Q(country=country), tiers)
 
     def connected_to(self, article: Article, limit: int = 5) -> ArticleQuerySet:
         """Other published articles sharing the most countries with `article`, then newest."""

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from geopol.articles.access import can_preview, can_read
+from geopol.articles.access import can_preview, can_read, readable_tiers
 from geopol.articles.models import Article, ArticleType, Author, Status, Topic
 from geopol.articles.search import search_articles
 from geopol.geo.models import Country, Region
@@ -153,7 +153,8 @@ def regions(request: HttpRequest) -> HttpResponse:
 
 def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     region = get_object_or_404(Region, slug=slug)
-    articles = Article.objects.published().in_region(region).newest().for_listing()
+    tiers = readable_tiers(request.user)
+    articles = Article.objects.published().in_region(region, tiers).newest().for_listing()
     active = (
         Country.objects.filter(region=region)
         .annotate(n=Count("articles", filter=_published_q("articles"), distinct=True))
@@ -174,7 +175,8 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def country_detail(request: HttpRequest, slug: str) -> HttpResponse:
     country = get_object_or_404(Country.objects.select_related("region"), slug=slug)
-    articles = Article.objects.published().in_country(country).newest().for_listing()
+    tiers = readable_tiers(request.user)
+    articles = Article.objects.published().in_country(country, tiers).newest().for_listing()
     return render(
         request,
         "articles/country.html",

@@ -289,3 +289,22 @@ def test_deleting_a_proposal_in_the_admin_keeps_it_removed(client):
     render_article(article)
     assert ArticleEntity.objects.get(pk=france.pk).decision == Decision.REMOVED
     assert "FR" not in [c.code for c in article.ordered_countries()]
+
+
+def test_country_listings_do_not_reveal_what_hidden_bodies_mention(client):
+    hidden = ArticleFactory(
+        title="Members Gulf piece",
+        access="members",
+        teaser="Teaser.",
+        body="Envoys met quietly in Doha, Qatar, last week.",
+        countries=["AE"],
+    )
+    tag_article(hidden)
+    assert "QA" in [c.code for c in hidden.ordered_countries()]  # the machine found it
+    assert "Members Gulf piece" not in client.get("/countries/qatar/").content.decode()
+    assert "Members Gulf piece" in client.get("/countries/united-arab-emirates/").content.decode()
+    assert client.get("/api/v1/articles", {"country": "QA"}).json()["count"] == 0
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_user("ed", password="pw-tests-1", is_staff=True))
+    assert "Members Gulf piece" in client.get("/countries/qatar/").content.decode()
