@@ -124,3 +124,39 @@ def test_restore_an_earlier_revision(editor_client):
     assert "First body text." in article.body_html
     assert [i.article.title for i in search_articles("first").items] == ["First title"]
     assert article.revisions.first().note == f"restored r{first.number}"
+
+
+def test_restoring_a_revision_needs_permission_to_change_articles(client):
+    from django.contrib.auth.models import Permission
+
+    from geopol.articles.services import record_revision
+
+    article = ArticleFactory(title="Original")
+    revision = record_revision(article, source="test")
+    article.title = "Edited"
+    article.save()
+    viewer = User.objects.create_user("viewer", password="pw-tests-1", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_revision"))
+    client.force_login(viewer)
+    client.post(
+        "/admin/articles/revision/", {"action": "restore", "_selected_action": [revision.pk]}
+    )
+    article.refresh_from_db()
+    assert article.title == "Edited"
+
+
+def test_map_layers_are_validated_in_the_admin():
+    from django.core.exceptions import ValidationError
+
+    from geopol.articles.models import Figure
+
+    article = ArticleFactory()
+    figure = Figure(
+        article=article,
+        key="m",
+        kind="map",
+        caption="c",
+        layers={"type": "FeatureCollection", "features": ["oops"]},
+    )
+    with pytest.raises(ValidationError):
+        figure.full_clean()

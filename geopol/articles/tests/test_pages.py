@@ -223,3 +223,12 @@ def test_home_never_shows_a_story_twice(client):
     html = client.get("/").content.decode()
     for n in range(12):
         assert html.count(f"Story {n:02d}<") <= 1
+
+
+def test_absurd_page_numbers_do_not_crash(client):
+    ArticleFactory(title="Anything at all")
+    assert client.get("/search/", {"q": "anything", "page": "9" * 30}).status_code == 200
+    assert client.get("/api/v1/search", {"q": "anything", "offset": "9" * 25}).status_code in (
+        200,
+        422,
+    )

@@ -154,3 +154,11 @@ def test_niger_the_country_in_a_nigeria_story(gazetteer, actors):
         "Gunmen attacked a village in Niger State, west of Abuja in Nigeria.", gazetteer, actors
     )
     assert "NE" not in [c.code for c in state.countries]
+
+
+def test_region_without_a_namesake_city_gets_no_coordinates(gazetteer, actors):
+    result = run(
+        "Fighting spread across Yobe and Adamawa in northeastern Nigeria.", gazetteer, actors
+    )
+    for place in result.places:
+        assert place.lat is None or abs(place.lat) > 1  # never a marker at 0°, 0°
