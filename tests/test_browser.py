@@ -322,3 +322,48 @@ def test_reading_works_without_javascript(browser, site, screenshots):
         reader.check_page("regions")
     finally:
         reader.close()
+
+
+def test_interactive_map_labels_are_text_not_html(browser, site):
+    """Labels come from editors' layers and the geoparser: the Leaflet tooltip must show
+    them as text. The map data is replaced in flight by a hostile label."""
+    import json as json_module
+
+    hostile = '<img src=x onerror="window.__pwned = true">'
+    data = {
+        "type": "FeatureCollection",
+        "bbox": [-10.0, 10.0, 0.0, 20.0],
+        "primary": ["ML"],
+        "secondary": [],
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [-4.1, 14.5]},
+                "properties": {"role": "place", "label": hostile},
+            }
+        ],
+    }
+    context = browser.new_context(viewport=VIEWPORTS["desktop"])
+    page = context.new_page()
+    try:
+        page.route(
+            "**/api/v1/articles/*/map*",
+            lambda route: route.fulfill(
+                status=200, content_type="application/json", body=json_module.dumps(data)
+            ),
+        )
+        page.goto(site + "/")
+        page.get_by_role("heading", level=1).get_by_role("link").click()
+        page.wait_for_url("**/articles/**")
+        figure = page.locator("figure[data-map]").first
+        figure.get_by_role("button", name="Explore this map").click()
+        marker = figure.locator(".leaflet-overlay-pane path.leaflet-interactive").last
+        marker.wait_for(state="attached", timeout=15_000)
+        marker.hover(force=True)
+        tooltip = page.locator(".leaflet-tooltip")
+        tooltip.wait_for(timeout=5_000)
+        assert tooltip.inner_text() == hostile
+        assert tooltip.locator("img").count() == 0
+        assert page.evaluate("window.__pwned === undefined")
+    finally:
+        context.close()
