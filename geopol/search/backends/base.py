@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-
-TIERS = ("public", "registered", "members")
 
 
 @dataclass(frozen=True)
@@ -41,24 +40,30 @@ class SearchResults:
     terms: list[str] = field(default_factory=list)
 
 
-class SearchBackend:
+class SearchBackend(abc.ABC):
+    """A search backend; every backend implements all five operations."""
+
     def __init__(self, alias: str = "default", **options: object) -> None:
         self.alias = alias
         self.options = options
 
+    @abc.abstractmethod
     def index(self, documents: Iterable[Document], new: bool = False) -> int:
         """Add or replace documents; `new` promises none of them is indexed yet."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def remove(self, ids: Iterable[int]) -> None:
-        raise NotImplementedError
+        """Drop these documents from the index."""
 
+    @abc.abstractmethod
     def clear(self) -> None:
-        raise NotImplementedError
+        """Empty the index."""
 
+    @abc.abstractmethod
     def count(self) -> int:
-        raise NotImplementedError
+        """How many documents are indexed."""
 
+    @abc.abstractmethod
     def search(
         self,
         query: str,
@@ -69,4 +74,3 @@ class SearchBackend:
         tiers: frozenset[str] = frozenset({"public"}),
     ) -> SearchResults:
         """Matches for `query`; bodies are searched only in the access `tiers` given."""
-        raise NotImplementedError
