@@ -2,7 +2,8 @@
 
 Steps, each a small function:
 
-1. `tokens`: words with their offsets; hyphens split words ("al-Shabaab" -> al, Shabaab).
+1. `name_tokens`: the words of every name-shaped run the regex engine finds, with offsets;
+   hyphens split words ("al-Shabaab" -> al, Shabaab).
 2. `candidates`: at every token that can start a name, the longest run of tokens whose folded
    form is a known actor alias, acronym, country name or demonym, feature, region or city
    (leftmost-longest, so "Democratic Republic of the Congo" beats "Congo").
@@ -18,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from geopol.extraction.actors import ActorDef, ActorIndex
@@ -29,7 +30,6 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w'’]*|\d[\d,.]*", re.UNICODE)
 PARTICLES = _words(
     """
     au aux en di dei das ter op aan zum zu ed ar er
@@ -184,19 +184,6 @@ class Extraction:
     mentions: list[Mention]
 
 
-def tokens(text: str) -> list[Token]:
-    found = []
-    for match in TOKEN_RE.finditer(text):
-        word = match.group()
-        end = match.end()
-        if word.endswith(("'s", "’s")) and len(word) > 2:  # possessive: "Mali's"
-            word, end = word[:-2], end - 2
-        elif word.endswith(("'", "’")):
-            word, end = word[:-1], end - 1
-        found.append(Token(word, match.start(), end))
-    return found
-
-
 UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f"
 _CAP = rf"(?:(?:[A-Z]\.){{2,}}|[{UPPER}][\w'’]*)"
 _SEP = r"[\s\-‐–]+"
@@ -236,20 +223,6 @@ def _sentence_initial(text: str, token_start: int) -> bool:
     return token_start == 0 or bool(SENTENCE_END_RE.search(before)) or "\n" in before
 
 
-def _name_shaped(span: list[Token]) -> bool:
-    """Every word capitalised, except particles inside ('Strait of Hormuz', 'al Qaeda')."""
-    if not any(t.capitalised for t in span):
-        return False
-    for position, token in enumerate(span):
-        if token.capitalised or token.text[:1].isdigit():
-            continue
-        if token.text.lower() in PARTICLES and (position > 0 or len(span) > 1):
-            continue
-        return False
-    # a name may not end in a particle ("Gulf of")
-    return span[-1].capitalised or span[-1].text[:1].isdigit()
-
-
 SEPARATOR_RE = re.compile(r"[\s\-‐–]*")
 
 
@@ -258,10 +231,11 @@ def candidates(
     toks: list[Token],
     gazetteer: Gazetteer,
     actors: ActorIndex,
-    run: list[int] | None = None,
+    run: list[int],
 ) -> list[Candidate]:
     """Leftmost-longest known names. Only tokens that begin some known name are tried, and
-    only up to the longest name beginning with them, which keeps this linear in practice."""
+    only up to the longest name beginning with them, which keeps this linear in practice.
+    `run[i]`: how many tokens of token i's name run start at or after it (name_tokens)."""
     found: list[Candidate] = []
     countries = gazetteer.countries
     first_words = gazetteer.first_words
@@ -272,13 +246,6 @@ def candidates(
     folded = [memo.get(t.text) or memo.setdefault(t.text, fold_name(t.text)) for t in toks]
     capital = [t.text[:1].isupper() or t.text[:1].isdigit() for t in toks]
     particle = [f in PARTICLES for f in folded]
-    if run is None:
-        # run[i]: how many tokens from i on follow each other with only spaces or hyphens
-        run = [1] * count
-        for i in range(count - 2, -1, -1):
-            between = text[toks[i].end : toks[i + 1].start]
-            if SEPARATOR_RE.fullmatch(between):
-                run[i] = run[i + 1] + 1
     i = 0
     while i < count:
         word = folded[i]
@@ -408,73 +375,25 @@ def _next_token(toks: list[Token], candidate: Candidate) -> Token | None:
     return None
 
 
-CALENDAR_WORDS = {
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-}
-DIRECTIONS = {
-    "north",
-    "south",
-    "east",
-    "west",
-    "central",
-    "northern",
-    "southern",
-    "eastern",
-    "western",
-    "greater",
-    "upper",
-    "lower",
-    "new",
-    "old",
-}
-PLACE_SUFFIXES = {
-    "region",
-    "province",
-    "state",
-    "oblast",
-    "governorate",
-    "district",
-    "county",
-    "city",
-    "department",
-    "prefecture",
-    "valley",
-    "river",
-    "basin",
-    "island",
-    "islands",
-    "strait",
-}
+CALENDAR_WORDS = _words(
+    """
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday
+    friday saturday sunday
+    """
+)
+DIRECTIONS = _words(
+    """
+    north south east west central northern southern eastern western greater upper lower new
+    old
+    """
+)
+PLACE_SUFFIXES = _words(
+    """
+    region province state oblast governorate district county city department prefecture
+    valley river basin island islands strait
+    """
+)
 
 
 def _inside_longer_name(cand: Candidate, region_cue: bool) -> bool:
@@ -483,22 +402,7 @@ def _inside_longer_name(cand: Candidate, region_cue: bool) -> bool:
     if after and after not in PLACE_SUFFIXES and not region_cue:
         return True
     before = cand.word_before.lower()
-    return bool(before) and before not in {
-        "north",
-        "south",
-        "east",
-        "west",
-        "central",
-        "northern",
-        "southern",
-        "eastern",
-        "western",
-        "greater",
-        "upper",
-        "lower",
-        "new",
-        "old",
-    }
+    return bool(before) and before not in DIRECTIONS
 
 
 def _contested(cand: Candidate, code: str, gazetteer: Gazetteer) -> bool:
@@ -509,9 +413,10 @@ def _contested(cand: Candidate, code: str, gazetteer: Gazetteer) -> bool:
 
 
 def _looks_like_person(
-    text: str, toks: list[Token], cand: Candidate, known: dict[str, tuple[str, ...]]
+    text: str, toks: list[Token], cand: Candidate, known: Callable[[str], bool]
 ) -> bool:
-    """'Chad Wolf', 'Georgia Meloni', 'President Jordan': a first name, not a place."""
+    """'Chad Wolf', 'Georgia Meloni', 'President Jordan': a first name, not a place.
+    `known` says whether a folded word names something itself ("Chad Niger" is no person)."""
     if cand.key not in FIRST_NAME_PLACES:
         return False
     if _previous_word(text, cand.start) in TITLES:
@@ -521,7 +426,7 @@ def _looks_like_person(
         nxt is not None
         and nxt.capitalised
         and nxt.start - cand.end <= 1
-        and fold_name(nxt.text) not in known
+        and not known(fold_name(nxt.text))
         and nxt.text.lower() not in PARTICLES
     )
 
@@ -586,7 +491,7 @@ def extract(
             if (
                 len(codes) == 1
                 and not _contested(cand, codes[0], gazetteer)
-                and not _looks_like_person(full, toks, cand, country_names.names)
+                and not _looks_like_person(full, toks, cand, country_names.names.__contains__)
             ):
                 evidence[codes[0]] += 1
                 cand.counted = True
@@ -617,7 +522,7 @@ def extract(
     for cand in ambiguous_countries:
         table = country_names.names if "country" in cand.kinds else country_names.demonyms
         codes = table[cand.key]
-        if _looks_like_person(full, toks, cand, country_names.names):
+        if _looks_like_person(full, toks, cand, country_names.names.__contains__):
             continue  # a person: "Chad Wolf", "President Jordan ..."
         if "country" in cand.kinds and len(codes) == 1 and _contested(cand, codes[0], gazetteer):
             # "Georgia" the country, or the U.S. state? "Niger" or Niger State? The context.
@@ -681,23 +586,12 @@ def _choose_place(
         return None
     single_word = " " not in cand.key
     before = _previous_word(text, cand.start)
-    nxt = _next_token(toks, cand)
     region_cue = re.match(
         r"\s+(region|province|state|oblast|governorate|district|county|department|prefecture)\b",
         text[cand.end : cand.end + 16],
         re.I,
     )
-    if cand.key in FIRST_NAME_PLACES and (
-        before in TITLES
-        or (
-            nxt is not None
-            and nxt.capitalised
-            and nxt.start - cand.end <= 1
-            and not gazetteer.has_place(fold_name(nxt.text))
-        )
-    ):
-        return None
-    if before in TITLES:
+    if before in TITLES or _looks_like_person(text, toks, cand, gazetteer.has_place):
         return None
     if single_word and _inside_longer_name(cand, region_cue is not None):
         return None  # "Viktor Orban", "Paris Agreement", "Malmstrom Air Force Base"

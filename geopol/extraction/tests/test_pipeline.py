@@ -3,7 +3,7 @@
 import pytest
 
 from geopol.extraction.actors import ActorDef, ActorIndex
-from geopol.extraction.pipeline import extract, tokens
+from geopol.extraction.pipeline import extract, name_tokens
 from geopol.geo.gazetteer import PlaceRecord, base_gazetteer, fold_name
 
 
@@ -47,10 +47,20 @@ def run(text, gazetteer, actors, **kwargs):
 
 
 def test_tokens_keep_offsets_and_drop_possessives():
-    found = tokens("Mali's army entered Konna; the U.S. watched.")
-    assert [t.text for t in found][:3] == ["Mali", "army", "entered"]
-    assert "U.S." in [t.text for t in found]
-    text = "Mali's army"
+    text = "Mali's army entered Konna; the U.S. watched the Strait of Hormuz."
+    found, run = name_tokens(text)
+    # only name-shaped runs (particles may lead one: "al Qaeda"), possessives dropped
+    assert [t.text for t in found] == [
+        "Mali",
+        "Konna",
+        "the",
+        "U.S.",
+        "the",
+        "Strait",
+        "of",
+        "Hormuz",
+    ]
+    assert run == [1, 1, 2, 1, 4, 3, 2, 1]
     assert text[found[0].start : found[0].end] == "Mali"
 
 

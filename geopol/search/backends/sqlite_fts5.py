@@ -113,11 +113,6 @@ class SQLiteFTS5Backend(SearchBackend):
             cursor.execute(f"SELECT count(*) FROM {TABLE}")
             return int(cursor.fetchone()[0])
 
-    def indexed_ids(self) -> set[int]:
-        with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT rowid FROM {TABLE}")
-            return {int(row[0]) for row in cursor.fetchall()}
-
     def search(
         self,
         query: str,
