@@ -6,6 +6,7 @@ import glob
 import json
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -14,14 +15,21 @@ from tqdm import tqdm
 from geopol.articles.importers import READERS, InputError, read_file
 from geopol.articles.services import Outcome, import_articles
 
+NOTHING_TO_IMPORT = "the folder holds no " + ", ".join(READERS) + " file"
+NOT_FOUND = "no such file, folder or matching file"
 
-def expand(arguments: list[str]) -> list[tuple[str, Path | str | None]]:
-    """Files named by the arguments: files, folders (searched recursively) and glob patterns.
 
-    An argument that matches nothing comes back with path None, a folder with nothing to
-    import with "empty", so either can be reported.
-    """
-    found: list[tuple[str, Path | str | None]] = []
+class Source(NamedTuple):
+    """One file named by the arguments, or an argument that names none (`problem` says why)."""
+
+    label: str
+    path: Path | None
+    problem: str = ""
+
+
+def expand(arguments: list[str]) -> list[Source]:
+    """Files named by the arguments: files, folders (searched recursively) and glob patterns."""
+    found: list[Source] = []
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
@@ -30,19 +38,18 @@ def expand(arguments: list[str]) -> list[tuple[str, Path | str | None]]:
                 for p in path.rglob("*")
                 if p.is_file() and p.suffix.lower() in READERS and not p.name.startswith(".")
             )
-            found.extend((str(p), p) for p in files)
+            found.extend(Source(str(p), p) for p in files)
             if not files:
-                found.append((argument, "empty"))
+                found.append(Source(argument, None, NOTHING_TO_IMPORT))
         elif path.is_file():
-            found.append((argument, path))
+            found.append(Source(argument, path))
         elif glob.has_magic(argument):
-            matches = sorted(Path(m) for m in glob.glob(argument, recursive=True))
-            files = [m for m in matches if m.is_file()]
-            found.extend((str(m), m) for m in files)
+            files = sorted(p for p in map(Path, glob.glob(argument, recursive=True)) if p.is_file())
+            found.extend(Source(str(p), p) for p in files)
             if not files:
-                found.append((argument, None))
+                found.append(Source(argument, None, NOT_FOUND))
         else:
-            found.append((argument, None))
+            found.append(Source(argument, None, NOT_FOUND))
     return found
 
 
@@ -71,14 +78,9 @@ class Command(BaseCommand):
             disable=None if len(files) > 1 else True,
             leave=False,
         )
-        for label, path in progress:
-            if path is None or isinstance(path, str):
-                reason = (
-                    "the folder holds no .md, .markdown, .jsonl, .ndjson, .html, .htm or .txt file"
-                    if path == "empty"
-                    else "no such file, folder or matching file"
-                )
-                errors.append({"file": label, "line": None, "reason": reason})
+        for label, path, problem in progress:
+            if path is None:
+                errors.append({"file": label, "line": None, "reason": problem})
                 continue
             try:
                 items = read_file(path, settings.GEOPOL_IMPORT_MAX_BYTES)

@@ -18,10 +18,10 @@ from geopol.extraction.services import current_actors, current_gazetteer
 from geopol.geo.models import Country
 
 
-def as_json(data: ArticleData, result: Extraction, regions: dict[str, tuple[str, str]]) -> dict:
-    _, text = render_body_and_text(
-        data.body, [FigureView(f.key, f.kind, f.caption) for f in data.figures]
-    )
+def as_json(
+    data: ArticleData, text: str, result: Extraction, regions: dict[str, tuple[str, str]]
+) -> dict:
+    """The `geopol extract --json` record of one article (`text`: its body as plain text)."""
     seen_regions: dict[str, dict] = {}
     for country in result.countries:
         if country.code in regions:
@@ -78,9 +78,9 @@ class Command(BaseCommand):
             c.code: (c.region.slug, c.region.name) for c in Country.objects.select_related("region")
         }
         failed = False
-        for label, path in expand(paths):
-            if path is None or isinstance(path, str):
-                self.stderr.write(f"error: {label}: no such file, folder or matching file")
+        for label, path, problem in expand(paths):
+            if path is None:
+                self.stderr.write(f"error: {label}: {problem}")
                 failed = True
                 continue
             try:
@@ -102,7 +102,7 @@ class Command(BaseCommand):
                     title=data.title,
                     known_countries=data.countries,
                 )
-                record = as_json(data, result, regions)
+                record = as_json(data, text, result, regions)
                 if json:
                     self.stdout.write(_dumps(record))
                 else:
