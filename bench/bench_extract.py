@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import platform
 import re
@@ -41,15 +40,6 @@ def shared(relative: str) -> Path | None:
     return None
 
 
-def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371 * math.asin(min(1.0, math.sqrt(h)))
-
-
 def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
@@ -69,6 +59,8 @@ AREA_KINDS = {"feature", "region", "admin1", "admin", "sea", "strait", "province
 
 
 def place_matches(place, gold: dict, fold_name) -> bool:
+    from geopol.extraction.pipeline import distance_km
+
     """The right place: within 25 km of the gold point; for an area (sea, region, disputed
     territory), whose representative point is a convention, the same name."""
     if (

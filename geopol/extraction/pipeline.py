@@ -354,7 +354,8 @@ def _lowercase_tail(text: str, token: Token, word: str, actors: ActorIndex) -> C
     return None
 
 
-def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance between two (lat, lon) points."""
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
     h = (
         math.sin((lat2 - lat1) / 2) ** 2
@@ -772,13 +773,13 @@ def _refine_by_distance(
             continue
         options = [o for o in gazetteer.places(cand.key) if o.kind == "city"]
         if len(options) > 1 and record.kind == "city":
-            near = min(options, key=lambda o: _distance_km((o.lat, o.lon), centre))
+            near = min(options, key=lambda o: distance_km((o.lat, o.lon), centre))
             if (
                 near is not record
                 and (evidence[near.country], near.population)
                 > (evidence[record.country], record.population)
-                and _distance_km((near.lat, near.lon), centre) + 500
-                < _distance_km((record.lat, record.lon), centre)
+                and distance_km((near.lat, near.lon), centre) + 500
+                < distance_km((record.lat, record.lon), centre)
             ):
                 record = near
         refined.append((cand, record))
