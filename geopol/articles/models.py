@@ -191,9 +191,10 @@ class Article(models.Model):
             countries.append(link.country)
         return countries
 
-    def regions(self, given_only: bool = False) -> list[Region]:
-        """The regions of the primary countries (of all, when none is primary)."""
-        countries = self.ordered_countries(given_only)
+    @staticmethod
+    def regions_of(countries: list[Country]) -> list[Region]:
+        """The regions of the primary countries among `countries` (ordered_countries()), or
+        of all of them when none is primary."""
         primary = [c for c in countries if c.is_primary] or countries  # type: ignore[attr-defined]
         seen: dict[int, Region] = {}
         for country in primary:

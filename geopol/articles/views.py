@@ -64,7 +64,7 @@ def _article_page(request: HttpRequest, article: Article, preview: bool = False)
         "preview": preview,
         "readable": readable,
         "countries": countries,
-        "regions": article.regions(given_only=not readable),
+        "regions": Article.regions_of(countries),
         "authors": list(article.authors.all()),
         "topics": list(article.topics.all()),
         "connected": Article.objects.connected_to(article).prefetch_related("countries"),
@@ -116,7 +116,7 @@ def _json_ld(
 
 
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article, slug=slug)
+    article = get_object_or_404(Article.objects.prefetch_related("authors", "topics"), slug=slug)
     if article.status == Status.RETRACTED:
         return _article_page(request, article)
     if not article.is_visible:
@@ -129,7 +129,8 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_preview(request.user):
         raise Http404("No such article")
-    return _article_page(request, get_object_or_404(Article, pk=pk), preview=True)
+    article = get_object_or_404(Article.objects.prefetch_related("authors", "topics"), pk=pk)
+    return _article_page(request, article, preview=True)
 
 
 def _page(request: HttpRequest, queryset):
