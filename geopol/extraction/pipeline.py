@@ -43,41 +43,37 @@ MAX_SPAN = 10
 # unless a location cue and the country context both agree.
 COMMON_WORD_PLACES = _words(
     """
-    delta
-    secretary pacific atlantic
-    brent wti urals opec crude bond bonds dollar euro yuan rupee ruble
-    africa asia europe america americas oceania antarctica eurasia caribbean
-    of male nice bath reading split mobile police army union jan feb mar apr jun jul aug sep
-    sept oct nov dec independence liberty victory unity progress hope friendship commerce
-    industry enterprise university central march may june july august april january february
-    october december sunday monday tuesday wednesday thursday friday saturday most more much
+    delta secretary pacific atlantic brent wti urals opec crude bond bonds dollar euro yuan
+    rupee ruble africa asia europe america americas oceania antarctica eurasia caribbean of
+    male nice bath reading split mobile police army union independence liberty victory unity
+    progress hope friendship commerce industry enterprise university central most more much
     many some other given even still best good long lead early late media western eastern
     northern southern north south east west borders border security defence defense ocean
-    forces force state states president minister government military the this that these those
-    after before during while since moreover however although because while within without
+    forces force state states president minister government military the this that these
+    those after before during while since moreover however although because within without
     despite training operations reports officials talks deal trade energy oil gas power
     capital general colonel major captain post mission coalition alliance council parliament
     congress senate court bank national federal republic kingdom empire royal islamic
-    christian muslim jihad jihadist jihadists rebel rebels mali's french media early later
-    again once first second third last next new old little big great grand high low upper
-    lower middle centre center port harbour harbor bay island islands lake river valley hill
-    hills mount cape point city town village camp station junction crossing bridge gate fort
-    field fields park garden gardens home house school church mosque market mine mines well
-    wells spring springs lincoln jackson franklin madison hamilton clinton trump
-    biden obama bush putin xi modi erdogan macron merkel scholz johnson may's sunak starmer
-    zelensky netanyahu assad kim moon lee park abe kishida lula milei maduro chavez castro
-    morales petro bukele boric duque uribe santos fox ruto kenyatta buhari tinubu ramaphosa
-    zuma mugabe museveni kagame tshisekedi kabila deby keita goita traore tiani bazoum sisi
-    morsi mubarak gaddafi haftar saied khamenei rouhani raisi pezeshkian salman zayed tamim
-    abdullah hussein saddam maliki sadr abadi sudani nasrallah haniyeh sinwar abbas dalai lama
-    pope francis king queen prince princess sheikh emir sultan said says told according
+    christian muslim jihad jihadist jihadists rebel rebels mali's french later again once
+    first second third last next new old little big great grand high low upper lower middle
+    centre center port harbour harbor bay island islands lake river valley hill hills mount
+    cape point city town village camp station junction crossing bridge gate fort field
+    fields park garden gardens home house school church mosque market mine mines well wells
+    spring springs lincoln jackson franklin madison hamilton clinton trump biden obama bush
+    putin xi modi erdogan macron merkel scholz johnson may's sunak starmer zelensky
+    netanyahu assad kim moon lee abe kishida lula milei maduro chavez castro morales petro
+    bukele boric duque uribe santos fox ruto kenyatta buhari tinubu ramaphosa zuma mugabe
+    museveni kagame tshisekedi kabila deby keita goita traore tiani bazoum sisi morsi
+    mubarak gaddafi haftar saied khamenei rouhani raisi pezeshkian salman zayed tamim
+    abdullah hussein saddam maliki sadr abadi sudani nasrallah haniyeh sinwar abbas dalai
+    lama pope francis king queen prince princess sheikh emir sultan said says told according
     reported noted added analysts analyst observers diplomats sources western-backed
     intervention deployment offensive attack attacks strike strikes war peace ceasefire
     agreement accord treaty summit vote election elections referendum coup protest protests
-    crisis conflict fighting battle siege front line lines zone area region province district
-    county division sector corridor pass road route highway airport base bases airfield bases
-    april's islam arab arabs kurd kurds kurdish berber tuareg fulani hausa yoruba igbo
-    tigrayan amhara oromo somali pashtun tajik uzbek hazara baloch sindhi punjabi tamil
+    crisis conflict fighting battle siege front line lines zone area region province
+    district county division sector corridor pass road route highway airport base bases
+    airfield april's islam arab arabs kurd kurds kurdish berber tuareg fulani hausa yoruba
+    igbo tigrayan amhara oromo somali pashtun tajik uzbek hazara baloch sindhi punjabi tamil
     sinhalese rohingya karen kachin shan chin mon wa han uyghur tibetan mongol cossack tatar
     chechen dagestani ossetian abkhaz armenian azeri georgian roma sami basque catalan
     corsican flemish walloon scots welsh irish english

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import threading
 import time
 from dataclasses import replace
@@ -13,7 +12,7 @@ from django.db.models import Count, Max
 
 from geopol.articles.models import Article
 from geopol.articles.rendering import plain_text
-from geopol.articles.services import set_machine_countries
+from geopol.articles.services import known_country_codes, set_machine_countries
 from geopol.extraction.actors import ActorDef, ActorIndex, registry_from_file
 from geopol.extraction.models import Actor, ArticleEntity, Decision, EntityKind, Mention
 from geopol.extraction.pipeline import Extraction, extract
@@ -51,11 +50,6 @@ def forget_cached() -> None:
     """Make this process re-read the gazetteer and the registry on next use."""
     with _lock:
         _cache.clear()
-
-
-@functools.cache
-def country_codes() -> frozenset[str]:
-    return frozenset(Country.objects.values_list("code", flat=True))
 
 
 def current_gazetteer() -> Gazetteer:
@@ -180,7 +174,7 @@ def tag_article(article: Article, created: bool = False) -> Extraction:
             article=article, decision=Decision.PROPOSED, by_editor=False
         ).delete()
     actor_pks = current_actors().pks
-    known = country_codes()
+    known = known_country_codes()
     rows: list[ArticleEntity] = []
     for country in result.countries:
         rows.append(
@@ -269,7 +263,7 @@ def complete_entity(entity: ArticleEntity) -> None:
             entity.name = entity.name or actor.name
     elif entity.kind == EntityKind.COUNTRY:
         code = key.upper()
-        if code in country_codes():
+        if code in known_country_codes():
             entity.key, entity.country_id = code, code
     elif entity.kind == EntityKind.PLACE and entity.lat is None and key.startswith("geonames:"):
         try:
@@ -288,5 +282,5 @@ def complete_entity(entity: ArticleEntity) -> None:
             return
         record = cities.record(index)
         entity.lat, entity.lon = record.lat, record.lon
-        entity.country_id = record.country if record.country in country_codes() else None
+        entity.country_id = record.country if record.country in known_country_codes() else None
         entity.name = entity.name or record.name
