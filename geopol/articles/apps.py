@@ -6,4 +6,8 @@ class ArticlesConfig(AppConfig):
     label = "articles"
 
     def ready(self) -> None:
-        from geopol.articles import signals  # noqa: F401  (connects the search index)
+        from django.db.models.signals import post_migrate
+
+        from geopol.articles import signals
+
+        post_migrate.connect(signals.prepare_search_index, sender=self)

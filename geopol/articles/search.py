@@ -1,20 +1,187 @@
-"""Article search on top of the search backend: visibility, access and presentation."""
+"""Article search on top of the search backend: what gets indexed, filters and facets,
+visibility, access and presentation.
+
+Other apps extend it without being imported here: `facet_providers` add facet values to each
+article's search document (extraction adds actors and places), `value_resolvers` turn what a
+member typed after `actor:` into the values indexed, `value_labelers` name facet values, and
+`suggestion_providers` add completions.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
 
 from geopol.articles.access import can_read, readable_tiers
-from geopol.articles.models import Article
+from geopol.articles.models import Access, Article, ArticleCountry, ArticleType, Author, Topic
+from geopol.core.text import fold
+from geopol.geo.gazetteer import fold_name, load_country_names
+from geopol.geo.models import Country, Region
 from geopol.search.backends import get_backend
+from geopol.search.backends.base import Document, SearchRequest, Suggestion
+from geopol.search.query import WORD_RE, parse_date, parse_query
 
 TAG_RE = re.compile(r"</?mark>")
+FACETS = ("region", "country", "type", "topic", "year")
+FACET_LABELS = {
+    "region": "Region",
+    "country": "Country",
+    "type": "Type",
+    "topic": "Topic",
+    "year": "Year",
+    "actor": "Actor",
+    "author": "Author",
+    "place": "Place",
+}
+SORTS = ("relevance", "date")
+
+FacetProvider = Callable[[Sequence[Article]], Mapping[int, Mapping[str, Sequence[str]]]]
+Resolver = Callable[[str], list[tuple[str, str]]]  # typed -> [(indexed value, label)]
+Labeler = Callable[[Iterable[str]], Mapping[str, str]]
+facet_providers: list[FacetProvider] = []
+value_resolvers: dict[str, Resolver] = {}
+value_labelers: dict[str, Labeler] = {}
+suggestion_providers: list[Callable[[], Iterable[Suggestion]]] = []
+
+
+# -- documents -----------------------------------------------------------------------------
+
+
+def search_documents(articles: Sequence[Article], texts: Mapping[int, str]) -> list[Document]:
+    """The search documents of `articles` (their plain body texts in `texts`), with facets.
+    A restricted article is filterable only by the countries an editor gave it: the machine's
+    tags come from a body not every searcher may read."""
+    ids = [a.pk for a in articles]
+    facets: dict[int, dict[str, list[str]]] = {pk: {} for pk in ids}
+    links = ArticleCountry.objects.filter(article_id__in=ids).select_related("country")
+    access = {a.pk: a.access for a in articles}
+    for link in links.order_by("article_id", "position"):
+        if access[link.article_id] != Access.PUBLIC and not link.by_editor:
+            continue
+        entry = facets[link.article_id]
+        entry.setdefault("country", []).append(link.country_id)
+        if link.primary or not entry.get("region"):
+            regions = entry.setdefault("region", [])
+            slug = _region_slugs()[link.country.region_id]
+            if slug not in regions:
+                regions.append(slug)
+    for through, name, key in (
+        (Article.topics.through, "topic", "topic__slug"),
+        (Article.authors.through, "author", "author__slug"),
+    ):
+        for article_id, slug in through.objects.filter(article_id__in=ids).values_list(
+            "article_id", key
+        ):
+            facets[article_id].setdefault(name, []).append(slug)
+    for provider in facet_providers:
+        for article_id, extra in provider(articles).items():
+            for name, values in extra.items():
+                facets[article_id].setdefault(name, []).extend(values)
+    return [
+        Document(
+            id=a.pk,
+            title=a.title,
+            teaser=a.summary,
+            body=texts[a.pk],
+            published=a.published_at,
+            tier=str(a.access),
+            url=a.get_absolute_url(),
+            facets={**facets[a.pk], "type": [str(a.type)], "year": [str(a.published_at.year)]},
+        )
+        for a in articles
+    ]
+
+
+@functools.cache
+def _region_slugs() -> dict[int, str]:
+    return dict(Region.objects.values_list("pk", "slug"))
+
+
+# -- filter values -------------------------------------------------------------------------
+
+
+@functools.cache
+def _country_lookup() -> dict[str, str]:
+    names = load_country_names()
+    lookup = {key: codes[0] for key, codes in names.names.items()}
+    for code, alpha3, slug in Country.objects.values_list("code", "alpha3", "slug"):
+        lookup[code.lower()] = code
+        lookup[alpha3.lower()] = code
+        lookup[slug] = code
+    return lookup
+
+
+def _resolve_country(typed: str) -> list[tuple[str, str]]:
+    code = _country_lookup().get(fold_name(typed)) or _country_lookup().get(typed.lower())
+    if not code:
+        return []
+    return [(code, _country_names().get(code, code))]
+
+
+@functools.cache
+def _country_names() -> dict[str, str]:
+    return dict(Country.objects.values_list("code", "name"))
+
+
+def _resolve_named(model: Any) -> Resolver:
+    def resolve(typed: str) -> list[tuple[str, str]]:
+        key = fold(typed.strip())
+        for slug, name in model.objects.values_list("slug", "name"):
+            if key in (slug, fold(name)) or key.replace(" ", "-") == slug:
+                return [(slug, name)]
+        return []
+
+    return resolve
+
+
+def _resolve_type(typed: str) -> list[tuple[str, str]]:
+    key = fold(typed.strip())
+    for value, label in ArticleType.choices:
+        if key in (value, fold(str(label)), fold(str(label)).replace(" ", "-")):
+            return [(value, str(label))]
+    return []
+
+
+def _resolve_year(typed: str) -> list[tuple[str, str]]:
+    return [(typed, typed)] if re.fullmatch(r"\d{4}", typed.strip()) else []
+
+
+def _label_from(model: Any, key: str = "slug") -> Labeler:
+    return lambda values: dict(
+        model.objects.filter(**{f"{key}__in": list(values)}).values_list(key, "name")
+    )
+
+
+value_resolvers.update(
+    {
+        "country": _resolve_country,
+        "region": _resolve_named(Region),
+        "type": _resolve_type,
+        "topic": _resolve_named(Topic),
+        "author": _resolve_named(Author),
+        "year": _resolve_year,
+    }
+)
+value_labelers.update(
+    {
+        "country": lambda values: {v: _country_names().get(v, v) for v in values},
+        "region": _label_from(Region),
+        "type": lambda values: {v: str(ArticleType(v).label) for v in values if v in ArticleType},
+        "topic": _label_from(Topic),
+        "author": _label_from(Author),
+        "year": lambda values: {v: v for v in values},
+    }
+)
+
+
+# -- results -------------------------------------------------------------------------------
 
 
 @dataclass
@@ -42,21 +209,106 @@ class ArticleHit:
         }
 
 
+@dataclass(frozen=True)
+class AppliedFilter:
+    """A filter in force, as a removable chip: typed in the query, or picked from a facet."""
+
+    field: str
+    value: str  # what was typed or picked
+    label: str  # what it resolved to, for people
+    typed: bool  # part of the query text (removing it edits the query)
+
+    @property
+    def field_label(self) -> str:
+        return FACET_LABELS.get(self.field, self.field.capitalize())
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
 @dataclass
 class ArticleSearchResults:
     query: str
     items: list[ArticleHit]
     total: int
     note: str = ""
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    facets_estimated: bool = False
+    filters: list[AppliedFilter] = field(default_factory=list)
+    did_you_mean: str = ""
+    sort: str = "relevance"
+
+    def facets_json(self) -> dict[str, list[dict[str, Any]]]:
+        return {
+            name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
+            for name, values in self.facets.items()
+        }
 
 
 def search_articles(
-    query: str, *, user: Any = None, limit: int = 10, offset: int = 0
+    query: str,
+    *,
+    user: Any = None,
+    limit: int = 10,
+    offset: int = 0,
+    sort: str = "relevance",
+    filters: Mapping[str, Sequence[str]] | None = None,
+    date_from: str = "",
+    date_to: str = "",
+    facets: Sequence[str] = (),
+    spelling: bool = False,
 ) -> ArticleSearchResults:
-    """Published articles matching `query`, best first; snippets only from text `user` may read."""
+    """Published articles matching `query` and the picked `filters` (facet -> values, as
+    typed or as indexed), best first or newest first; snippets only from text `user` may read.
+    `date_from`/`date_to` take 2012, 2012-01 or 2012-01-15, both ends inclusive."""
     now = timezone.now()
-    tiers = frozenset(str(t) for t in readable_tiers(user))
-    results = get_backend().search(query, limit=limit, offset=offset, now=now, tiers=tiers)
+    parsed = parse_query(query)
+    notes = [parsed.note] if parsed.note else []
+    applied: list[AppliedFilter] = []
+    wanted: dict[str, list[str]] = {}
+    picked = [(f, v, False) for f, values in (filters or {}).items() for v in values if v]
+    for name, typed, in_query in [(f, v, True) for f, v in parsed.filters] + picked:
+        resolver = value_resolvers.get(name)
+        resolved = resolver(typed) if resolver else []
+        if not resolved:
+            notes.append(f'Nothing is tagged {name} "{typed}"; check the spelling.')
+            return ArticleSearchResults(query=query, items=[], total=0, note=" ".join(notes))
+        value, label = resolved[0]
+        if value not in wanted.setdefault(name, []):
+            wanted[name].append(value)
+            applied.append(AppliedFilter(name, typed, label, in_query))
+    date_bounds = {"from": parsed.date_from, "to": parsed.date_to}
+    for name, typed in (("from", date_from), ("to", date_to)):
+        if typed:
+            moment = parse_date(typed, end=name == "to")
+            if moment is None:
+                notes.append(f"{name} {typed!r} is not a date (write 2012, 2012-01 or 2012-01-15).")
+                continue
+            date_bounds[name] = moment
+            applied.append(AppliedFilter(name, typed, typed, False))
+    for name, typed_value in re.findall(r'\b(from|to):("[^"]*"|\S+)', query):
+        if date_bounds[name] is not None:
+            applied.append(AppliedFilter(name, typed_value.strip('"'), typed_value, True))
+    sort = sort if sort in SORTS else "relevance"
+    request = SearchRequest(
+        query=parsed,
+        filters=wanted,
+        date_from=date_bounds["from"],
+        date_to=date_bounds["to"],
+        sort=sort,
+        limit=limit,
+        offset=offset,
+        tiers=frozenset(str(t) for t in readable_tiers(user)),
+        now=now,
+        facets=tuple(facets),
+    )
+    backend = get_backend()
+    results = backend.search(request)
     articles = Article.objects.published(now).in_bulk([h.id for h in results.hits])
     items = []
     for hit in results.hits:
@@ -71,4 +323,83 @@ def search_articles(
         else:
             snippet = hit.body_snippet
         items.append(ArticleHit(article, hit.score, hit.title_html, snippet))
-    return ArticleSearchResults(query=query, items=items, total=results.total, note=results.note)
+    return ArticleSearchResults(
+        query=query,
+        items=items,
+        total=results.total,
+        note=" ".join(notes),
+        facets=_labelled_facets(results.facets, wanted),
+        facets_estimated=results.facets_estimated,
+        filters=applied,
+        did_you_mean=_did_you_mean(query, request) if spelling and results.total == 0 else "",
+        sort=sort,
+    )
+
+
+def _labelled_facets(counts, wanted: Mapping[str, Sequence[str]]) -> dict[str, list[FacetValue]]:
+    labelled: dict[str, list[FacetValue]] = {}
+    for name, values in counts.items():
+        labeler = value_labelers.get(name)
+        labels = labeler([v.value for v in values]) if labeler else {}
+        chosen = wanted.get(name, ())
+        ordered = sorted(values, key=lambda v: (-int(v.value), 0)) if name == "year" else values
+        labelled[name] = [
+            FacetValue(v.value, labels.get(v.value, v.value), v.count, v.value in chosen)
+            for v in ordered
+        ]
+    return labelled
+
+
+def _did_you_mean(query: str, request: SearchRequest) -> str:
+    """The query with each word the archive does not know replaced by a close word it does,
+    if that finds something."""
+    backend = get_backend()
+    corrected, changed = query, False
+    for word in dict.fromkeys(request.query.positive_words()):
+        if len(word) < 4 or backend.has_term(word):
+            continue
+        for candidate in backend.similar_terms(word):
+            if backend.has_term(candidate):
+                corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", candidate, corrected)
+                changed = True
+                break
+    if not changed:
+        return ""
+    retry = SearchRequest(
+        query=parse_query(corrected),
+        filters=request.filters,
+        date_from=request.date_from,
+        date_to=request.date_to,
+        limit=1,
+        tiers=request.tiers,
+        now=request.now,
+    )
+    return corrected if backend.search(retry).total else ""
+
+
+# -- completion ----------------------------------------------------------------------------
+
+
+def suggest(prefix: str, limit: int = 8) -> list[Suggestion]:
+    """Completions as a member types: countries, regions, actors, topics, then titles."""
+    if len(prefix.strip()) < 2 or not WORD_RE.search(prefix):
+        return []
+    return get_backend().suggest(prefix[:100], limit=limit)
+
+
+def named_suggestions() -> Iterable[Suggestion]:
+    """Countries, regions, topics and authors as completions; other apps add theirs."""
+    for region in Region.objects.all():
+        yield Suggestion("region", region.name, region.get_absolute_url(), 4.0)
+    for country in Country.objects.all():
+        yield Suggestion("country", country.name, country.get_absolute_url(), 3.0)
+    for topic in Topic.objects.all():
+        yield Suggestion("topic", topic.name, topic.get_absolute_url(), 1.5)
+    for author in Author.objects.all():
+        yield Suggestion("author", author.name, author.get_absolute_url(), 1.0)
+    for provider in suggestion_providers:
+        yield from provider()
+
+
+def refresh_suggestions() -> None:
+    get_backend().replace_suggestions(named_suggestions())

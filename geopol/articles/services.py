@@ -30,9 +30,10 @@ from geopol.articles.rendering import (
     plain_text,
     render_body_and_text,
 )
+from geopol.articles.search import search_documents
 from geopol.core.text import count_words, make_slug, reading_minutes
 from geopol.geo.models import Country
-from geopol.search.backends import Document, get_backend
+from geopol.search.backends import get_backend
 
 
 class Outcome(enum.StrEnum):
@@ -86,34 +87,23 @@ def render_article(article: Article) -> None:
         reading_minutes=article.reading_minutes,
         summary=article.summary,
     )
-    sync_search_index([article])
     content_changed.send(sender=Article, article=article)
+    sync_search_index([article])  # after the receivers: they add facets (actors, places)
 
 
 def sync_search_index(articles: Iterable[Article], new: bool = False) -> None:
     """Index what readers may find; drop drafts, articles in review and retractions.
     `new`: these articles were just created, so there is nothing to replace."""
     backend = get_backend()
-    keep, drop = [], []
+    keep: list[Article] = []
+    drop: list[Article] = []
     for article in articles:
-        if article.status in SEARCHABLE:
-            text = getattr(article, "_plain_text", None) or plain_text(article.body)
-            keep.append(
-                Document(
-                    id=article.pk,
-                    title=article.title,
-                    teaser=article.summary,
-                    body=text,
-                    visible_from=article.published_at,
-                    tier=str(article.access),
-                )
-            )
-        else:
-            drop.append(article.pk)
+        (keep if article.status in SEARCHABLE else drop).append(article)
     if keep:
-        backend.index(keep, new=new)
+        texts = {a.pk: getattr(a, "_plain_text", None) or plain_text(a.body) for a in keep}
+        backend.index(search_documents(keep, texts), new=new)
     if drop and not new:
-        backend.remove(drop)
+        backend.remove([a.pk for a in drop])
 
 
 def record_revision(
@@ -268,7 +258,8 @@ def import_article(
         article,
         [FigureView(f.key, f.kind, f.caption, f.src, f.alt, f.credit) for f in data.figures],
     )
-    article.save()  # the post_save signal indexes it, with the text derive() kept
+    article._index_later = True  # type: ignore[attr-defined]  # once tags are in place
+    article.save()
     if outcome == Outcome.UPDATED:
         article.authors.set(_named(Author, data.authors, seen))
         article.topics.set(_named(Topic, data.topics, seen))
@@ -299,6 +290,7 @@ def import_article(
         for i, f in enumerate(data.figures)
     )
     content_changed.send(sender=Article, article=article, created=outcome == Outcome.CREATED)
+    sync_search_index([article], new=outcome == Outcome.CREATED)
     record_revision(
         article,
         source=source,

@@ -8,3 +8,6 @@ class ExtractionConfig(AppConfig):
 
     def ready(self) -> None:
         from geopol.extraction import receivers  # noqa: F401  (tags articles when they change)
+        from geopol.extraction.search import register
+
+        register()

@@ -4,23 +4,67 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+from geopol.search.query import ParsedQuery
+
+# How many of a query's matches a backend ranks by relevance. A query matching more documents
+# than this (a bare common word) ranks the newest RANK_WINDOW matches plus every document whose
+# title holds the query as a phrase, so no exact title or phrase match is ever lost.
+RANK_WINDOW = 2000
+# Facet counts are exact up to this many matches; above it they are estimated from an even
+# sample of the matches, and the results say so.
+EXACT_FACETS = 4000
 
 
 @dataclass(frozen=True)
 class Document:
-    """What gets indexed: three weighted text fields, the moment it becomes findable, and
-    the access tier of its body. Title and teaser are for everyone; the body is matched only
-    for searches allowed that tier, so a search can never probe text its reader may not
-    read."""
+    """What gets indexed: three weighted text fields, the publication time that orders results
+    and filters by date, the moment it becomes findable, the access tier of its body, and facet
+    values to filter and count by (e.g. {"country": ["ML"], "year": ["2013"]}). Title and
+    teaser are for everyone; the body is matched only for searches allowed that tier, so a
+    search can never probe text its reader may not read."""
 
     id: int
     title: str
     teaser: str
     body: str
-    visible_from: dt.datetime
+    published: dt.datetime
     tier: str = "public"
+    facets: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    visible_from: dt.datetime | None = None  # None: from `published`
+    url: str = ""  # where a completion of its title leads
+
+    @property
+    def findable_from(self) -> dt.datetime:
+        return self.visible_from or self.published
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One search: the parsed text, facet filters (all must hold), a date range on the
+    publication time, the order, the page, what the reader may read, the facets to count."""
+
+    query: ParsedQuery
+    filters: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    date_from: dt.datetime | None = None
+    date_to: dt.datetime | None = None  # exclusive
+    sort: str = "relevance"  # or "date" (newest first)
+    limit: int = 10
+    offset: int = 0
+    tiers: frozenset[str] = frozenset({"public"})
+    now: dt.datetime | None = None
+    facets: tuple[str, ...] = ()
+
+    @property
+    def has_text(self) -> bool:
+        return not self.query.is_empty
+
+    @property
+    def selects_anything(self) -> bool:
+        """Words, a filter or a date bound; an empty request finds nothing."""
+        return self.has_text or bool(self.filters or self.date_from or self.date_to)
 
 
 @dataclass(frozen=True)
@@ -29,7 +73,13 @@ class Hit:
     score: float
     title_html: str  # title with matches in <mark>, HTML-escaped
     teaser_snippet: str  # HTML-escaped, matches in <mark>
-    body_snippet: str  # HTML-escaped, matches in <mark>; callers decide who may see it
+    body_snippet: str  # HTML-escaped, matches in <mark>, only from a body the reader may read
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    value: str
+    count: int
 
 
 @dataclass
@@ -38,14 +88,33 @@ class SearchResults:
     total: int
     note: str = ""
     terms: list[str] = field(default_factory=list)
+    facets: dict[str, list[FacetCount]] = field(default_factory=dict)
+    facets_estimated: bool = False  # counts scaled up from a sample of a very large match set
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A completion offered as the member types: an article title, a country, an actor..."""
+
+    kind: str
+    label: str
+    url: str
+    weight: float = 0.0  # higher first among equally good matches
 
 
 class SearchBackend(abc.ABC):
-    """A search backend; every backend implements all five operations."""
+    """A search backend. Writes happen in the caller's transaction, so the index commits or
+    rolls back with the content it describes."""
 
     def __init__(self, alias: str = "default", **options: object) -> None:
         self.alias = alias
         self.options = options
+        self.rank_window = int(options.pop("RANK_WINDOW", RANK_WINDOW))  # type: ignore[call-overload]
+        self.exact_facets = int(options.pop("EXACT_FACETS", EXACT_FACETS))  # type: ignore[call-overload]
+
+    @abc.abstractmethod
+    def setup(self) -> None:
+        """Create the index structures if they are missing (idempotent)."""
 
     @abc.abstractmethod
     def index(self, documents: Iterable[Document], new: bool = False) -> int:
@@ -57,20 +126,36 @@ class SearchBackend(abc.ABC):
 
     @abc.abstractmethod
     def clear(self) -> None:
-        """Empty the index."""
+        """Empty the index (documents and suggestions)."""
 
     @abc.abstractmethod
     def count(self) -> int:
         """How many documents are indexed."""
 
     @abc.abstractmethod
-    def search(
-        self,
-        query: str,
-        *,
-        limit: int = 10,
-        offset: int = 0,
-        now: dt.datetime | None = None,
-        tiers: frozenset[str] = frozenset({"public"}),
-    ) -> SearchResults:
-        """Matches for `query`; bodies are searched only in the access `tiers` given."""
+    def indexed_ids(self) -> set[int]:
+        """The ids of every indexed document (to check the index against its source)."""
+
+    @abc.abstractmethod
+    def search(self, request: SearchRequest) -> SearchResults:
+        """Matches for the request; bodies are searched only in the access tiers given."""
+
+    @abc.abstractmethod
+    def replace_suggestions(self, suggestions: Iterable[Suggestion]) -> None:
+        """Replace the completions offered as one types."""
+
+    @abc.abstractmethod
+    def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+        """Completions whose words start with the words typed."""
+
+    @abc.abstractmethod
+    def similar_terms(self, word: str, limit: int = 3) -> list[str]:
+        """Indexed words or suggestion words spelled like `word`, best first ("did you mean")."""
+
+    @abc.abstractmethod
+    def has_term(self, word: str) -> bool:
+        """Whether `word` occurs in any indexed document."""
+
+    def statistics(self) -> dict[str, object]:
+        """Size facts for benchmarks and the operator."""
+        return {"documents": self.count()}

@@ -1,69 +1,139 @@
-"""SQLite FTS5 search, in the same database file and transaction as the content it indexes."""
+"""SQLite FTS5 search, in the same database file and transaction as the content it indexes.
+
+Plan, measured in bench/bench_search.py: the FTS5 rowid is a date-ordered key (publication
+second * 1024 + id % 1024), so date filters are rowid ranges and "newest first" is an index
+walk; facet values are tokens of a `tags` column, so filters are cheap intersections; bm25 is
+computed for a bounded candidate set (the newest RANK_WINDOW matches plus documents whose title
+holds the query as a phrase, plus exact title matches), and snippets only for the page shown.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import html
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 
-from geopol.search.backends.base import Document, Hit, SearchBackend, SearchResults
-from geopol.search.query import parse_query, to_fts5
+from geopol.search.backends.base import (
+    Document,
+    FacetCount,
+    Hit,
+    SearchBackend,
+    SearchRequest,
+    SearchResults,
+    Suggestion,
+)
+from geopol.search.query import (
+    WORD_RE,
+    ParsedQuery,
+    exact_title_key,
+    title_key,
+    title_phrase,
+    to_fts5,
+)
 
 TABLE = "search_fts"
-# Documents not yet visible (scheduled articles): a small side table, so that the common case,
-# nothing scheduled, needs no per-row filter (an UNINDEXED column filter costs ~8x).
-SCHEDULE = "search_schedule"
+DOCS = "search_docs"
+VALUES = "search_facet_values"
+DOC_FACETS = "search_doc_facets"
+SUGGEST = "search_suggest"  # named things: countries, regions, actors, topics, authors
+TITLES = "search_titles"  # article titles, keyed like the documents
+# Keys once used: FTS5 (3.40) was seen to corrupt its index when a rowid deleted earlier in a
+# transaction is inserted again, so a key is never reused.
+RETIRED = "search_retired_keys"
+WORDS = "search_words"
+TRIGRAMS = "search_words_trigram"
 # Private-use characters mark matches, so escaping the text never touches our markers.
 OPEN, CLOSE = "\ue000", "\ue001"
-# bm25 column weights: title, teaser, then the body in the column of its access tier.
-WEIGHTS = (10.0, 4.0, 1.0, 1.0, 1.0)
+# bm25 column weights: title, teaser, then the body in the column of its access tier; tags 0.
+WEIGHTS = (10.0, 4.0, 1.0, 1.0, 1.0, 0.0)
 BODY_COLUMNS = {"public": "body", "registered": "body_registered", "members": "body_members"}
+EVERY_DOCUMENT = "f0"  # a tag every document carries: date-only searches match it
+# Documents published in the same second are told apart by 10 bits hashed from the id, which
+# also give facet estimates an even sample of any match set.
+KEY_SHIFT = 1024
+# A gentle recency boost: a document published today scores up to 25% above an old one.
+RECENCY_BOOST, RECENCY_SECONDS = 0.25, 2 * 365 * 86400.0
+TITLE_WINDOW = 2000  # newest title-phrase matches ranked beyond the window
+MIN_SPELL_WORD = 4
 
 CREATE_SQL = [
     f"""
     CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(
-        title, teaser, body, body_registered, body_members,
+        title, teaser, body, body_registered, body_members, tags,
         tokenize = 'porter unicode61 remove_diacritics 2'
     )
     """,
     f"""
-    CREATE TABLE IF NOT EXISTS {SCHEDULE} (
-        doc_id INTEGER PRIMARY KEY, visible_from REAL NOT NULL
+    CREATE TABLE IF NOT EXISTS {DOCS} (
+        doc_id INTEGER PRIMARY KEY, key INTEGER NOT NULL UNIQUE,
+        visible_from REAL NOT NULL, title_key TEXT NOT NULL
     )
     """,
-    f"CREATE INDEX IF NOT EXISTS {SCHEDULE}_visible_from ON {SCHEDULE} (visible_from)",
+    f"CREATE INDEX IF NOT EXISTS {DOCS}_visible_from ON {DOCS} (visible_from)",
+    f"CREATE INDEX IF NOT EXISTS {DOCS}_title_key ON {DOCS} (title_key)",
+    f"""
+    CREATE TABLE IF NOT EXISTS {VALUES} (
+        code INTEGER PRIMARY KEY, facet TEXT NOT NULL, value TEXT NOT NULL,
+        UNIQUE (facet, value)
+    )
+    """,
+    f"""
+    CREATE TABLE IF NOT EXISTS {DOC_FACETS} (
+        key INTEGER NOT NULL, code INTEGER NOT NULL, PRIMARY KEY (key, code)
+    ) WITHOUT ROWID
+    """,
+    f"""
+    CREATE VIRTUAL TABLE IF NOT EXISTS {SUGGEST} USING fts5(
+        label, kind UNINDEXED, url UNINDEXED, weight UNINDEXED,
+        tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
+    )
+    """,
+    f"""
+    CREATE VIRTUAL TABLE IF NOT EXISTS {TITLES} USING fts5(
+        label, url UNINDEXED, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
+    )
+    """,
+    f"CREATE TABLE IF NOT EXISTS {RETIRED} (key INTEGER PRIMARY KEY)",
+    f"CREATE TABLE IF NOT EXISTS {WORDS} (term TEXT PRIMARY KEY) WITHOUT ROWID",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {TRIGRAMS} USING fts5(term, tokenize = 'trigram')",
 ]
-DROP_SQL = [f"DROP TABLE IF EXISTS {TABLE}", f"DROP TABLE IF EXISTS {SCHEDULE}"]
+TABLES = [TABLE, DOCS, VALUES, DOC_FACETS, SUGGEST, TITLES, RETIRED, WORDS, TRIGRAMS]
+DROP_SQL = [f"DROP TABLE IF EXISTS {t}" for t in [*TABLES, "search_schedule"]]
 
 
 def marked_html(text: str) -> str:
     return html.escape(text).replace(OPEN, "<mark>").replace(CLOSE, "</mark>")
 
 
-def _row(doc: Document) -> tuple[object, ...]:
-    bodies = {column: "" for column in BODY_COLUMNS.values()}
-    bodies[BODY_COLUMNS.get(doc.tier, "body_members")] = doc.body  # unknown tiers: strictest
-    return (
-        doc.id,
-        doc.title,
-        doc.teaser,
-        bodies["body"],
-        bodies["body_registered"],
-        bodies["body_members"],
-    )
+def document_key(doc_id: int, published: dt.datetime) -> int:
+    spread = ((doc_id * 2654435761) & 0xFFFFFFFF) >> 22  # Knuth's multiplicative hash
+    return int(published.timestamp()) * KEY_SHIFT + spread
 
 
-def _timestamp(moment: dt.datetime) -> float:
-    return moment.timestamp()
+def key_bound(moment: dt.datetime) -> int:
+    """The smallest key of anything published at or after `moment`."""
+    return math.ceil(moment.timestamp()) * KEY_SHIFT
+
+
+def _tag_token(code: int) -> str:
+    return f"f{code}"
+
+
+def _quoted(expression: str, columns: Sequence[str]) -> str:
+    return "{" + " ".join(columns) + "} : (" + expression + ")"
 
 
 class SQLiteFTS5Backend(SearchBackend):
     def __init__(self, alias: str = "default", *, DATABASE: str = "default", **options: object):
         super().__init__(alias, **options)
         self.database = DATABASE
+        self._codes: dict[tuple[str, str], int] = {}
+        self._values: dict[int, tuple[str, str]] = {}
 
     @property
     def connection(self):
@@ -71,100 +141,405 @@ class SQLiteFTS5Backend(SearchBackend):
         if connection.vendor != "sqlite":
             raise ImproperlyConfigured(
                 "SQLiteFTS5Backend needs a SQLite database; with DATABASE_URL set to PostgreSQL "
-                "configure a PostgreSQL search backend in SEARCH_BACKENDS"
+                "set SEARCH_BACKENDS to geopol.search.backends.postgres.PostgresSearchBackend"
             )
         return connection
 
+    def setup(self) -> None:
+        with self.connection.cursor() as cursor:
+            for statement in CREATE_SQL:
+                cursor.execute(statement)
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def _facet_codes(self, cursor, pairs: set[tuple[str, str]], create: bool) -> dict:
+        missing = [p for p in pairs if p not in self._codes]
+        if missing:
+            self._load_values(cursor)
+            missing = [p for p in pairs if p not in self._codes]
+        if missing and create:
+            cursor.executemany(
+                f"INSERT OR IGNORE INTO {VALUES} (facet, value) VALUES (%s, %s)", missing
+            )
+            self._load_values(cursor)
+        return {p: self._codes[p] for p in pairs if p in self._codes}
+
+    def _load_values(self, cursor) -> None:
+        cursor.execute(f"SELECT code, facet, value FROM {VALUES}")
+        self._values = {int(code): (facet, value) for code, facet, value in cursor.fetchall()}
+        self._codes = {pair: code for code, pair in self._values.items()}
+
+    def _taken(self, cursor, keys: list[int]) -> set[int]:
+        taken: set[int] = set()
+        for start in range(0, len(keys), 400):
+            chunk = keys[start : start + 400]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT key FROM {DOCS} WHERE key IN ({marks}) "
+                f"UNION ALL SELECT key FROM {RETIRED} WHERE key IN ({marks})",
+                chunk + chunk,
+            )
+            taken.update(int(row[0]) for row in cursor.fetchall())
+        return taken
+
+    def _free_keys(self, cursor, docs: list[Document]) -> dict[int, int]:
+        """A unique date-ordered key per document, never one used before: on a clash (same
+        second and hashed bits, or a retired key) the next free key."""
+        keys = {d.id: document_key(d.id, d.published) for d in docs}
+        chosen: set[int] = set()
+        pending = dict(keys)
+        while pending:
+            taken = self._taken(cursor, list(set(pending.values()))) | chosen
+            clashing = {}
+            for doc_id, key in pending.items():
+                if key in taken or key in chosen:
+                    clashing[doc_id] = key + 1
+                else:
+                    keys[doc_id] = key
+                    chosen.add(key)
+            pending = clashing
+        return keys
+
     def index(self, documents: Iterable[Document], new: bool = False) -> int:
-        docs = list(documents)
-        ids = [(d.id,) for d in docs]
-        now = _timestamp(dt.datetime.now(dt.UTC))
+        docs = list({d.id: d for d in documents}.values())
+        if not docs:
+            return 0
         with self.connection.cursor() as cursor:
             if not new:
-                cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", ids)
-                cursor.executemany(f"DELETE FROM {SCHEDULE} WHERE doc_id = %s", ids)
+                self._delete(cursor, [d.id for d in docs])
+            pairs = {(f, v) for d in docs for f, values in d.facets.items() for v in values}
+            codes = self._facet_codes(cursor, pairs, create=True)
+            keys = self._free_keys(cursor, docs)
+            fts_rows: list[tuple[object, ...]] = []
+            doc_rows: list[tuple[object, ...]] = []
+            facet_rows: list[tuple[int, int]] = []
+            suggest_rows: list[tuple[object, ...]] = []
+            for d in docs:
+                key = keys[d.id]
+                doc_codes = sorted(
+                    {codes[(f, v)] for f, values in d.facets.items() for v in values}
+                )
+                bodies = dict.fromkeys(BODY_COLUMNS.values(), "")
+                bodies[BODY_COLUMNS.get(d.tier, "body_members")] = d.body  # unknown: strictest
+                tags = " ".join([EVERY_DOCUMENT, *(_tag_token(c) for c in doc_codes)])
+                fts_rows.append((key, d.title, d.teaser, *bodies.values(), tags))
+                doc_rows.append((d.id, key, d.findable_from.timestamp(), title_key(d.title)))
+                facet_rows.extend((key, c) for c in doc_codes)
+                suggest_rows.append((key, d.title, d.url))
             cursor.executemany(
                 f"INSERT INTO {TABLE} (rowid, title, teaser, body, body_registered, "
-                "body_members) VALUES (%s, %s, %s, %s, %s, %s)",
-                [_row(d) for d in docs],
+                "body_members, tags) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                fts_rows,
             )
-            scheduled = [
-                (d.id, _timestamp(d.visible_from)) for d in docs if _timestamp(d.visible_from) > now
-            ]
-            if scheduled:
+            cursor.executemany(
+                f"INSERT INTO {DOCS} (doc_id, key, visible_from, title_key) "
+                "VALUES (%s, %s, %s, %s)",
+                doc_rows,
+            )
+            if facet_rows:
                 cursor.executemany(
-                    f"INSERT INTO {SCHEDULE} (doc_id, visible_from) VALUES (%s, %s)", scheduled
+                    f"INSERT INTO {DOC_FACETS} (key, code) VALUES (%s, %s)", facet_rows
                 )
+            cursor.executemany(
+                f"INSERT INTO {TITLES} (rowid, label, url) VALUES (%s, %s, %s)",
+                suggest_rows,
+            )
+            self._add_words(cursor, (w for d in docs for w in WORD_RE.findall(d.title)))
         return len(docs)
 
+    def _add_words(self, cursor, words: Iterable[str]) -> None:
+        """Remember title and suggestion words for "did you mean"."""
+        fresh = {w.casefold() for w in words if len(w) >= MIN_SPELL_WORD and w.isalpha()}
+        if not fresh:
+            return
+        listed = sorted(fresh)
+        for start in range(0, len(listed), 500):
+            chunk = listed[start : start + 500]
+            cursor.execute(
+                f"SELECT term FROM {WORDS} WHERE term IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+            fresh.difference_update(row[0] for row in cursor.fetchall())
+        rows = [(w,) for w in sorted(fresh)]
+        if not rows:
+            return
+        cursor.executemany(f"INSERT INTO {WORDS} (term) VALUES (%s)", rows)
+        cursor.executemany(f"INSERT INTO {TRIGRAMS} (term) VALUES (%s)", rows)
+
+    def _delete(self, cursor, ids: list[int]) -> None:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            cursor.execute(
+                f"SELECT key FROM {DOCS} WHERE doc_id IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+            keys = [(int(row[0]),) for row in cursor.fetchall()]
+            if not keys:
+                continue
+            cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", keys)
+            cursor.executemany(f"DELETE FROM {TITLES} WHERE rowid = %s", keys)
+            cursor.executemany(f"DELETE FROM {DOC_FACETS} WHERE key = %s", keys)
+            cursor.executemany(f"DELETE FROM {DOCS} WHERE key = %s", keys)
+            cursor.executemany(f"INSERT OR IGNORE INTO {RETIRED} (key) VALUES (%s)", keys)
+
     def remove(self, ids: Iterable[int]) -> None:
-        rows = [(i,) for i in ids]
         with self.connection.cursor() as cursor:
-            cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", rows)
-            cursor.executemany(f"DELETE FROM {SCHEDULE} WHERE doc_id = %s", rows)
+            self._delete(cursor, list(ids))
 
     def clear(self) -> None:
+        # dropped and made anew (in the caller's transaction): a fresh FTS5 index, no reuse
         with self.connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {TABLE}")
-            cursor.execute(f"DELETE FROM {SCHEDULE}")
+            for statement in DROP_SQL + CREATE_SQL:
+                cursor.execute(statement)
+        self._codes, self._values = {}, {}
 
     def count(self) -> int:
         with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {TABLE}")
+            cursor.execute(f"SELECT count(*) FROM {DOCS}")
             return int(cursor.fetchone()[0])
 
-    def search(
-        self,
-        query: str,
-        *,
-        limit: int = 10,
-        offset: int = 0,
-        now: dt.datetime | None = None,
-        tiers: frozenset[str] = frozenset({"public"}),
-    ) -> SearchResults:
-        parsed = parse_query(query)
-        if parsed.is_empty:
-            return SearchResults(hits=[], total=0, note=parsed.note)
-        # a column filter: bodies of tiers this search may not read are never matched
-        columns = ["title", "teaser"] + [c for t, c in BODY_COLUMNS.items() if t in tiers]
-        match = "{" + " ".join(columns) + "} : (" + to_fts5(parsed) + ")"
-        moment = _timestamp(now or dt.datetime.now(dt.UTC))
-        weights = ", ".join(str(w) for w in WEIGHTS)
+    def indexed_ids(self) -> set[int]:
         with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT doc_id FROM {SCHEDULE} WHERE visible_from > %s", [moment])
-            hidden = [int(row[0]) for row in cursor.fetchall()]
-            where = f"{TABLE} MATCH %s"
-            if hidden:  # ids are ints from our own table, safe to inline
-                where += f" AND rowid NOT IN ({', '.join(str(i) for i in hidden)})"
-            cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", [match])
+            cursor.execute(f"SELECT doc_id FROM {DOCS}")
+            return {int(row[0]) for row in cursor.fetchall()}
+
+    # -- searching ---------------------------------------------------------------------------
+
+    def _where(self, cursor, request: SearchRequest) -> tuple[str, list[object]] | None:
+        """The WHERE clause selecting every match of the request, or None if nothing can."""
+        parsed = request.query
+        columns = ["title", "teaser"] + [c for t, c in BODY_COLUMNS.items() if t in request.tiers]
+        parts = [_quoted(to_fts5(parsed), columns)] if request.has_text else []
+        pairs = {(f, v) for f, values in request.filters.items() for v in values}
+        codes = self._facet_codes(cursor, pairs, create=False)
+        if len(codes) < len(pairs):
+            return None  # a value no document carries
+        parts += [_quoted(f'"{_tag_token(c)}"', ["tags"]) for c in sorted(codes.values())]
+        if not parts:
+            parts = [_quoted(f'"{EVERY_DOCUMENT}"', ["tags"])]
+        where = f"{TABLE} MATCH %s"
+        params: list[object] = [" AND ".join(parts)]
+        if request.date_from:
+            where += f" AND {TABLE}.rowid >= %s"
+            params.append(key_bound(request.date_from))
+        if request.date_to:
+            where += f" AND {TABLE}.rowid < %s"
+            params.append(key_bound(request.date_to))
+        moment = (request.now or dt.datetime.now(dt.UTC)).timestamp()
+        cursor.execute(f"SELECT key FROM {DOCS} WHERE visible_from > %s", [moment])
+        hidden = [int(row[0]) for row in cursor.fetchall()]
+        if hidden:  # ints from our own table, safe to inline
+            where += f" AND {TABLE}.rowid NOT IN ({', '.join(map(str, hidden))})"
+        return where, params
+
+    def search(self, request: SearchRequest) -> SearchResults:
+        parsed = request.query
+        empty = SearchResults(hits=[], total=0, note=parsed.note, terms=parsed.positive_words())
+        if not request.selects_anything:
+            return empty
+        with self.connection.cursor() as cursor:
+            clause = self._where(cursor, request)
+            if clause is None:
+                return empty
+            where, params = clause
+            cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", params)
             total = int(cursor.fetchone()[0])
-            cursor.execute(
-                f"""
-                SELECT rowid, bm25({TABLE}, {weights}) AS rank,
-                       highlight({TABLE}, 0, '{OPEN}', '{CLOSE}'),
-                       snippet({TABLE}, 1, '{OPEN}', '{CLOSE}', '…', 32),
-                       snippet({TABLE}, 2, '{OPEN}', '{CLOSE}', '…', 32),
-                       snippet({TABLE}, 3, '{OPEN}', '{CLOSE}', '…', 32),
-                       snippet({TABLE}, 4, '{OPEN}', '{CLOSE}', '…', 32)
-                FROM {TABLE} WHERE {where}
-                ORDER BY rank LIMIT %s OFFSET %s
-                """,
-                [match, limit, offset],
-            )
-            hits = []
-            for row in cursor.fetchall():
-                # the body sits in one tier's column; show a snippet only from a readable one
-                readable = [row[4 + i] for i, t in enumerate(BODY_COLUMNS) if t in tiers]
-                body = next((b for b in readable if b), "")
-                hits.append(
-                    Hit(
-                        id=int(row[0]),
-                        score=round(-float(row[1]), 4),  # bm25() is lower-is-better
-                        title_html=marked_html(row[2]),
-                        teaser_snippet=marked_html(row[3]),
-                        body_snippet=marked_html(body),
-                    )
+            if not total:
+                return empty
+            if request.sort == "date" or not request.has_text:
+                cursor.execute(
+                    f"SELECT rowid, 0 FROM {TABLE} WHERE {where} ORDER BY rowid DESC "
+                    "LIMIT %s OFFSET %s",
+                    [*params, request.limit, request.offset],
                 )
+                ranked = [(int(k), 0.0) for k, _ in cursor.fetchall()]
+            else:
+                ranked = self._ranked(cursor, request, where, params, total)
+            hits = self._hits(cursor, request, where, params, ranked)
+            facets, estimated = self._facet_counts(cursor, request, where, params, total)
         return SearchResults(
-            hits=hits, total=total, note=parsed.note, terms=parsed.positive_words()
+            hits=hits,
+            total=total,
+            note=parsed.note,
+            terms=parsed.positive_words(),
+            facets=facets,
+            facets_estimated=estimated,
         )
+
+    def _ranked(self, cursor, request, where, params, total) -> list[tuple[int, float]]:
+        parsed: ParsedQuery = request.query
+        weights = ", ".join(str(w) for w in WEIGHTS)
+        now = (request.now or dt.datetime.now(dt.UTC)).timestamp()
+        score = (
+            f"bm25({TABLE}, {weights}) * (1.0 + {RECENCY_BOOST} * "
+            f"exp(-max(0.0, {now} - (rowid / {KEY_SHIFT})) / {RECENCY_SECONDS}))"
+        )
+        exact: list[int] = []
+        key = exact_title_key(parsed)
+        if key:
+            cursor.execute(f"SELECT key FROM {DOCS} WHERE title_key = %s LIMIT 50", [key])
+            exact = [int(row[0]) for row in cursor.fetchall()]
+        candidates, candidate_params = "", []
+        if total > self.rank_window:
+            cursor.execute(
+                f"SELECT rowid FROM {TABLE} WHERE {where} ORDER BY rowid DESC LIMIT 1 OFFSET %s",
+                [*params, self.rank_window - 1],
+            )
+            cutoff = int(cursor.fetchone()[0])
+            keep = set(exact)
+            phrase = title_phrase(parsed)
+            if phrase:
+                words = " ".join(w.replace('"', "") for w in phrase)
+                cursor.execute(
+                    f"SELECT rowid FROM {TABLE} WHERE {where} ORDER BY rowid DESC LIMIT %s",
+                    [f'({params[0]}) AND {{title}} : "{words}"', *params[1:], TITLE_WINDOW],
+                )
+                keep.update(int(row[0]) for row in cursor.fetchall())
+            candidates = " AND (rowid >= %s"
+            candidate_params = [cutoff]
+            extra = sorted(k for k in keep if k < cutoff)
+            if extra:
+                candidates += f" OR rowid IN ({', '.join(map(str, extra))})"
+            candidates += ")"
+        first = f"rowid IN ({', '.join(map(str, exact))}) DESC, " if exact else ""
+        cursor.execute(
+            f"SELECT rowid, {score} AS score FROM {TABLE} WHERE {where}{candidates} "
+            f"ORDER BY {first}score LIMIT %s OFFSET %s",
+            [*params, *candidate_params, request.limit, request.offset],
+        )
+        return [(int(k), round(-float(s), 4)) for k, s in cursor.fetchall()]
+
+    def _hits(self, cursor, request, where, params, ranked) -> list[Hit]:
+        if not ranked:
+            return []
+        keys = ", ".join(str(k) for k, _ in ranked)
+        cursor.execute(
+            f"""
+            SELECT {TABLE}.rowid, d.doc_id,
+                   highlight({TABLE}, 0, '{OPEN}', '{CLOSE}'),
+                   snippet({TABLE}, 1, '{OPEN}', '{CLOSE}', '…', 32),
+                   snippet({TABLE}, 2, '{OPEN}', '{CLOSE}', '…', 32),
+                   snippet({TABLE}, 3, '{OPEN}', '{CLOSE}', '…', 32),
+                   snippet({TABLE}, 4, '{OPEN}', '{CLOSE}', '…', 32)
+            FROM {TABLE} JOIN {DOCS} d ON d.key = {TABLE}.rowid
+            WHERE {where} AND {TABLE}.rowid IN ({keys})
+            """,
+            params,
+        )
+        rows = {int(row[0]): row for row in cursor.fetchall()}
+        hits = []
+        for key, score in ranked:
+            row = rows.get(key)
+            if row is None:
+                continue
+            # the body sits in one tier's column; a snippet comes only from a readable one
+            readable = [row[4 + i] for i, t in enumerate(BODY_COLUMNS) if t in request.tiers]
+            body = next((b for b in readable if b), "")
+            hits.append(
+                Hit(
+                    id=int(row[1]),
+                    score=score,
+                    title_html=marked_html(row[2]),
+                    teaser_snippet=marked_html(row[3]),
+                    body_snippet=marked_html(body),
+                )
+            )
+        return hits
+
+    def _facet_counts(self, cursor, request, where, params, total):
+        if not request.facets:
+            return {}, False
+        share = KEY_SHIFT  # of KEY_SHIFT: sample the keys whose hashed low bits fall below it
+        if total > self.exact_facets:
+            share = max(1, KEY_SHIFT * self.exact_facets // total)
+        sample = f" AND ({TABLE}.rowid & {KEY_SHIFT - 1}) < {share}" if share < KEY_SHIFT else ""
+        cursor.execute(
+            f"SELECT f.code, count(*) FROM {TABLE} "
+            f"JOIN {DOC_FACETS} f ON f.key = {TABLE}.rowid WHERE {where}{sample} GROUP BY f.code",
+            params,
+        )
+        rows = cursor.fetchall()
+        if any(int(code) not in self._values for code, _ in rows):
+            self._load_values(cursor)
+        facets: dict[str, list[FacetCount]] = {name: [] for name in request.facets}
+        for code, count in rows:
+            facet, value = self._values.get(int(code), ("", ""))
+            if facet in facets:
+                estimate = round(int(count) * KEY_SHIFT / share)
+                facets[facet].append(FacetCount(value, min(total, estimate)))
+        for counts in facets.values():
+            counts.sort(key=lambda c: (-c.count, c.value))
+        return facets, share < KEY_SHIFT
+
+    # -- completion and spelling -------------------------------------------------------------
+
+    def replace_suggestions(self, suggestions: Iterable[Suggestion]) -> None:
+        rows = [(s.label, s.kind, s.url, s.weight) for s in suggestions]
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {SUGGEST}")
+            cursor.executemany(
+                f"INSERT INTO {SUGGEST} (label, kind, url, weight) VALUES (%s, %s, %s, %s)", rows
+            )
+            self._add_words(cursor, (w for r in rows for w in WORD_RE.findall(r[0])))
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+        words = WORD_RE.findall(prefix)[:8]
+        if not words:
+            return []
+        match = " AND ".join(f'"{w}"*' for w in words)
+        with self.connection.cursor() as cursor:
+            # named things first (few, ranked by weight), then the newest matching titles
+            cursor.execute(
+                f"SELECT label, kind, url, weight FROM {SUGGEST} WHERE {SUGGEST} MATCH %s "
+                "ORDER BY weight DESC, length(label) LIMIT %s",
+                [match, limit],
+            )
+            found = [Suggestion(r[1], r[0], r[2], float(r[3])) for r in cursor.fetchall()]
+            if len(found) < limit:
+                now = dt.datetime.now(dt.UTC).timestamp()
+                cursor.execute(
+                    f"SELECT label, url FROM {TITLES} WHERE {TITLES} MATCH %s AND rowid NOT IN "
+                    f"(SELECT key FROM {DOCS} WHERE visible_from > %s) "
+                    "ORDER BY rowid DESC LIMIT %s",
+                    [match, now, limit - len(found)],
+                )
+                found += [Suggestion("article", r[0], r[1]) for r in cursor.fetchall()]
+        return found
+
+    def has_term(self, word: str) -> bool:
+        words = WORD_RE.findall(word)
+        if not words:
+            return False
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH %s LIMIT 1",
+                ['{title teaser body body_registered body_members} : "' + words[0] + '"'],
+            )
+            return cursor.fetchone() is not None
+
+    def similar_terms(self, word: str, limit: int = 3) -> list[str]:
+        word = word.casefold()
+        grams = {word[i : i + 3] for i in range(len(word) - 2)}
+        grams = {g for g in grams if g.isalpha()}
+        if not grams:
+            return []
+        match = " OR ".join(f'"{g}"' for g in sorted(grams))
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT term FROM {TRIGRAMS} WHERE {TRIGRAMS} MATCH %s "
+                f"ORDER BY bm25({TRIGRAMS}) LIMIT 200",
+                [match],
+            )
+            candidates = [row[0] for row in cursor.fetchall()]
+        scored = [
+            (difflib.SequenceMatcher(None, word, c).ratio(), c) for c in candidates if c != word
+        ]
+        scored = [(r, c) for r, c in scored if r >= 0.75]
+        scored.sort(key=lambda rc: (-rc[0], rc[1]))
+        return [c for _, c in scored[:limit]]
+
+    def statistics(self) -> dict[str, object]:
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size")
+            size = int(cursor.fetchone()[0])
+        return {"documents": self.count(), "database_bytes": size}

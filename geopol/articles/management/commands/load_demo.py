@@ -8,6 +8,8 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from geopol.articles.search import refresh_suggestions
+
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
 
@@ -20,3 +22,4 @@ class Command(BaseCommand):
             call_command("load_actors", stdout=self.stdout)
         folders = [str(p) for p in sorted(DEMO_DIR.iterdir()) if p.is_dir()]
         call_command("import_articles", *folders, stdout=self.stdout, stderr=self.stderr)
+        refresh_suggestions()  # actors and authors new since the last migration

@@ -9,26 +9,47 @@ from django.db import transaction
 from tqdm import tqdm
 
 from geopol.articles.models import Article
-from geopol.articles.services import sync_search_index
+from geopol.articles.search import refresh_suggestions
+from geopol.articles.services import SEARCHABLE, sync_search_index
 from geopol.search.backends import get_backend
 
-BATCH = 500
+BATCH = 1000
+
+
+def reindex(progress: bool | None = None) -> int:
+    """Empty the index and fill it from the articles in one transaction: until it commits,
+    searches see the old index, so the site keeps serving. Returns the articles indexed."""
+    ids = list(
+        Article.objects.filter(status__in=SEARCHABLE).order_by("pk").values_list("pk", flat=True)
+    )
+    backend = get_backend()
+    with transaction.atomic():
+        backend.setup()
+        backend.clear()
+        with tqdm(
+            total=len(ids),
+            desc="Reindexing",
+            unit="article",
+            file=sys.stderr,
+            disable=None if progress is None else not progress,
+            leave=False,
+        ) as bar:
+            for start in range(0, len(ids), BATCH):
+                chunk = ids[start : start + BATCH]
+                articles = Article.objects.filter(pk__in=chunk).order_by("pk")
+                sync_search_index(list(articles), new=True)
+                bar.update(len(chunk))
+        refresh_suggestions()
+    return len(ids)
 
 
 class Command(BaseCommand):
-    help = "Rebuild the search index from the articles (the articles are the source of truth)."
+    help = (
+        "Rebuild the search index from the articles (the articles are the source of truth). "
+        "Searches keep being answered from the old index until the new one is complete."
+    )
 
     def handle(self, *args, **options):
-        ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
-        with transaction.atomic():
-            get_backend().clear()
-            for start in tqdm(
-                range(0, len(ids), BATCH),
-                desc="Reindexing",
-                unit="batch",
-                file=sys.stderr,
-                disable=None,
-                leave=False,
-            ):
-                sync_search_index(Article.objects.filter(pk__in=ids[start : start + BATCH]))
-        self.stdout.write(f"Reindexed {len(ids)} article(s); {get_backend().count()} searchable.")
+        reindex()
+        total, searchable = Article.objects.count(), get_backend().count()
+        self.stdout.write(f"Reindexed {total} article(s); {searchable} searchable.")

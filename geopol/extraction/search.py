@@ -1,0 +1,77 @@
+"""What extraction adds to article search: actor and place facets, `actor:` and `place:`
+filters, and actors as completions. Registered with geopol.articles.search at start-up."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from django.db.models import Q
+
+from geopol.articles import search as article_search
+from geopol.articles.models import Access, Article
+from geopol.core.text import fold
+from geopol.extraction.models import Actor, ArticleEntity, Decision, EntityKind
+from geopol.geo.gazetteer import fold_name
+from geopol.search.backends.base import Suggestion
+
+
+def entity_facets(articles: Sequence[Article]) -> Mapping[int, Mapping[str, Sequence[str]]]:
+    """Actors (by slug) and places (by name) of each article. For a restricted article only
+    what an editor confirmed or added: the rest was read from a body not all may read."""
+    restricted = [a.pk for a in articles if a.access != Access.PUBLIC]
+    entities = (
+        ArticleEntity.objects.kept()
+        .filter(article__in=[a.pk for a in articles], kind__in=[EntityKind.ACTOR, EntityKind.PLACE])
+        .exclude(Q(article__in=restricted) & Q(by_editor=False) & ~Q(decision=Decision.CONFIRMED))
+        .values_list("article_id", "kind", "key", "name")
+    )
+    facets: dict[int, dict[str, list[str]]] = {}
+    for article_id, kind, key, name in entities:
+        entry = facets.setdefault(article_id, {})
+        if kind == EntityKind.ACTOR:
+            entry.setdefault("actor", []).append(key)
+        else:
+            entry.setdefault("place", []).append(fold_name(name))
+    return facets
+
+
+def resolve_actor(typed: str) -> list[tuple[str, str]]:
+    key = fold(typed.strip())
+    if not key:
+        return []
+    exact = Actor.objects.filter(Q(slug=key.replace(" ", "-")) | Q(name__iexact=typed.strip()))
+    found = exact.first()
+    if found is None:
+        for actor in Actor.objects.only("slug", "name", "aliases", "acronyms"):
+            names = [actor.name, *(actor.aliases or []), *(actor.acronyms or [])]
+            if key in {fold(n) for n in names}:
+                found = actor
+                break
+    return [(found.slug, found.name)] if found else []
+
+
+def resolve_place(typed: str) -> list[tuple[str, str]]:
+    key = fold_name(typed)
+    return [(key, typed.strip())] if key else []
+
+
+def label_actors(slugs: Iterable[str]) -> Mapping[str, str]:
+    return dict(Actor.objects.filter(slug__in=list(slugs)).values_list("slug", "name"))
+
+
+def actor_suggestions() -> Iterable[Suggestion]:
+    for actor in Actor.objects.only("slug", "name", "acronyms"):
+        label = actor.name
+        if actor.acronyms:
+            label = f"{actor.name} ({actor.acronyms[0]})"
+        yield Suggestion("actor", label, actor.get_absolute_url(), 2.0)
+
+
+def register() -> None:
+    if entity_facets not in article_search.facet_providers:
+        article_search.facet_providers.append(entity_facets)
+        article_search.suggestion_providers.append(actor_suggestions)
+    article_search.value_resolvers["actor"] = resolve_actor
+    article_search.value_resolvers["place"] = resolve_place
+    article_search.value_labelers["actor"] = label_actors
+    article_search.value_labelers["place"] = lambda values: {v: v.title() for v in values}

@@ -1,0 +1,266 @@
+"""The contract every search backend passes. A backend's test module subclasses
+SearchBackendContract and provides a `make_backend(**options)` fixture; a gap is an explicit
+`pytest.skip` with its reason in the subclass, never a silent difference."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geopol.search.backends.base import Document, SearchBackend, SearchRequest, Suggestion
+from geopol.search.query import parse_query
+
+PAST = dt.datetime(2013, 1, 11, 18, 9, tzinfo=dt.UTC)
+FUTURE = dt.datetime(2999, 1, 1, tzinfo=dt.UTC)
+FACETS = ("country", "region", "type", "year")
+
+
+def doc(id, title, body, published=PAST, teaser="", tier="public", **facets):
+    return Document(
+        id=id,
+        title=title,
+        teaser=teaser,
+        body=body,
+        published=published,
+        tier=tier,
+        facets={k: list(v) for k, v in facets.items()},
+        url=f"/a/{id}/",
+    )
+
+
+CORPUS = [
+    doc(
+        1,
+        "Mali: a prelude to intervention",
+        "Troops landed near Sévaré and Mopti as jihadists advanced.",
+        teaser="Forces arrive at Sévaré.",
+        country=["ML", "FR"],
+        region=["africa"],
+        type=["analysis"],
+        year=["2013"],
+    ),
+    doc(
+        2,
+        "Trade talks",
+        "Mali and Senegal discussed tariffs; nobody mentioned the war.",
+        published=PAST + dt.timedelta(days=400),
+        country=["ML", "SN"],
+        region=["africa"],
+        type=["forecast"],
+        year=["2014"],
+    ),
+    doc(
+        3,
+        "Scheduled piece",
+        "A future intervention in Mali.",
+        published=FUTURE,
+        country=["ML"],
+        year=["2999"],
+    ),
+    doc(
+        4,
+        "Members briefing on Niger",
+        "The secret annex names the colonels in Niamey.",
+        tier="members",
+        country=["NE"],
+        region=["africa"],
+        type=["assessment"],
+        year=["2013"],
+    ),
+]
+
+
+def ids(results):
+    return [h.id for h in results.hits]
+
+
+class SearchBackendContract:
+    """Subclasses provide the fixture `make_backend(**options) -> SearchBackend` (empty)."""
+
+    @pytest.fixture
+    def backend(self, make_backend) -> SearchBackend:
+        backend = make_backend()
+        backend.index(CORPUS, new=True)
+        return backend
+
+    def search(self, backend, text, **kwargs):
+        kwargs.setdefault("now", dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+        return backend.search(SearchRequest(query=parse_query(text), **kwargs))
+
+    # -- matching ---------------------------------------------------------------------------
+
+    def test_title_match_ranks_above_body_match(self, backend):
+        results = self.search(backend, "mali")
+        assert ids(results) == [1, 2]
+        assert results.total == 2
+
+    def test_all_words_must_match(self, backend):
+        assert ids(self.search(backend, "mali tariffs")) == [2]
+        assert ids(self.search(backend, "mali penguins")) == []
+
+    def test_phrase_or_exclusion_and_prefix(self, backend):
+        assert ids(self.search(backend, '"Mali and Senegal"')) == [2]
+        assert ids(self.search(backend, '"Senegal and Mali"')) == []
+        assert ids(self.search(backend, "mali -senegal")) == [1]
+        assert sorted(ids(self.search(backend, "tariffs OR jihadists"))) == [1, 2]
+        assert ids(self.search(backend, "Mop*")) == [1]
+
+    def test_stemming_and_word_families(self, backend):
+        assert ids(self.search(backend, "advancing jihadist")) == [1]
+        assert ids(self.search(backend, "intervene")) == [1]  # "intervention"
+
+    def test_diacritics_fold_both_ways(self, backend):
+        assert ids(self.search(backend, "Sevare")) == [1]
+        assert ids(self.search(backend, "sévaré")) == [1]
+        backend.index([doc(5, "Lere", "The road to Léré.")])
+        assert ids(self.search(backend, "Léré")) == [5]
+
+    def test_not_yet_visible_documents_are_not_found(self, backend):
+        assert 3 not in ids(self.search(backend, "intervention"))
+        later = self.search(backend, "intervention", now=dt.datetime(3000, 1, 1, tzinfo=dt.UTC))
+        assert 3 in ids(later)
+
+    def test_bodies_only_of_readable_tiers_are_searched(self, backend):
+        assert ids(self.search(backend, "colonels")) == []
+        members = self.search(backend, "colonels", tiers=frozenset({"public", "members"}))
+        assert ids(members) == [4]
+        assert "<mark>colonels</mark>" in members.hits[0].body_snippet
+        # the title is public: found by anyone, but with no snippet from the hidden body
+        [hit] = self.search(backend, "niger briefing").hits
+        assert hit.id == 4 and "colonels" not in hit.body_snippet
+
+    def test_snippets_are_escaped_and_marked(self, backend):
+        backend.index([doc(6, "<b>Bold</b> claims", "Text about <script> tags.")])
+        [hit] = self.search(backend, "script").hits
+        assert "&lt;<mark>script</mark>&gt;" in hit.body_snippet
+        [hit] = self.search(backend, "claims").hits
+        assert hit.title_html == "&lt;b&gt;Bold&lt;/b&gt; <mark>claims</mark>"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            '"open',
+            "NEAR(",
+            "AND OR NOT",
+            "x" * 10_000,
+            "'",
+            "\\",
+            "mali:",
+            "",
+            "(((",
+            "*",
+            "a:b",
+            "country:",
+            "from:never",
+            "-mali",
+            "OR",
+            '"" ""',
+            "{x}",
+            "'; DROP TABLE x; --",
+            "€ ✓",
+        ],
+    )
+    def test_malformed_queries_never_raise(self, backend, text):
+        self.search(backend, text)
+
+    # -- filters, facets, order --------------------------------------------------------------
+
+    def test_facet_filters_and_counts(self, backend):
+        results = self.search(backend, "mali", filters={"type": ["forecast"]}, facets=FACETS)
+        assert ids(results) == [2]
+        results = self.search(backend, "", filters={"country": ["ML"]}, facets=FACETS)
+        assert sorted(ids(results)) == [1, 2] and results.total == 2
+        counts = {f: {c.value: c.count for c in v} for f, v in results.facets.items()}
+        assert counts["country"] == {"ML": 2, "FR": 1, "SN": 1}
+        assert counts["year"] == {"2013": 1, "2014": 1}
+        assert not results.facets_estimated
+        assert self.search(backend, "mali", filters={"country": ["ZZ"]}).total == 0
+
+    def test_date_range_and_date_order(self, backend):
+        early = self.search(
+            backend, "mali", date_from=PAST - dt.timedelta(days=1), date_to=PAST.replace(month=12)
+        )
+        assert ids(early) == [1]
+        assert ids(self.search(backend, "mali", sort="date")) == [2, 1]
+        assert ids(self.search(backend, "", date_from=PAST + dt.timedelta(days=1))) == [2]
+
+    def test_recency_is_gentle_and_never_buries_an_exact_title(self, make_backend):
+        backend = make_backend()
+        old, new = PAST, PAST + dt.timedelta(days=3000)
+        backend.index(
+            [
+                doc(1, "Sahel security", "Sahel security.", published=old),
+                doc(2, "Sahel security", "Sahel security.", published=new),
+                doc(3, "Elections", "The Sahel security outlook.", published=new),
+            ]
+        )
+        assert ids(self.search(backend, "sahel security", now=new)) == [2, 1, 3]
+
+    def test_bounded_plan_keeps_exact_title_and_title_phrase_matches(self, make_backend):
+        backend = make_backend(RANK_WINDOW=10, EXACT_FACETS=20)
+        start = PAST
+        many = [
+            doc(
+                i,
+                f"Note {i}",
+                "security " * 3,
+                published=start + dt.timedelta(days=i),
+                country=["ML" if i % 2 else "NE"],
+            )
+            for i in range(10, 110)
+        ]
+        oldest = [
+            doc(1, "Security", "An old piece.", published=start - dt.timedelta(days=900)),
+            doc(2, "The security council votes", "Old.", published=start - dt.timedelta(days=800)),
+        ]
+        backend.index(many + oldest)
+        results = self.search(backend, "security", facets=("country",))
+        assert results.total == 102
+        assert ids(results)[0] == 1  # the exact title, however old
+        assert 2 in ids(self.search(backend, "security council", limit=3))
+        counts = {c.value: c.count for c in results.facets["country"]}
+        assert results.facets_estimated
+        assert 30 <= counts["ML"] <= 70 and 30 <= counts["NE"] <= 70
+
+    def test_pagination(self, backend):
+        first = self.search(backend, "mali", limit=1)
+        second = self.search(backend, "mali", limit=1, offset=1)
+        assert first.total == second.total == 2
+        assert ids(first) + ids(second) == [1, 2]
+
+    # -- maintenance -------------------------------------------------------------------------
+
+    def test_reindexing_replaces_and_remove_deletes(self, backend):
+        backend.index([doc(1, "Renamed", "Nothing about that country.")])
+        assert ids(self.search(backend, "mali")) == [2]
+        backend.remove([2])
+        assert ids(self.search(backend, "mali")) == []
+        assert backend.count() == 3
+        assert backend.indexed_ids() == {1, 3, 4}
+        backend.clear()
+        assert backend.count() == 0
+
+    # -- completion and spelling -------------------------------------------------------------
+
+    def test_suggestions_as_one_types(self, backend):
+        backend.replace_suggestions(
+            [
+                Suggestion("country", "Mali", "/countries/mali/", 3.0),
+                Suggestion("actor", "Malian Armed Forces", "/actors/fama/", 2.0),
+            ]
+        )
+        found = backend.suggest("mal")
+        assert [(s.kind, s.label) for s in found[:2]] == [
+            ("country", "Mali"),
+            ("actor", "Malian Armed Forces"),
+        ]
+        assert ("article", "Mali: a prelude to intervention", "/a/1/") in [
+            (s.kind, s.label, s.url) for s in found
+        ]
+        assert all(s.label != "Scheduled piece" for s in backend.suggest("sched"))
+
+    def test_did_you_mean_material(self, backend):
+        assert backend.has_term("jihadists") and not backend.has_term("jihadistz")
+        assert "intervention" in backend.similar_terms("interventon")
+        assert backend.similar_terms("zzzzzz") == []
