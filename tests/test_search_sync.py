@@ -73,3 +73,34 @@ def test_cli_search_json_contract():
     assert result["title"] == "Strait of Hormuz tanker seizures"
     # the match is in the title only, so the snippet is the start of the body
     assert result["snippet"] == "Tankers were seized."
+
+
+def test_cli_search_filters():
+    ArticleFactory(title="Sahel drought", body="Harvests failed.", countries=["ML"])
+    ArticleFactory(title="Andes drought", body="Harvests failed.", countries=["PE"])
+    out = io.StringIO()
+    call_command("search_articles", "drought", "--country", "PE", "--json", stdout=out)
+    assert [r["title"] for r in json.loads(out.getvalue())] == ["Andes drought"]
+    out = io.StringIO()
+    call_command("search_articles", "--country", "ML", "--sort", "date", stdout=out)
+    assert "Sahel drought" in out.getvalue() and "Andes" not in out.getvalue()
+
+
+def test_index_agrees_with_articles_after_many_edits():
+    """Create, edit, retract, republish and delete; the index holds exactly what is findable."""
+    articles = [
+        ArticleFactory(title=f"Port strike {n}", body="Dockers walked out.") for n in range(6)
+    ]
+    articles[0].status = Status.RETRACTED
+    articles[0].save()
+    articles[1].delete()
+    articles[2].title = "Harbour strike"
+    articles[2].save()
+    articles[3].status = Status.RETRACTED
+    articles[3].save()
+    articles[3].status = Status.PUBLISHED
+    articles[3].save()
+    expected = {a.pk for a in articles if a.pk and a.status == Status.PUBLISHED}
+    assert get_backend().indexed_ids() == expected
+    assert {i.article.pk for i in search_articles("dockers", limit=50).items} == expected
+    assert "Harbour strike" in found("harbour")

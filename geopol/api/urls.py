@@ -10,7 +10,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from geopol.articles.access import can_read, readable_tiers
 from geopol.articles.models import Article
-from geopol.articles.search import search_articles
+from geopol.articles.search import FACETS, search_articles, suggest
 from geopol.extraction.maps import article_map_spec
 from geopol.geo.maps import geojson, world_geojson
 from geopol.geo.models import Country, Region
@@ -79,11 +79,34 @@ class SearchHitOut(Schema):
     score: float
 
 
+class FacetValueOut(Schema):
+    value: str
+    label: str
+    count: int
+
+
+class SearchFilterOut(Schema):
+    field: str
+    value: str
+    label: str
+
+
 class SearchOut(Schema):
     query: str
     total: int
     note: str
+    sort: str
+    did_you_mean: str
+    filters: list[SearchFilterOut]
+    facets: dict[str, list[FacetValueOut]]
+    facets_estimated: bool
     results: list[SearchHitOut]
+
+
+class SuggestionOut(Schema):
+    kind: str
+    label: str
+    url: str
 
 
 class ArticleFilters(Schema):
@@ -188,17 +211,68 @@ def get_country(request: HttpRequest, code: str):
 
 
 @api.get("/search", response=SearchOut, tags=["search"])
-def search(request: HttpRequest, q: str, limit: int = 10, offset: int = 0):
-    """Full-text search: words, "phrases", OR, -exclude, prefix*. Snippets respect access."""
+def search(
+    request: HttpRequest,
+    q: str = "",
+    country: str = "",
+    region: str = "",
+    type: str = "",
+    topic: str = "",
+    actor: str = "",
+    author: str = "",
+    date_from: str = Query("", alias="from"),
+    date_to: str = Query("", alias="to"),
+    sort: str = "relevance",
+    limit: int = 10,
+    offset: int = 0,
+):
+    """Full-text search with the site's query language (words, "phrases", OR, -exclude,
+    prefix*, country:ML, from:2012-01 ...). Filters take codes, slugs or names; dates 2012,
+    2012-01 or 2012-01-15 (inclusive). Facet counts for region, country, type, topic and year
+    describe all matches. Snippets never come from text the caller may not read."""
+    picked = {
+        name: [value]
+        for name, value in (
+            ("country", country),
+            ("region", region),
+            ("type", type),
+            ("topic", topic),
+            ("actor", actor),
+            ("author", author),
+        )
+        if value
+    }
     results = search_articles(
-        q, user=request.user, limit=max(1, min(limit, 100)), offset=max(0, min(offset, 10_000))
+        q,
+        user=request.user,
+        limit=max(1, min(limit, 100)),
+        offset=max(0, min(offset, 10_000)),
+        sort=sort,
+        filters=picked,
+        date_from=date_from,
+        date_to=date_to,
+        facets=FACETS,
+        spelling=True,
     )
     return {
         "query": q,
         "total": results.total,
         "note": results.note,
+        "sort": results.sort,
+        "did_you_mean": results.did_you_mean,
+        "filters": [
+            {"field": f.field, "value": f.value, "label": f.label} for f in results.filters
+        ],
+        "facets": results.facets_json(),
+        "facets_estimated": results.facets_estimated,
         "results": [item.as_json() for item in results.items],
     }
+
+
+@api.get("/search/suggest", response=list[SuggestionOut], tags=["search"])
+def search_suggest(request: HttpRequest, q: str = ""):
+    """Completions as one types: regions, countries, actors, topics, analysts, then titles."""
+    return [{"kind": s.kind, "label": s.label, "url": s.url} for s in suggest(q)]
 
 
 @api.get("/articles/{slug}/map", tags=["maps"])

@@ -2,7 +2,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 from django.views.generic import TemplateView
 
-from geopol.articles import views
+from geopol.articles import search_views, views
 from geopol.articles.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
 from geopol.articles.sitemaps import SITEMAPS
 
@@ -15,7 +15,8 @@ urlpatterns = [
     path("countries/<slug:slug>/", views.country_detail, name="country"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("authors/<slug:slug>/", views.author_detail, name="author"),
-    path("search/", views.search, name="search"),
+    path("search/", search_views.search, name="search"),
+    path("search/suggest", search_views.search_suggestions, name="search-suggest"),
     path("feeds/latest.rss", LatestArticlesFeed(), name="feed-rss"),
     path("feeds/latest.atom", LatestArticlesAtomFeed(), name="feed-atom"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from geopol.articles.access import can_preview, can_read, readable_tiers
 from geopol.articles.models import Article, ArticleType, Author, Status, Topic
-from geopol.articles.search import search_articles
 from geopol.geo.models import Country, Region
 
 PAGE_SIZE = 20
@@ -213,31 +212,5 @@ def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "kicker": "Analyst",
             "intro": author.bio,
             "page": _page(request, articles),
-        },
-    )
-
-
-def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
-    try:
-        page_number = min(max(1, int(request.GET.get("page", "1"))), MAX_PAGE)
-    except ValueError:
-        page_number = 1
-    results = None
-    if query:
-        results = search_articles(
-            query, user=request.user, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
-        )
-    pages = -(-results.total // PAGE_SIZE) if results else 0
-    return render(
-        request,
-        "articles/search.html",
-        {
-            "query": query,
-            "results": results,
-            "page_number": page_number,
-            "pages": pages,
-            "has_next": page_number < pages,
-            "has_previous": page_number > 1,
         },
     )

@@ -83,3 +83,24 @@ def test_search_endpoint(client):
     assert {r["title"] for r in data["results"]} == {"Baltic cable sabotage", "Members cable piece"}
     assert "Hidden detail" not in str(data)
     assert client.get("/api/v1/search", {"q": '"broken'}).json()["note"]
+
+
+def test_search_endpoint_filters_and_facets(client):
+    ArticleFactory(title="Sahel drought", body="Harvests failed.", countries=["ML"])
+    ArticleFactory(title="Andes drought", body="Harvests failed.", countries=["PE"])
+    data = client.get("/api/v1/search", {"q": "drought"}).json()
+    countries = {f["value"]: f["count"] for f in data["facets"]["country"]}
+    assert countries == {"ML": 1, "PE": 1} and data["facets_estimated"] is False
+    data = client.get("/api/v1/search", {"q": "drought", "country": "Mali"}).json()
+    assert [r["title"] for r in data["results"]] == ["Sahel drought"]
+    assert data["filters"] == [{"field": "country", "value": "Mali", "label": "Mali"}]
+    data = client.get("/api/v1/search", {"q": "drougth"}).json()
+    assert data["total"] == 0 and data["did_you_mean"] == "drought"
+    year = str(dt.datetime.now(dt.UTC).year + 1)
+    assert client.get("/api/v1/search", {"q": "drought", "from": year}).json()["total"] == 0
+
+
+def test_search_suggest_endpoint(client):
+    ArticleFactory(title="Sahel drought", body="Harvests failed.")
+    data = client.get("/api/v1/search/suggest", {"q": "sahel dro"}).json()
+    assert data == [{"kind": "article", "label": "Sahel drought", "url": data[0]["url"]}]

@@ -60,6 +60,7 @@ KEY_SHIFT = 1024
 RECENCY_BOOST, RECENCY_SECONDS = 0.25, 2 * 365 * 86400.0
 TITLE_WINDOW = 2000  # newest title-phrase matches ranked beyond the window
 MIN_SPELL_WORD = 4
+TITLE_SUGGESTIONS = 3
 
 CREATE_SQL = [
     f"""
@@ -483,28 +484,29 @@ class SQLiteFTS5Backend(SearchBackend):
             self._add_words(cursor, (w for r in rows for w in WORD_RE.findall(r[0])))
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+        """Named things first (ranked by weight), then the newest matching titles; titles
+        keep up to TITLE_SUGGESTIONS places when both match."""
         words = WORD_RE.findall(prefix)[:8]
         if not words:
             return []
         match = " AND ".join(f'"{w}"*' for w in words)
+        now = dt.datetime.now(dt.UTC).timestamp()
         with self.connection.cursor() as cursor:
-            # named things first (few, ranked by weight), then the newest matching titles
+            cursor.execute(
+                f"SELECT label, url FROM {TITLES} WHERE {TITLES} MATCH %s AND rowid NOT IN "
+                f"(SELECT key FROM {DOCS} WHERE visible_from > %s) "
+                "ORDER BY rowid DESC LIMIT %s",
+                [match, now, limit],
+            )
+            titles = [Suggestion("article", r[0], r[1]) for r in cursor.fetchall()]
             cursor.execute(
                 f"SELECT label, kind, url, weight FROM {SUGGEST} WHERE {SUGGEST} MATCH %s "
                 "ORDER BY weight DESC, length(label) LIMIT %s",
                 [match, limit],
             )
-            found = [Suggestion(r[1], r[0], r[2], float(r[3])) for r in cursor.fetchall()]
-            if len(found) < limit:
-                now = dt.datetime.now(dt.UTC).timestamp()
-                cursor.execute(
-                    f"SELECT label, url FROM {TITLES} WHERE {TITLES} MATCH %s AND rowid NOT IN "
-                    f"(SELECT key FROM {DOCS} WHERE visible_from > %s) "
-                    "ORDER BY rowid DESC LIMIT %s",
-                    [match, now, limit - len(found)],
-                )
-                found += [Suggestion("article", r[0], r[1]) for r in cursor.fetchall()]
-        return found
+            named = [Suggestion(r[1], r[0], r[2], float(r[3])) for r in cursor.fetchall()]
+        named = named[: max(limit - min(len(titles), TITLE_SUGGESTIONS), 0)]
+        return named + titles[: limit - len(named)]
 
     def has_term(self, word: str) -> bool:
         words = WORD_RE.findall(word)

@@ -61,3 +61,32 @@ def test_negated_phrase_and_words_containing_or():
     assert to_fts5(parse_query('mali -"west africa"')) == '("mali") NOT "west africa"'
     parsed = parse_query("OR NORAD")
     assert to_fts5(parsed) == '"NORAD"' and "lone OR" in parsed.note
+
+
+def test_field_filters_and_dates():
+    import datetime as dt
+
+    parsed = parse_query('mali country:ML region:"Sub-Saharan Africa" from:2012-01 to:2013-06')
+    assert parsed.filters == [("country", "ML"), ("region", "Sub-Saharan Africa")]
+    assert parsed.date_from == dt.datetime(2012, 1, 1, tzinfo=dt.UTC)
+    assert parsed.date_to == dt.datetime(2013, 7, 1, tzinfo=dt.UTC)  # June included
+    assert to_fts5(parsed) == '"mali"'
+
+
+def test_filters_alone_select_and_bad_dates_say_so():
+    parsed = parse_query("type:forecast")
+    assert parsed.is_empty and parsed.selects_anything
+    parsed = parse_query("mali from:someday")
+    assert "not a date" in parsed.note and parsed.date_from is None
+    assert parse_query("to:2013").date_to.year == 2014
+    assert parse_query("unknownfield:x").filters == []  # words, not a filter
+
+
+def test_word_families():
+    from geopol.search.query import family_base
+
+    assert family_base("intervene") == family_base("intervention") == "interven"
+    assert family_base("negotiations") == "negoti"
+    assert family_base("sanctions") == "sanction"
+    assert family_base("Mali") == "" and family_base("state") == ""
+    assert to_fts5(parse_query("intervene")) == '("intervene" OR "interven"*)'
