@@ -104,3 +104,45 @@ def test_index_agrees_with_articles_after_many_edits():
     assert get_backend().indexed_ids() == expected
     assert {i.article.pk for i in search_articles("dockers", limit=50).items} == expected
     assert "Harbour strike" in found("harbour")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_searches_are_answered_while_a_reindex_runs(monkeypatch):
+    """The reindex writes in one transaction: until it commits, other connections keep
+    finding everything in the old index."""
+    import threading
+
+    from django.db import connection
+
+    from geopol.articles.management.commands import reindex_search
+
+    ArticleFactory(title="Lithium in the Andes", body="Brine.")
+    halfway, finish = threading.Event(), threading.Event()
+    original = reindex_search.sync_search_index
+
+    def slow_sync(articles, new=False):
+        original(articles, new=new)
+        halfway.set()
+        finish.wait(timeout=30)
+
+    monkeypatch.setattr(reindex_search, "sync_search_index", slow_sync)
+    errors = []
+
+    def run():
+        try:
+            reindex_search.reindex(progress=False)
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    try:
+        assert halfway.wait(timeout=30)
+        assert found("lithium") == ["Lithium in the Andes"]  # the old index, still whole
+    finally:
+        finish.set()
+        worker.join(timeout=30)
+    assert not errors
+    assert found("lithium") == ["Lithium in the Andes"]
