@@ -367,3 +367,37 @@ def test_interactive_map_labels_are_text_not_html(browser, site):
         assert page.evaluate("window.__pwned === undefined")
     finally:
         context.close()
+
+
+def test_member_narrows_a_search_with_suggestions_facets_and_chips(browser, site, screenshots):
+    from playwright.sync_api import expect
+
+    reader = Reader(browser, site, "desktop", screenshots)
+    page = reader.page
+    try:
+        page.goto(site + "/search/")
+        box = page.locator("main").get_by_role("searchbox")
+        box.press_sequentially("ansar d", delay=40)
+        option = page.get_by_role("option").filter(has_text="Ansar Dine")
+        expect(option).to_be_visible()
+        reader.check_page("search-suggestions")
+        option.get_by_role("link").click()
+        page.wait_for_url("**/actors/ansar-dine/")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Ansar Dine")
+
+        page.goto(site + "/search/?q=security")
+        count = page.locator(".result-count")
+        before = int(re.search(r"[\d,]+", count.inner_text())[0].replace(",", ""))
+        facet = page.locator(".facets").get_by_role("link").first
+        facet_label = facet.inner_text().strip()
+        facet.click()
+        chip = page.locator(".chips a", has_text=facet_label)
+        expect(chip).to_be_visible()
+        after = int(re.search(r"[\d,]+", count.inner_text())[0].replace(",", ""))
+        assert 0 < after < before
+        reader.check_page("search-facet")
+        chip.click()
+        expect(page.locator(".chips")).to_have_count(0)
+        assert int(re.search(r"[\d,]+", count.inner_text())[0].replace(",", "")) == before
+    finally:
+        reader.close()

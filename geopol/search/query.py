@@ -54,8 +54,8 @@ class Term:
     @property
     def family(self) -> str:
         """For a plain positive word, the base its derived forms share (also matched)."""
-        if self.negated or self.prefix or len(self.words) != 1:
-            return ""
+        if self.negated or self.prefix or len(self.words) != 1 or self.words[0][:1].isupper():
+            return ""  # a capitalised word is taken for a name, and names are kept whole
         return family_base(self.words[0])
 
     @property
