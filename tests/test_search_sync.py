@@ -4,7 +4,7 @@ import io
 import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from geopol.articles.models import Status
 from geopol.articles.search import search_articles
@@ -146,3 +146,15 @@ def test_searches_are_answered_while_a_reindex_runs(monkeypatch):
         worker.join(timeout=30)
     assert not errors
     assert found("lithium") == ["Lithium in the Andes"]
+
+
+def test_reindex_check_reports_drift():
+    article = ArticleFactory(title="Andean lithium", body="Brine.")
+    out = io.StringIO()
+    call_command("reindex_search", "--check", stdout=out)
+    assert "agrees" in out.getvalue()
+    get_backend().remove([article.pk])
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="drifted"):
+        call_command("reindex_search", "--check", stdout=out)
+    assert f"1 article(s) missing from the index: [{article.pk}]" in out.getvalue()

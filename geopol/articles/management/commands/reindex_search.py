@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
@@ -49,7 +49,32 @@ class Command(BaseCommand):
         "Searches keep being answered from the old index until the new one is complete."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="only compare the index with the articles; exit status 1 if they differ",
+        )
+
+    def handle(self, *args, check: bool = False, **options):
+        if check:
+            self._check()
+            return
         reindex()
         total, searchable = Article.objects.count(), get_backend().count()
         self.stdout.write(f"Reindexed {total} article(s); {searchable} searchable.")
+
+    def _check(self) -> None:
+        wanted = set(Article.objects.filter(status__in=SEARCHABLE).values_list("pk", flat=True))
+        indexed = get_backend().indexed_ids()
+        missing, stale = sorted(wanted - indexed), sorted(indexed - wanted)
+        if not missing and not stale:
+            self.stdout.write(f"The index agrees with the articles ({len(indexed)} searchable).")
+            return
+        if missing:
+            self.stdout.write(f"{len(missing)} article(s) missing from the index: {missing[:20]}")
+        if stale:
+            self.stdout.write(
+                f"{len(stale)} indexed id(s) with no searchable article: {stale[:20]}"
+            )
+        raise CommandError("the index has drifted; run `geopol reindex` to rebuild it")
