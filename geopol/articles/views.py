@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from geopol.articles.access import can_preview, can_read, readable_tiers
+from geopol.articles.access import can_preview, open_article, readable_tiers
 from geopol.articles.models import Article, ArticleType, Author, Status, Topic
 from geopol.articles.search import search_articles
 from geopol.geo.models import Country, Region
@@ -56,13 +56,15 @@ def _published_q(prefix: str) -> Q:
 
 
 def _article_page(request: HttpRequest, article: Article, preview: bool = False) -> HttpResponse:
-    readable = can_read(request.user, article)
+    reading = open_article(request.user, article)
+    readable = reading.readable
     # what the geoparser found comes from the text: not for readers who may not read it
     countries = article.ordered_countries(given_only=not readable)
     context = {
         "article": article,
         "preview": preview,
         "readable": readable,
+        "reading": reading,
         "countries": countries,
         "regions": Article.regions_of(countries),
         "authors": list(article.authors.all()),
