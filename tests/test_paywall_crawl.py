@@ -471,3 +471,25 @@ def test_an_article_moved_behind_the_paywall_leaks_nowhere(site):
             known_values(site),
         )
         assert not after.leaks, f"{reader} still reads it:\n" + "\n".join(after.leaks)
+
+
+def test_counts_and_indexes_do_not_reveal_what_a_hidden_body_mentions(site):
+    """Germany and Ansar Dine appear only in the members-only body (found by the machine):
+    no count, sitemap entry or actor tally shows them to readers who may not read it."""
+    germany = Country.objects.get(code="DE")
+    assert site.members.country_links.filter(country=germany, by_editor=False).exists()
+    member = Client()
+    from geopol.members.tests.factories import MembershipFactory
+
+    member.force_login(MembershipFactory().user)
+    for reader, client in [*readers().items(), ("member", member)]:
+        visible = reader == "member"
+        listing = client.get("/regions/").context["listing"]
+        counts = {c.code: n for group in listing for c, n in group["countries"]}
+        assert (counts["DE"] > 0) == visible, reader
+        region = client.get(germany.region.get_absolute_url()).context["active_countries"]
+        assert ("DE" in {c.code for c in region}) == visible, reader
+        actors = client.get("/actors/").context["by_kind"]
+        tally = {a.slug: a.n for group in actors for a in group["actors"]}
+        assert (tally["ansar-dine"] > 0) == visible, reader
+    assert "/countries/germany/" not in client.get("/sitemap.xml").content.decode()
