@@ -493,3 +493,46 @@ def test_counts_and_indexes_do_not_reveal_what_a_hidden_body_mentions(site):
         tally = {a.slug: a.n for group in actors for a in group["actors"]}
         assert (tally["ansar-dine"] > 0) == visible, reader
     assert "/countries/germany/" not in client.get("/sitemap.xml").content.decode()
+
+
+def _names_found_in_body(article: Article) -> set[str]:
+    """Places and actors the geoparser found in `article`'s body, minus what its title and
+    teaser say anyway."""
+    entities = ArticleEntity.objects.kept().filter(
+        article=article, kind__in=[EntityKind.PLACE, EntityKind.ACTOR]
+    )
+    public = f"{article.title} {article.summary}"
+    return {e.name for e in entities if e.name not in public}
+
+
+def test_maps_and_tags_of_a_hidden_body_name_none_of_its_places_or_actors(site):
+    """The place lists (SVG map, map JSON, figure layers) and actor chips come from the text:
+    for a reader who may not read it, none of the names found in the body appear on the
+    article's own surfaces."""
+    names = _names_found_in_body(site.members)
+    assert {"Mopti", "Ansar Dine"} <= names, names
+    slug = site.members.slug
+    surfaces = [
+        site.members.get_absolute_url(),
+        f"/api/v1/articles/{slug}",
+        f"/api/v1/articles/{slug}/map",
+        f"/api/v1/articles/{slug}/map?figure=front",
+    ]
+    for reader, client in readers().items():
+        for url in surfaces:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            if url.endswith(slug):  # other articles' teasers may name anything
+                data = response.json()
+                data.pop("connected")
+                text = "\n".join(_strings(data))
+            else:
+                text = response_text(response)
+            shown = {n for n in names if re.search(rf"\b{re.escape(n)}\b", text)}
+            assert not shown, f"{reader} sees {sorted(shown)} on {url}"
+    member = Client()
+    from geopol.members.tests.factories import MembershipFactory
+
+    member.force_login(MembershipFactory().user)
+    text = response_text(member.get(f"/api/v1/articles/{slug}/map"))
+    assert "Mopti" in text, "a member sees the places on the map"
