@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export GEOPOL_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run serve demo install install-dev test lint format bench bench-import bench-extract clean help
+.PHONY: run serve demo install install-dev test lint format bench bench-import bench-extract bench-members clean help
 
 help:
 	@echo "make run      install, migrate, load the demo corpus and serve http://$(HOST):$(PORT)"
@@ -46,13 +46,18 @@ format: install-dev
 	$(BIN)/ruff format geopol tests bench
 	$(BIN)/ruff check --fix geopol tests bench
 
-bench: bench-import bench-extract
+bench: bench-import bench-extract bench-members
 
 bench-import: install-dev
 	$(BIN)/python bench/bench_import.py
 
 bench-extract: install-dev
 	$(BIN)/python bench/bench_extract.py --import-articles 10000
+
+# needs wrk (Debian package `wrk`) to load the server from a second process
+bench-members: install-dev
+	@command -v wrk >/dev/null || { echo "bench-members needs wrk: apt-get install -y wrk" >&2; exit 1; }
+	$(BIN)/python bench/bench_members.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -55,11 +55,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "allauth",
+    "allauth.account",
+    "axes",
+    "csp",
+    "ninja",  # serves the API docs' Swagger UI from our static files (CSP 'self')
     "geopol.core",
     "geopol.geo",
     "geopol.search",
     "geopol.articles",
     "geopol.extraction",
+    "geopol.members",
     "geopol.api",
 ]
 
@@ -72,6 +78,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # last, as django-axes asks: it turns a locked-out login into the lock-out page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "geopol.urls"
@@ -137,6 +147,12 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # older hashes still verify, and are upgraded to Argon2 at the next log-in
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -172,12 +188,99 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 
+# Cookies are HTTPS-only unless DEBUG; browsers still send them to http://localhost and
+# http://127.0.0.1, so `make run` works. Serving plain HTTP elsewhere needs
+# GEOPOL_SECURE_COOKIES=false (and should not happen).
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("GEOPOL_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("GEOPOL_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True
+CSRF_TRUSTED_ORIGINS = [SITE_URL] if SITE_URL.startswith("https://") else []
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# HTTPS-only behaviour follows the public URL: an https GEOPOL_SITE_URL redirects plain HTTP
+# and sends HSTS. Behind a TLS-terminating proxy, say so with GEOPOL_PROXY_SSL_HEADER.
+_https = SITE_URL.startswith("https://")
+SECURE_SSL_REDIRECT = env_bool("GEOPOL_SSL_REDIRECT", _https)
+SECURE_HSTS_SECONDS = int(env("GEOPOL_HSTS_SECONDS", "31536000" if _https else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0  # consent only: nothing is submitted
+if env_bool("GEOPOL_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): everything from this origin, nothing inline. The map
+# enhancement loads Leaflet from our static files and sets styles through the DOM (allowed).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Accounts (django-allauth): the email address is the login; it must be verified.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins
+    "allauth.account.auth_backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "geopol.members.backends.MemberAccessBackend",  # membership -> articles.read_members
+]
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if _https else "http"
+# django-axes does the per-account lock-out (in the database, so every worker agrees);
+# allauth's own limit stays only as a per-address brake on password spraying
+ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip"}
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "member-account"
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+
+# Brute force (django-axes): GEOPOL_LOGIN_FAILURES wrong passwords for one account from one
+# address lock that pair out for GEOPOL_LOCKOUT_MINUTES.
+AXES_FAILURE_LIMIT = int(env("GEOPOL_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = int(env("GEOPOL_LOCKOUT_MINUTES", "30")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "geopol.members.security.login_name"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "members/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = int(env("GEOPOL_PROXY_COUNT", "0")) or None
+
+# Email: SMTP when GEOPOL_EMAIL_HOST is set, else each message is written as a file into
+# DATA_DIR/mail (so a laptop install can still open its verification links).
+DEFAULT_FROM_EMAIL = env("GEOPOL_EMAIL_FROM", "Geopol <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if env("GEOPOL_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env("GEOPOL_EMAIL_HOST")
+    EMAIL_PORT = int(env("GEOPOL_EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = env("GEOPOL_EMAIL_USER")
+    EMAIL_HOST_PASSWORD = env("GEOPOL_EMAIL_PASSWORD")
+    EMAIL_USE_TLS = env_bool("GEOPOL_EMAIL_TLS", False)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
+
+# Metering: a registered reader may open this many members-only analyses a month (0: none).
+GEOPOL_METERED_ARTICLES = int(env("GEOPOL_METERED_ARTICLES", "0"))
 
 LOGGING = {
     "version": 1,

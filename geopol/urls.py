@@ -6,6 +6,7 @@ from geopol.api.urls import api
 urlpatterns = [
     path("", include("geopol.articles.urls")),
     path("", include("geopol.extraction.urls")),
+    path("", include("geopol.members.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

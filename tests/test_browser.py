@@ -105,9 +105,13 @@ def _wait_until_answering(url: str, proc: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def site(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("geopol-browser")
+
+
+@pytest.fixture(scope="module")
+def site(chromium_path: str, data_dir: Path) -> Iterator[str]:
     """Base URL of a real `geopol serve` over the demo corpus; stopped after the module."""
-    data_dir = tmp_path_factory.mktemp("geopol-browser")
     env = _server_env(data_dir)
     cli = [sys.executable, "-m", "geopol.cli", "--data-dir", str(data_dir)]
     demo = subprocess.run(
@@ -179,6 +183,12 @@ class Reader:
         self.page = self.context.new_page()
         self.broken: list[str] = []
         self.page.on("response", self._note_broken)
+        self.page.on("console", self._note_csp)
+
+    def _note_csp(self, message) -> None:
+        # Chromium reports what the Content-Security-Policy blocked on the console
+        if "Content Security Policy" in message.text:
+            self.broken.append(f"CSP: {message.text}")
 
     def _note_broken(self, response) -> None:
         if response.status >= 400:
@@ -272,6 +282,8 @@ def test_reader_walks_home_article_country_search(browser, site, screenshots, vi
         marks = page.locator("main mark")
         expect(marks.first).to_be_visible()
         assert marks.first.inner_text().lower().startswith(SEARCH_QUERY.lower())
+        if "CSP" in " ".join(reader.broken):
+            pytest.fail(f"the Content-Security-Policy blocked something: {reader.broken}")
         expect(page.locator("main").get_by_role("searchbox")).to_have_value(SEARCH_QUERY)
         reader.check_page("search")
 
@@ -295,6 +307,9 @@ def test_reader_walks_home_article_country_search(browser, site, screenshots, vi
         expect(figure.locator(".leaflet-container")).to_be_visible(timeout=15_000)
         assert figure.locator(".leaflet-overlay-pane path").count() > 20
         expect(figure.locator(":scope > svg")).to_be_hidden()
+        # Leaflet under the Content-Security-Policy: nothing blocked
+        assert not [b for b in reader.broken if b.startswith("CSP")], reader.broken
+        page.screenshot(path=screenshots / f"leaflet-{viewport}.png", full_page=False)
     finally:
         reader.close()
 
@@ -399,5 +414,63 @@ def test_member_narrows_a_search_with_suggestions_facets_and_chips(browser, site
         chip.click()
         expect(page.locator(".chips")).to_have_count(0)
         assert int(re.search(r"[\d,]+", count.inner_text())[0].replace(",", "")) == before
+    finally:
+        reader.close()
+
+
+def _mail_link(data_dir: Path, to: str, marker: str) -> str:
+    """The newest link containing `marker` in an email to `to`, as the file backend wrote it."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        for path in sorted((data_dir / "mail").glob("*.log"), key=lambda p: p.stat().st_mtime)[
+            ::-1
+        ]:
+            text = path.read_text()
+            if f"To: {to}" in text:
+                links = [u for u in re.findall(r"https?://\S+", text) if marker in u]
+                if links:
+                    return links[-1]
+        time.sleep(0.2)  # the email is written by another process
+    pytest.fail(f"no email to {to} with a {marker} link in {data_dir / 'mail'}")
+
+
+def test_reader_signs_up_verifies_signs_out_and_in(browser, site, data_dir, screenshots):
+    """The account pages in the site's layout, with Secure cookies over http://127.0.0.1 (the
+    production settings), CSRF and the Content-Security-Policy in force."""
+    from playwright.sync_api import expect
+
+    reader = Reader(browser, site, "desktop", screenshots)
+    page = reader.page
+    email, password = "browser.reader@example.org", "a long walk in the Sahel 42"
+    try:
+        page.goto(site + "/")
+        page.get_by_role("banner").get_by_role("link", name="Sign in").click()
+        page.wait_for_url("**/accounts/login/**")
+        reader.check_page("sign-in")
+        page.goto(site + "/accounts/signup/")
+        page.get_by_placeholder("Email address").fill(email)
+        page.get_by_placeholder("Password", exact=True).fill(password)
+        page.get_by_placeholder("Password (again)").fill(password)
+        page.get_by_role("button", name="Sign Up").click()
+        page.wait_for_url("**/accounts/confirm-email/")
+        reader.check_page("verify-email")
+
+        page.goto(_mail_link(data_dir, email, "/accounts/confirm-email/"))
+        page.get_by_role("button", name="Confirm").click()
+        page.wait_for_url("**/account/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
+        expect(page.get_by_text("Registered reader (free)")).to_be_visible()
+        reader.check_page("account")
+
+        page.get_by_role("button", name="Sign out").click()
+        expect(page.get_by_role("banner").get_by_role("link", name="Sign in")).to_be_visible()
+        page.goto(site + "/accounts/login/?next=/regions/")
+        page.get_by_placeholder("Email address").fill(email)
+        page.get_by_placeholder("Password").fill(password)
+        page.get_by_role("button", name="Sign In").click()
+        page.wait_for_url("**/regions/")
+        expect(page.get_by_role("banner").get_by_role("link", name="Your account")).to_be_visible()
+        page.goto(site + "/membership/")
+        reader.check_page("membership")
     finally:
         reader.close()

@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Q
 
-from geopol.articles.models import Article
+from geopol.articles.models import Access, Article, ArticleCountry
 from geopol.geo.models import Country, Region
 
 
@@ -25,7 +26,12 @@ class CountrySitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        return Country.objects.filter(articles__isnull=False).distinct().order_by("code")
+        # the sitemap is public: a tag the machine found in a non-public body does not count
+        tags = ArticleCountry.objects.filter(
+            Q(by_editor=True) | Q(article__access=Access.PUBLIC),
+            article__in=Article.objects.published(),
+        )
+        return Country.objects.filter(code__in=tags.values("country_id")).order_by("code")
 
 
 SITEMAPS = {"articles": ArticleSitemap, "regions": RegionSitemap, "countries": CountrySitemap}

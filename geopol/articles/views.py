@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from geopol.articles.access import can_preview, can_read, readable_tiers
+from geopol.articles.access import can_preview, open_article, readable_tiers
 from geopol.articles.models import Article, ArticleType, Author, Status, Topic
 from geopol.geo.models import Country, Region
 
@@ -37,31 +37,40 @@ def home(request: HttpRequest) -> HttpResponse:
             "latest": latest,
             "sections": sections,
             "regions": Region.objects.navigation().annotate(
-                article_count=Count(
-                    "countries__articles", filter=_published_q("countries__articles"), distinct=True
-                )
+                article_count=_tag_count("countries__article_links", readable_tiers(request.user))
             ),
         },
     )
 
 
-def _published_q(prefix: str) -> Q:
-    return Q(
-        **{
-            f"{prefix}__status__in": [Status.PUBLISHED, Status.SCHEDULED],
-            f"{prefix}__published_at__lte": timezone.now(),
-        }
+def _tag_count(links: str, tiers: frozenset[str]) -> Count:
+    """Published articles counted through country tags (`links`, a path to ArticleCountry).
+    A tag the machine found in a body counts only when the reader may read that body: a
+    count must not reveal what a hidden text mentions."""
+    article = f"{links}__article"
+    return Count(
+        article,
+        filter=Q(
+            **{
+                f"{article}__status__in": [Status.PUBLISHED, Status.SCHEDULED],
+                f"{article}__published_at__lte": timezone.now(),
+            }
+        )
+        & (Q(**{f"{links}__by_editor": True}) | Q(**{f"{article}__access__in": list(tiers)})),
+        distinct=True,
     )
 
 
 def _article_page(request: HttpRequest, article: Article, preview: bool = False) -> HttpResponse:
-    readable = can_read(request.user, article)
+    reading = open_article(request.user, article)
+    readable = reading.readable
     # what the geoparser found comes from the text: not for readers who may not read it
     countries = article.ordered_countries(given_only=not readable)
     context = {
         "article": article,
         "preview": preview,
         "readable": readable,
+        "reading": reading,
         "countries": countries,
         "regions": Article.regions_of(countries),
         "authors": list(article.authors.all()),
@@ -137,11 +146,12 @@ def _page(request: HttpRequest, queryset):
 
 
 def regions(request: HttpRequest) -> HttpResponse:
+    tiers = readable_tiers(request.user)
     listing = []
     for region in Region.objects.navigation().prefetch_related("countries"):
         counts = dict(
             Country.objects.filter(region=region)
-            .annotate(n=Count("articles", filter=_published_q("articles"), distinct=True))
+            .annotate(n=_tag_count("article_links", tiers))
             .values_list("code", "n")
         )
         countries = sorted(region.countries.all(), key=lambda c: c.name)
@@ -157,7 +167,7 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     articles = Article.objects.published().in_region(region, tiers).newest().for_listing()
     active = (
         Country.objects.filter(region=region)
-        .annotate(n=Count("articles", filter=_published_q("articles"), distinct=True))
+        .annotate(n=_tag_count("article_links", tiers))
         .filter(n__gt=0)
         .order_by("-n", "name")
     )

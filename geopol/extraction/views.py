@@ -7,13 +7,16 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from geopol.articles.access import can_read
+from geopol.articles.access import can_read, readable_tiers
 from geopol.articles.models import Article
 from geopol.extraction.models import Actor, ActorKind, ArticleEntity, Decision, EntityKind
 
 
 def actor_index(request: HttpRequest) -> HttpResponse:
-    published = Article.objects.published().values("pk")
+    # an actor counts only in articles this reader may read: tags come from the text
+    published = (
+        Article.objects.published().filter(access__in=readable_tiers(request.user)).values("pk")
+    )
     mentioned = Count(
         "articleentity",
         filter=Q(articleentity__article__in=published)

@@ -1,0 +1,224 @@
+"""Article pages for a logged-in member under load; prints JSON.
+
+A 10,000-article database (the synthetic corpus of bench_import, a third each public,
+registered and members-only, imported with geoparsing as `geopol import` does), served by
+`geopol serve` (gunicorn, production settings) and loaded by wrk from a second process: 32
+connections over loopback, each request a random article page, with the session cookie of a
+member whose membership is a `Membership` row. Target: p99 under 50 ms, zero errors.
+
+Reference measured in the same run: the same pages for an anonymous reader (no session, no
+membership lookup).
+
+    .venv/bin/python bench/bench_members.py [--articles N] [--seconds S] [--workers W]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from bench_import import synthetic
+
+REPO = Path(__file__).resolve().parents[1]
+CONNECTIONS = 32
+LUA = """
+local paths = {}
+for line in io.lines("%(paths)s") do paths[#paths + 1] = line end
+local cookie = "%(cookie)s"
+math.randomseed(7)
+request = function()
+  local headers = {}
+  if cookie ~= "" then headers["Cookie"] = cookie end
+  return wrk.format("GET", paths[math.random(#paths)], headers)
+end
+"""
+
+
+def prepare(data_dir: Path, n: int) -> tuple[list[str], str, str]:
+    """Import the corpus; return the article paths, a member's session cookie and a members
+    article's path."""
+    os.environ["GEOPOL_DATA_DIR"] = str(data_dir)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "geopol.settings"
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import Client
+
+    call_command("migrate", verbosity=0)
+    from django.contrib.auth import get_user_model
+
+    from geopol.articles.importers import read_file
+    from geopol.articles.models import Article
+    from geopol.articles.services import import_articles
+    from geopol.members.models import Membership
+
+    corpus = synthetic(n)
+    levels = ["public", "registered", "members"]
+    for i, article in enumerate(corpus):
+        article["access"] = levels[i % 3]
+    path = data_dir / "bench.jsonl"
+    path.write_text("\n".join(json.dumps(a) for a in corpus))
+    started = time.perf_counter()
+    import_articles(read_file(path, max_bytes=1 << 31))
+    import_seconds = time.perf_counter() - started
+    assert Article.objects.count() == n, "the corpus did not import"
+
+    member = get_user_model().objects.create_user("member", "member@example.org", "x" * 20)
+    Membership.objects.create(user=member, plan="Annual")
+    client = Client()
+    client.force_login(member)
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    slugs = list(Article.objects.values_list("slug", flat=True))
+    members_slug = Article.objects.filter(access="members").values_list("slug", flat=True)[0]
+    print(f"imported {n} articles in {import_seconds:.0f} s", file=sys.stderr)
+    return [f"/articles/{s}/" for s in slugs], cookie, f"/articles/{members_slug}/"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(data_dir: Path, workers: int) -> tuple[subprocess.Popen, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("GEOPOL_TESTING", "GEOPOL_DEBUG")}
+    env.update(GEOPOL_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="geopol.settings")
+    port = free_port()
+    log = (data_dir / "serve.log").open("w")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "geopol.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/robots.txt", timeout=2):
+                return proc, base
+        except OSError:
+            time.sleep(0.2)  # poll interval while gunicorn starts
+    stop(proc)
+    sys.exit(f"geopol serve did not start:\n{(data_dir / 'serve.log').read_text()[-2000:]}")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(base: str, paths_file: Path, cookie: str, seconds: int, script_dir: Path) -> dict:
+    script = script_dir / f"wrk-{'member' if cookie else 'anonymous'}.lua"
+    script.write_text(LUA % {"paths": paths_file, "cookie": cookie})
+    out = subprocess.run(
+        [
+            *("wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--latency"),
+            *("--timeout", "10s", "-s", str(script), base),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    latency = {
+        q: round(float(v) * UNITS[u], 2)
+        for q, v, u in re.findall(r"^\s+(50|75|90|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+    }
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    return {
+        "requests": requests,
+        "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "latency_ms": {f"p{q}": v for q, v in latency.items()},
+        "errors": {
+            "non_2xx_3xx": int(non_2xx.group(1)) if non_2xx else 0,
+            "socket": socket_errors.group(1).strip() if socket_errors else "none",
+        },
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install -y wrk")
+
+    data_dir = Path(tempfile.mkdtemp(prefix="geopol-bench-members-"))
+    paths, cookie, members_path = prepare(data_dir, args.articles)
+    rng = random.Random(3)
+    paths_file = data_dir / "paths.txt"
+    paths_file.write_text("\n".join(rng.sample(paths, min(2000, len(paths)))) + "\n")
+
+    proc, base = serve(data_dir, args.workers)
+    try:
+        # the member really reads the members-only body, the anonymous reader does not
+        request = urllib.request.Request(base + members_path, headers={"Cookie": cookie})
+        with urllib.request.urlopen(request) as response:
+            assert 'class="article-body"' in response.read().decode(), "member sees no body"
+        with urllib.request.urlopen(base + members_path) as response:
+            assert "This analysis is for members" in response.read().decode()
+
+        wrk(base, paths_file, cookie, 3, data_dir)  # warm-up: caches, connections
+        member = wrk(base, paths_file, cookie, args.seconds, data_dir)
+        anonymous = wrk(base, paths_file, "", args.seconds, data_dir)
+    finally:
+        stop(proc)
+    p99 = member["latency_ms"].get("p99", float("inf"))
+    errors = member["errors"]["non_2xx_3xx"] + (member["errors"]["socket"] != "none")
+    result = {
+        "benchmark": "members_article_page_v1",
+        "machine": {
+            "python": sys.version.split()[0],
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+        },
+        "articles": args.articles,
+        "server": f"gunicorn, {args.workers} sync workers, SQLite",
+        "load": f"wrk, {CONNECTIONS} connections, {args.seconds} s, random article pages",
+        "member": member,
+        "reference_anonymous": anonymous,
+        "ratio_p99_to_reference": round(p99 / anonymous["latency_ms"]["p99"], 2),
+        "target": {"p99_ms": 50, "met": p99 < 50 and errors == 0},
+    }
+    print(json.dumps(result, indent=2))
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
