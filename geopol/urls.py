@@ -6,6 +6,8 @@ from geopol.api.urls import api
 urlpatterns = [
     path("", include("geopol.articles.urls")),
     path("", include("geopol.extraction.urls")),
+    path("", include("geopol.follows.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
