@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -16,9 +15,8 @@ DIGEST_CHUNK = 500  # members per digest task: a worker's unit of work, about a 
 
 @task()
 def match_article(article_id: int) -> int:
-    result = services.match_article(article_id)
-    ids = result.immediate
-    transaction.on_commit(lambda: enqueue_alerts(ids))
+    result = services.match_article(article_id)  # committed when it returns
+    enqueue_alerts(result.immediate)
     return result.deliveries
 
 
