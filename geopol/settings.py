@@ -236,3 +236,5 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 GEOPOL_ALERTS_MAX_AGE_HOURS = int(env("GEOPOL_ALERTS_MAX_AGE_HOURS", "48"))
 # The hour (UTC) after which `geopol alerts send-due` sends the daily digests.
 GEOPOL_DIGEST_HOUR = int(env("GEOPOL_DIGEST_HOUR", "6"))
+# A digest lists at most this many analyses (the most relevant), then links to My Geopol.
+GEOPOL_DIGEST_MAX_ITEMS = int(env("GEOPOL_DIGEST_MAX_ITEMS", "20"))

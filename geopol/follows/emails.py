@@ -12,6 +12,7 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from geopol.articles.models import Access, Article
 from geopol.articles.rendering import plain_text
@@ -111,14 +112,44 @@ def alert_message(
     )
 
 
-def digest_message(user: Any, email_id: int, items: list[Item]) -> EmailMultiAlternatives:
-    count = len(items)
-    noun = "analysis" if count == 1 else "analyses"
-    return _message(
-        user,
-        email_id,
-        f"{settings.SITE_NAME} daily digest: {count} new {noun}",
-        "digest",
-        {"items": items},
-        "digest",
-    )
+class DigestBuilder:
+    """Digests for many members. What a digest says about an article is the same for every
+    member who may (or may not) read it, so each article's block is rendered once per
+    variant; only the reasons are the member's own."""
+
+    def __init__(self) -> None:
+        self.blocks: dict[tuple[int, bool], tuple[str, str]] = {}
+
+    def block(self, item: Item) -> tuple[str, str]:
+        key = (item.article.pk, item.locked)
+        if key not in self.blocks:
+            context = {"item": item}
+            self.blocks[key] = (
+                render_to_string("follows/email/digest_item.txt", context),
+                render_to_string("follows/email/digest_item.html", context),
+            )
+        return self.blocks[key]
+
+    def message(
+        self, user: Any, email_id: int, items: list[Item], more: int = 0
+    ) -> EmailMultiAlternatives:
+        entries = []
+        for item in items:
+            text, html = self.block(item)
+            # html was rendered by an autoescaping template
+            entries.append({"text": text, "html": mark_safe(html), "reasons": item.reasons})
+        count = len(items) + more
+        noun = "analysis" if count == 1 else "analyses"
+        return _message(
+            user,
+            email_id,
+            f"{settings.SITE_NAME} daily digest: {count} new {noun}",
+            "digest",
+            {
+                "entries": entries,
+                "count": count,
+                "more": more,
+                "my_url": absolute(reverse("follows:my-geopol")),
+            },
+            "digest",
+        )

@@ -154,6 +154,12 @@ class Delivery(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
     follow = models.ForeignKey(Follow, null=True, on_delete=models.SET_NULL, related_name="+")
     reasons = models.JSONField(default=list, help_text="Why, strongest first.")
+    teaser_reasons = models.JSONField(
+        default=list,
+        help_text="Why, for a member who may not read the body: only the tags everyone sees. "
+        "Empty: matched only through the body, so such a member is not told.",
+    )
+    score = models.PositiveSmallIntegerField(default=0, help_text="The strongest reason's weight.")
     mode = models.CharField(max_length=10, choices=Mode)
     status = models.CharField(max_length=10, choices=DeliveryStatus, default=DeliveryStatus.PENDING)
     email = models.ForeignKey(

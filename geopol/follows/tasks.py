@@ -37,6 +37,7 @@ def enqueue_alerts(delivery_ids: list[int]) -> None:
 
 def enqueue_digests(cutoff: dt.datetime, chunk: int = DIGEST_CHUNK) -> int:
     """One task per `chunk` members with daily deliveries waiting since before `cutoff`."""
+    services.refresh_planner_statistics()
     users = services.digest_users(cutoff)
     for start in range(0, len(users), chunk):
         send_digests.enqueue(users[start : start + chunk], cutoff.isoformat())

@@ -244,3 +244,41 @@ def test_unfollowing_drops_what_was_waiting(make_user, django_capture_on_commit_
     services.unfollow(user, "country", "ML")
     assert Delivery.objects.get().status == DeliveryStatus.DROPPED
     assert not Follow.objects.exists()
+
+
+def test_a_country_found_only_in_a_hidden_body_alerts_only_readers(
+    make_user, inbox, django_capture_on_commit_callbacks
+):
+    free, member = make_user("kay"), make_user("lou", members=True)
+    for user in (free, member):
+        services.follow(user, Country.objects.get(code="FR"), Frequency.IMMEDIATE)
+    article = publish(django_capture_on_commit_callbacks, access=Access.MEMBERS)
+    # what the geoparser found in the members-only body
+    ArticleEntity.objects.create(
+        article=article, kind=EntityKind.COUNTRY, key="FR", name="France", mentions=2
+    )
+    article.country_links.create(country_id="FR", position=1, primary=False, by_editor=False)
+    run_tasks()
+    wait_for(inbox, 1)
+    assert inbox.to("kay@example.org") == []
+    (message,) = inbox.to("lou@example.org")
+    assert "you follow France (mentioned 2 times)" in text_of(message)
+
+
+def test_a_digest_lists_at_most_the_configured_number_and_says_how_many_more(
+    make_user, inbox, django_capture_on_commit_callbacks, settings
+):
+    settings.GEOPOL_DIGEST_MAX_ITEMS = 2
+    user = make_user("max")
+    services.follow(user, Country.objects.get(code="ML"), Frequency.DAILY)
+    for n in range(3):
+        publish(django_capture_on_commit_callbacks, title=f"Mali note {n}")
+    run_tasks()
+    tasks.send_due(tomorrow_after_digest_hour())
+    run_tasks()
+    wait_for(inbox, 1)
+    (digest,) = inbox.to("max@example.org")
+    assert digest["Subject"] == "Geopol daily digest: 3 new analyses"
+    text = text_of(digest)
+    assert text.count("Why: you follow Mali") == 2 and "And 1 more in My Geopol" in text
+    assert Delivery.objects.filter(status="sent").count() == 3
