@@ -7,6 +7,8 @@
     geopol [--data-dir DIR] demo
     geopol [--data-dir DIR] reindex
     geopol [--data-dir DIR] serve [--host H] [--port P] [--workers N]
+    geopol [--data-dir DIR] alerts send-due | digest-now | status
+    geopol [--data-dir DIR] worker [db_worker options]   (runs background tasks: alerts)
     geopol [--data-dir DIR] manage DJANGO_COMMAND ...   (createsuperuser, shell, ...)
 
 A command run against an empty data dir migrates it first.
@@ -37,6 +39,11 @@ COMMANDS = {
     ),
     "demo": ("geopol.articles", "load_demo", "load the demo corpus"),
     "reindex": ("geopol.articles", "reindex_search", "rebuild the search index"),
+    "alerts": (
+        "geopol.follows",
+        "send_alerts",
+        "alerts send-due|digest-now|status: queue due alerts and digests (cron: every minute)",
+    ),
 }
 
 
@@ -60,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=3)
+    commands.add_parser(
+        "worker", help="run the background-task worker (sends alerts)", add_help=False
+    )
     commands.add_parser("manage", help="run any Django management command", add_help=False)
     return parser
 
@@ -105,11 +115,22 @@ def serve(host: str, port: int, workers: int) -> None:
     os.execv(sys.executable, args)
 
 
+def worker_command() -> list[str]:
+    """The worker of the configured task backend: RQ's with Redis, else the database one."""
+    from django.conf import settings
+
+    if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_rq"):
+        return ["rqworker", "--job-class", "django_tasks_rq.Job", "default"]
+    return ["db_worker"]
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = _parser()
     # Split at the command: what precedes it is ours, what follows belongs to the command.
-    index = next((i for i, a in enumerate(argv) if a in COMMANDS or a in ("serve", "manage")), None)
+    index = next(
+        (i for i, a in enumerate(argv) if a in COMMANDS or a in ("serve", "manage", "worker")), None
+    )
     if index is None:
         parser.parse_args(argv)  # handles --help; otherwise a usage error
         parser.print_help()
@@ -126,6 +147,9 @@ def main(argv: list[str] | None = None) -> None:
     migrate_if_needed()
     if command == "serve":
         serve(options.host, options.port, options.workers)
+        return
+    if command == "worker":
+        execute_from_command_line(["geopol worker", *worker_command(), *rest])
         return
     app, name, _ = COMMANDS[command]
     if command == "gazetteer":

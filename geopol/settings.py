@@ -66,7 +66,10 @@ INSTALLED_APPS = [
     "geopol.articles",
     "geopol.extraction",
     "geopol.members",
+    "geopol.follows",
     "geopol.api",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -302,3 +305,36 @@ GEOPOL_MISSION = env(
     "GEOPOL_MISSION",
     "Independent analysis for people who need to understand a changing world, and to act on it.",
 )
+
+# Background tasks (django-tasks): the database backend unless a Redis URL is given, then RQ.
+# Workers: `geopol worker` (database) or `geopol manage rqworker` (Redis); see docs/alerts.md.
+GEOPOL_TASKS_REDIS_URL = env("GEOPOL_TASKS_REDIS_URL")
+if GEOPOL_TASKS_REDIS_URL:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": GEOPOL_TASKS_REDIS_URL}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Email: SMTP when a host is given, otherwise each message is written as a file in
+# DATA_DIR/mail (a laptop install sends nothing by accident).
+EMAIL_HOST = env("GEOPOL_SMTP_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(env("GEOPOL_SMTP_PORT", "25"))
+    EMAIL_HOST_USER = env("GEOPOL_SMTP_USER")
+    EMAIL_HOST_PASSWORD = env("GEOPOL_SMTP_PASSWORD")
+    EMAIL_USE_TLS = env_bool("GEOPOL_SMTP_STARTTLS", False)
+    EMAIL_TIMEOUT = 30
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
+DEFAULT_FROM_EMAIL = env("GEOPOL_EMAIL_FROM", f"{SITE_NAME} <alerts@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Alerts: an article published longer ago than this alerts nobody (edits, archive imports).
+GEOPOL_ALERTS_MAX_AGE_HOURS = int(env("GEOPOL_ALERTS_MAX_AGE_HOURS", "48"))
+# The hour (UTC) after which `geopol alerts send-due` sends the daily digests.
+GEOPOL_DIGEST_HOUR = int(env("GEOPOL_DIGEST_HOUR", "6"))
+# A digest lists at most this many analyses (the most relevant), then links to My Geopol.
+GEOPOL_DIGEST_MAX_ITEMS = int(env("GEOPOL_DIGEST_MAX_ITEMS", "20"))

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("geopol.articles.urls")),
     path("", include("geopol.extraction.urls")),
     path("", include("geopol.members.urls")),
+    path("", include("geopol.follows.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,10 +1,18 @@
-"""Atom and RSS feeds of the latest analyses. Members-only and registered articles carry
-their teaser only; full text in feeds is for public articles."""
+"""Atom and RSS feeds: the site's latest analyses, and one per region, country and topic.
+Members-only and registered articles carry their teaser only; full text in public feeds is
+for public articles. Region and country feeds count a tag the geoparser found in a body only
+for public articles, as the pages do for anonymous readers."""
 
 from django.contrib.syndication.views import Feed
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 
-from geopol.articles.models import Access, Article
+from geopol.articles.models import Access, Article, Topic
+from geopol.geo.models import Country, Region
+
+PUBLIC = frozenset({Access.PUBLIC})
+FEED_SIZE = 30
 
 
 class LatestArticlesFeed(Feed):
@@ -13,7 +21,7 @@ class LatestArticlesFeed(Feed):
     description = "The newest analyses, assessments, situation reports and forecasts."
 
     def items(self):
-        return Article.objects.published().newest().prefetch_related("authors")[:30]
+        return Article.objects.published().newest().prefetch_related("authors")[:FEED_SIZE]
 
     def item_title(self, item: Article) -> str:
         return item.title
@@ -37,3 +45,51 @@ class LatestArticlesFeed(Feed):
 class LatestArticlesAtomFeed(LatestArticlesFeed):
     feed_type = Atom1Feed
     subtitle = LatestArticlesFeed.description
+
+
+class RegionFeed(LatestArticlesFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> Region:
+        return get_object_or_404(Region, slug=slug)
+
+    def title(self, obj: Region) -> str:
+        return f"Geopol: {obj.name}"
+
+    def link(self, obj: Region) -> str:
+        return obj.get_absolute_url()
+
+    def description(self, obj: Region) -> str:
+        return f"The newest analyses about {obj.name}."
+
+    def items(self, obj: Region):
+        articles = Article.objects.published().in_region(obj, PUBLIC)
+        return articles.newest().prefetch_related("authors")[:FEED_SIZE]
+
+
+class CountryFeed(RegionFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> Country:  # type: ignore[override]
+        return get_object_or_404(Country, slug=slug)
+
+    def items(self, obj: Country):  # type: ignore[override]
+        articles = Article.objects.published().in_country(obj, PUBLIC)
+        return articles.newest().prefetch_related("authors")[:FEED_SIZE]
+
+
+class TopicFeed(RegionFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> Topic:  # type: ignore[override]
+        return get_object_or_404(Topic, slug=slug)
+
+    def items(self, obj: Topic):  # type: ignore[override]
+        articles = Article.objects.published().filter(topics=obj)
+        return articles.newest().prefetch_related("authors")[:FEED_SIZE]
+
+
+class RegionAtomFeed(RegionFeed):
+    feed_type = Atom1Feed
+
+
+class CountryAtomFeed(CountryFeed):
+    feed_type = Atom1Feed
+
+
+class TopicAtomFeed(TopicFeed):
+    feed_type = Atom1Feed

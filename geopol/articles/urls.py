@@ -2,8 +2,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 from django.views.generic import TemplateView
 
-from geopol.articles import search_views, views
-from geopol.articles.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
+from geopol.articles import feeds, search_views, views
 from geopol.articles.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -17,8 +16,14 @@ urlpatterns = [
     path("authors/<slug:slug>/", views.author_detail, name="author"),
     path("search/", search_views.search, name="search"),
     path("search/suggest", search_views.search_suggestions, name="search-suggest"),
-    path("feeds/latest.rss", LatestArticlesFeed(), name="feed-rss"),
-    path("feeds/latest.atom", LatestArticlesAtomFeed(), name="feed-atom"),
+    path("feeds/latest.rss", feeds.LatestArticlesFeed(), name="feed-rss"),
+    path("feeds/latest.atom", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
+    path("regions/<slug:slug>/feed.rss", feeds.RegionFeed(), name="region-feed-rss"),
+    path("regions/<slug:slug>/feed.atom", feeds.RegionAtomFeed(), name="region-feed-atom"),
+    path("countries/<slug:slug>/feed.rss", feeds.CountryFeed(), name="country-feed-rss"),
+    path("countries/<slug:slug>/feed.atom", feeds.CountryAtomFeed(), name="country-feed-atom"),
+    path("topics/<slug:slug>/feed.rss", feeds.TopicFeed(), name="topic-feed-rss"),
+    path("topics/<slug:slug>/feed.atom", feeds.TopicAtomFeed(), name="topic-feed-atom"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "robots.txt",

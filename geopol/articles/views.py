@@ -206,6 +206,8 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "heading": topic.name,
             "kicker": "Topic",
+            "follow_target": topic,
+            "feed_slug": topic.slug,
             "page": _page(request, articles),
         },
     )
@@ -220,6 +222,7 @@ def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "heading": author.name,
             "kicker": "Analyst",
+            "follow_target": author,
             "intro": author.bio,
             "page": _page(request, articles),
         },

@@ -1,0 +1,178 @@
+"""What a member follows and saves, and the record of every alert sent to them."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+from geopol.articles.models import Article
+
+
+class FollowKind(models.TextChoices):
+    REGION = "region", "Region"
+    COUNTRY = "country", "Country"
+    ACTOR = "actor", "Actor"
+    TOPIC = "topic", "Topic"
+    AUTHOR = "author", "Author"
+
+
+class Frequency(models.TextChoices):
+    IMMEDIATE = "immediate", "Email at once"
+    DAILY = "daily", "Daily digest"
+    NONE = "none", "No email"
+
+
+class FollowQuerySet(models.QuerySet["Follow"]):
+    def emailed(self) -> FollowQuerySet:
+        return self.exclude(frequency=Frequency.NONE)
+
+
+class Follow(models.Model):
+    """A member follows a region (slug), country (ISO code), actor, topic or author (slug)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    kind = models.CharField(max_length=10, choices=FollowKind)
+    key = models.CharField(max_length=120)
+    frequency = models.CharField(max_length=10, choices=Frequency, default=Frequency.DAILY)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FollowQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "key"], name="one_follow_per_target")
+        ]
+        indexes = [models.Index(fields=["kind", "key"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.kind} {self.key}"
+
+
+class Bookmark(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookmarks"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="one_bookmark_per_article")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} saved {self.article_id}"
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)  # 256 bits: not guessable
+
+
+class PrivateFeed(models.Model):
+    """A member's private feed. Revoking deletes the row, so the old URL answers 404."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="private_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"private feed of {self.user_id}"
+
+
+class MatchedArticle(models.Model):
+    """An article whose alerts were worked out; `send-due` matches the published rest."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    matched_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"alerts worked out for {self.article_id}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Claimed by a sender"
+    SENT = "sent", "Sent"
+    DROPPED = "dropped", "Not sent (unsubscribed or no longer published)"
+
+
+class Mode(models.TextChoices):
+    IMMEDIATE = "immediate", "Alert"
+    DAILY = "daily", "Daily digest"
+
+
+class EmailKind(models.TextChoices):
+    ALERT = "alert", "Alert"
+    DIGEST = "digest", "Digest"
+
+
+class EmailStatus(models.TextChoices):
+    SENDING = "sending", "Handed to the mail server"
+    SENT = "sent", "Accepted by the mail server"
+    FAILED = "failed", "Refused; its articles went back to pending"
+
+
+class AlertEmail(models.Model):
+    """One email to one member: an alert about one article or a digest of several.
+
+    Created (status sending) in the same transaction that claims its deliveries, before a
+    byte goes to the mail server; its id is the Message-ID. See docs/alerts.md."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_emails"
+    )
+    kind = models.CharField(max_length=10, choices=EmailKind)
+    status = models.CharField(max_length=10, choices=EmailStatus, default=EmailStatus.SENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk} to {self.user_id}"
+
+
+class Delivery(models.Model):
+    """An article a member is to be told about, and why. One per member and article, however
+    many follows match: the database refuses a second (one_alert_per_member_article)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    follow = models.ForeignKey(Follow, null=True, on_delete=models.SET_NULL, related_name="+")
+    reasons = models.JSONField(default=list, help_text="Why, strongest first.")
+    teaser_reasons = models.JSONField(
+        default=list,
+        help_text="Why, for a member who may not read the body: only the tags everyone sees. "
+        "Empty: matched only through the body, so such a member is not told.",
+    )
+    score = models.PositiveSmallIntegerField(default=0, help_text="The strongest reason's weight.")
+    mode = models.CharField(max_length=10, choices=Mode)
+    status = models.CharField(max_length=10, choices=DeliveryStatus, default=DeliveryStatus.PENDING)
+    email = models.ForeignKey(
+        AlertEmail, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="one_alert_per_member_article")
+        ]
+        indexes = [models.Index(fields=["status", "mode", "created_at"])]
+        verbose_name_plural = "deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.article_id} to {self.user_id} ({self.status})"

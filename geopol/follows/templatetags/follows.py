@@ -1,0 +1,44 @@
+"""Follow and save buttons for the pages of the apps below (regions, countries, actors,
+topics, authors, articles): plain POST forms with CSRF, no JavaScript needed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from geopol.follows.models import Bookmark, Follow
+from geopol.follows.targets import target_of
+
+register = template.Library()
+
+
+@register.inclusion_tag("follows/includes/follow_button.html", takes_context=True)
+def follow_button(context: dict[str, Any], obj: Any) -> dict[str, Any]:
+    request = context["request"]
+    kind, key = target_of(obj)
+    following = request.user.is_authenticated and (
+        Follow.objects.filter(user=request.user, kind=kind, key=key).exists()
+    )
+    return {
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "obj": obj,
+        "kind": kind,
+        "key": key,
+        "following": following,
+    }
+
+
+@register.inclusion_tag("follows/includes/bookmark_button.html", takes_context=True)
+def bookmark_button(context: dict[str, Any], article: Any) -> dict[str, Any]:
+    request = context["request"]
+    saved = request.user.is_authenticated and (
+        Bookmark.objects.filter(user=request.user, article=article).exists()
+    )
+    return {
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "article": article,
+        "saved": saved,
+    }

@@ -1,0 +1,284 @@
+"""Alerts and digests, sent through Django's SMTP backend to a real SMTP server (aiosmtpd)
+started by the test, and read back from it."""
+
+import datetime as dt
+import re
+from urllib.parse import urlparse
+
+import pytest
+from django.core.mail.backends.smtp import EmailBackend
+from django.db import IntegrityError, transaction
+from django.test import Client
+from django.utils import timezone
+
+from geopol.articles.models import Access, Article, Status
+from geopol.articles.tests.factories import ArticleFactory
+from geopol.extraction.models import Actor, ArticleEntity, EntityKind
+from geopol.follows import services, tasks
+from geopol.follows.models import AlertEmail, Delivery, DeliveryStatus, Follow, Frequency
+from geopol.follows.tests.conftest import html_of, run_tasks, text_of, wait_for
+from geopol.geo.models import Country, Region
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "The garrison at Sevare will probably hold for three more weeks."
+BODY = f"Fighting moved south of Konna overnight.\n\n{SECRET}"
+
+
+def publish(capture, **kwargs) -> Article:
+    """An article becomes published the way an import or the admin does it: the
+    content_changed signal, then the commit."""
+    kwargs.setdefault("countries", ["ML"])
+    with capture(execute=True):
+        return ArticleFactory(body=BODY, teaser="Jihadists push south in Mali.", **kwargs)
+
+
+def tomorrow_after_digest_hour() -> dt.datetime:
+    return services.last_digest_time() + dt.timedelta(days=1, minutes=1)
+
+
+def test_an_immediate_alert_says_why_and_comes_once_however_many_follows_match(
+    make_user, inbox, django_capture_on_commit_callbacks
+):
+    ana = make_user("ana")
+    services.follow(ana, Country.objects.get(code="ML"), Frequency.IMMEDIATE)
+    services.follow(ana, Region.objects.get(slug="sub-saharan-africa"), Frequency.IMMEDIATE)
+    services.follow(ana, Actor.objects.get(slug="aqim"), Frequency.DAILY)
+    article = publish(django_capture_on_commit_callbacks, title="Mali: the push on Konna")
+    ArticleEntity.objects.create(
+        article=article, kind=EntityKind.ACTOR, key="aqim", name="AQIM", mentions=2
+    )
+    run_tasks()
+    wait_for(inbox, 1)
+    (message,) = inbox.to("ana@example.org")
+    assert message["Subject"] == "Geopol alert: Mali: the push on Konna"
+    text = text_of(message)
+    assert "Why you got this: you follow Mali (primary country); you follow Sub-Saharan " in text
+    assert SECRET in text  # a public article: the full text
+    unsubscribe = str(message["List-Unsubscribe"]).strip()
+    assert re.fullmatch(r"<http://127\.0\.0\.1:8000/alerts/unsubscribe/[^>]+/>", unsubscribe)
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["Message-ID"].startswith("<alert-email-")
+    # running everything again (a second worker, a retry) sends nothing more
+    tasks.match_article.enqueue(article.pk)
+    tasks.send_due(timezone.now() + dt.timedelta(hours=1))
+    run_tasks()
+    assert len(inbox.to("ana@example.org")) == 1
+    assert Delivery.objects.get().status == DeliveryStatus.SENT
+
+
+def test_the_database_refuses_a_second_alert_for_the_same_member_and_article(make_user):
+    user = make_user("ben")
+    article = ArticleFactory()
+    Delivery.objects.create(user=user, article=article, mode="daily")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Delivery.objects.create(user=user, article=article, mode="immediate")
+
+
+def test_alerts_respect_the_members_tier(make_user, inbox, django_capture_on_commit_callbacks):
+    free, member = make_user("cat"), make_user("dan", members=True)
+    for user in (free, member):
+        services.follow(user, Country.objects.get(code="ML"), Frequency.IMMEDIATE)
+    publish(django_capture_on_commit_callbacks, title="Members: Sevare", access=Access.MEMBERS)
+    run_tasks()
+    wait_for(inbox, 2)
+    (to_free,) = inbox.to("cat@example.org")
+    (to_member,) = inbox.to("dan@example.org")
+    for part in (text_of(to_free), html_of(to_free)):
+        assert SECRET not in part and "Konna" not in part
+        assert "Jihadists push south in Mali." in part  # the teaser
+        assert "Become one to read it in full" in part
+    assert SECRET in text_of(to_member) and SECRET in html_of(to_member)
+
+
+def test_one_click_unsubscribe_works_without_login_or_csrf(
+    make_user, inbox, django_capture_on_commit_callbacks
+):
+    user = make_user("eve")
+    follow = services.follow(user, Country.objects.get(code="ML"), Frequency.IMMEDIATE)
+    publish(django_capture_on_commit_callbacks)
+    run_tasks()
+    wait_for(inbox, 1)
+    url = urlparse(str(inbox.to("eve@example.org")[0]["List-Unsubscribe"]).strip(" <>")).path
+    mail_provider = Client(enforce_csrf_checks=True)
+    # opening the link (a link scanner does) changes nothing
+    assert "Stop these emails?" in mail_provider.get(url).content.decode()
+    follow.refresh_from_db()
+    assert follow.frequency == Frequency.IMMEDIATE
+    response = mail_provider.post(
+        url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200 and "alerts for Mali" in response.content.decode()
+    follow.refresh_from_db()
+    assert follow.frequency == Frequency.NONE
+    # a forged or altered token is refused
+    assert mail_provider.post(url.replace("/unsubscribe/", "/unsubscribe/x")).status_code == 404
+    assert mail_provider.post("/alerts/unsubscribe/eyJ1IjoxfQ:bad:sig/").status_code == 404
+    inbox.clear()
+    publish(django_capture_on_commit_callbacks, title="Another Mali piece")
+    run_tasks()
+    assert inbox.raw == []
+
+
+def test_a_scheduled_article_alerts_once_it_is_due(
+    make_user, inbox, django_capture_on_commit_callbacks
+):
+    user = make_user("fay")
+    services.follow(user, Country.objects.get(code="ML"), Frequency.IMMEDIATE)
+    later = timezone.now() + dt.timedelta(hours=2)
+    article = publish(
+        django_capture_on_commit_callbacks, status=Status.SCHEDULED, published_at=later
+    )
+    assert run_tasks() == 0  # nothing yet: it is not published
+    assert tasks.send_due()["articles"] == 0
+    # the clock passes published_at; no signal is sent for that
+    Article.objects.filter(pk=article.pk).update(published_at=timezone.now())
+    assert tasks.send_due()["articles"] == 1
+    run_tasks()
+    wait_for(inbox, 1)
+    assert len(inbox.to("fay@example.org")) == 1
+    assert tasks.send_due()["articles"] == 0
+
+
+def test_old_articles_and_imports_of_archives_alert_nobody(
+    make_user, inbox, django_capture_on_commit_callbacks
+):
+    user = make_user("gus")
+    services.follow(user, Country.objects.get(code="ML"), Frequency.IMMEDIATE)
+    publish(django_capture_on_commit_callbacks, published_at=timezone.now() - dt.timedelta(days=9))
+    tasks.send_due()
+    run_tasks()
+    assert inbox.raw == [] and not Delivery.objects.exists()
+
+
+def test_daily_digest_lists_each_article_once_with_its_reason(
+    make_user, inbox, django_capture_on_commit_callbacks
+):
+    free = make_user("hal")
+    services.follow(free, Country.objects.get(code="ML"), Frequency.DAILY)
+    services.follow(free, Region.objects.get(slug="sub-saharan-africa"), Frequency.DAILY)
+    publish(django_capture_on_commit_callbacks, title="Mali one")
+    publish(django_capture_on_commit_callbacks, title="Mali two, members", access=Access.MEMBERS)
+    run_tasks()
+    assert inbox.raw == []  # daily: nothing until the digest hour
+    report = tasks.send_due(tomorrow_after_digest_hour())
+    assert report["digest_members"] == 1
+    run_tasks()
+    wait_for(inbox, 1)
+    (digest,) = inbox.to("hal@example.org")
+    assert digest["Subject"] == "Geopol daily digest: 2 new analyses"
+    text = text_of(digest)
+    assert text.index("Mali two, members") < text.index("Mali one")  # newest first
+    assert text.count("Why: you follow Mali (primary country); you follow Sub-Saharan") == 2
+    assert "Members only" in text and "Become a member to read it" in text
+    assert SECRET not in text and SECRET not in html_of(digest)
+    assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    tasks.send_due(tomorrow_after_digest_hour())
+    run_tasks()
+    assert len(inbox.to("hal@example.org")) == 1
+
+
+class KilledAfter(EmailBackend):
+    """An SMTP backend whose process dies right after the server accepted message N: the
+    worst moment, sent but not yet recorded."""
+
+    def __init__(self, after: int, **kwargs):
+        super().__init__(**kwargs)
+        self.after, self.count = after, 0
+
+    def send_messages(self, email_messages):
+        sent = super().send_messages(email_messages)
+        self.count += sent
+        if self.count >= self.after:
+            raise SystemExit("worker killed")
+        return sent
+
+
+def test_a_worker_killed_mid_digest_sends_the_rest_after_a_restart_and_nothing_twice(
+    make_user, inbox, django_capture_on_commit_callbacks
+):
+    users = [make_user(f"m{n}") for n in range(6)]
+    for user in users:
+        services.follow(user, Country.objects.get(code="ML"), Frequency.DAILY)
+    publish(django_capture_on_commit_callbacks, title="Mali digest item")
+    run_tasks()
+    ids = [u.pk for u in users]
+    with pytest.raises(SystemExit):
+        services.send_digests(ids, tomorrow_after_digest_hour(), connection=KilledAfter(after=3))
+    wait_for(inbox, 3)
+    assert len(inbox.raw) == 3
+    # restart: the timer's send-due finds who is still waiting; a worker sends
+    report = tasks.send_due(tomorrow_after_digest_hour() + dt.timedelta(minutes=30))
+    assert report["digest_members"] == 3 and report["in_doubt"] == 1
+    run_tasks()
+    wait_for(inbox, 6)
+    assert sorted(m["To"] for m in inbox.messages) == sorted(u.email for u in users)
+    assert AlertEmail.objects.filter(status="sending").count() == 1  # the one in doubt
+
+
+def test_a_refused_message_is_tried_again_and_two_senders_never_both_send(
+    make_user, inbox, django_capture_on_commit_callbacks, settings
+):
+    user = make_user("ida")
+    services.follow(user, Country.objects.get(code="ML"), Frequency.IMMEDIATE)
+    publish(django_capture_on_commit_callbacks)
+    port, settings.EMAIL_PORT = settings.EMAIL_PORT, 1  # nothing listens on port 1: refused
+    tasks.match_article.call(Article.objects.get().pk)
+    delivery = Delivery.objects.get()
+    assert services.send_alert(delivery.pk) is False
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.PENDING
+    assert AlertEmail.objects.get().status == "failed"
+    settings.EMAIL_PORT = port
+    assert services.send_alert(delivery.pk) is True
+    assert services.send_alert(delivery.pk) is False  # already sent
+    wait_for(inbox, 1)
+    assert len(inbox.raw) == 1
+
+
+def test_unfollowing_drops_what_was_waiting(make_user, django_capture_on_commit_callbacks):
+    user = make_user("jo")
+    services.follow(user, Country.objects.get(code="ML"), Frequency.DAILY)
+    publish(django_capture_on_commit_callbacks)
+    run_tasks()
+    services.unfollow(user, "country", "ML")
+    assert Delivery.objects.get().status == DeliveryStatus.DROPPED
+    assert not Follow.objects.exists()
+
+
+def test_a_country_found_only_in_a_hidden_body_alerts_only_readers(
+    make_user, inbox, django_capture_on_commit_callbacks
+):
+    free, member = make_user("kay"), make_user("lou", members=True)
+    for user in (free, member):
+        services.follow(user, Country.objects.get(code="FR"), Frequency.IMMEDIATE)
+    article = publish(django_capture_on_commit_callbacks, access=Access.MEMBERS)
+    # what the geoparser found in the members-only body
+    ArticleEntity.objects.create(
+        article=article, kind=EntityKind.COUNTRY, key="FR", name="France", mentions=2
+    )
+    article.country_links.create(country_id="FR", position=1, primary=False, by_editor=False)
+    run_tasks()
+    wait_for(inbox, 1)
+    assert inbox.to("kay@example.org") == []
+    (message,) = inbox.to("lou@example.org")
+    assert "you follow France (mentioned 2 times)" in text_of(message)
+
+
+def test_a_digest_lists_at_most_the_configured_number_and_says_how_many_more(
+    make_user, inbox, django_capture_on_commit_callbacks, settings
+):
+    settings.GEOPOL_DIGEST_MAX_ITEMS = 2
+    user = make_user("max")
+    services.follow(user, Country.objects.get(code="ML"), Frequency.DAILY)
+    for n in range(3):
+        publish(django_capture_on_commit_callbacks, title=f"Mali note {n}")
+    run_tasks()
+    tasks.send_due(tomorrow_after_digest_hour())
+    run_tasks()
+    wait_for(inbox, 1)
+    (digest,) = inbox.to("max@example.org")
+    assert digest["Subject"] == "Geopol daily digest: 3 new analyses"
+    text = text_of(digest)
+    assert text.count("Why: you follow Mali") == 2 and "And 1 more in My Geopol" in text
+    assert Delivery.objects.filter(status="sent").count() == 3

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from geopol.follows import views
+from geopol.follows.feeds import PrivateFeedView
+
+app_name = "follows"
+
+urlpatterns = [
+    path("follow/<str:kind>/<str:key>/", views.follow_toggle, name="follow"),
+    path("my/", views.my_geopol, name="my-geopol"),
+    path("my/follows/", views.manage, name="manage"),
+    path("my/feed/", views.private_feed_settings, name="private-feed-settings"),
+    path("my/reading-list/", views.reading_list, name="reading-list"),
+    path("bookmark/<int:pk>/", views.bookmark_toggle, name="bookmark"),
+    path("alerts/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("feeds/private/<str:token>.atom", PrivateFeedView(), name="private-feed"),
+]
