@@ -71,6 +71,7 @@ def _article_page(request: HttpRequest, article: Article, preview: bool = False)
         "preview": preview,
         "readable": readable,
         "reading": reading,
+        "metered_articles": getattr(settings, "GEOPOL_METERED_ARTICLES", 0),
         "countries": countries,
         "regions": Article.regions_of(countries),
         "authors": list(article.authors.all()),

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 
 from geopol.members.models import Membership, MeteredRead, Organization, Seat
 
@@ -34,3 +36,36 @@ class MeteredReadAdmin(admin.ModelAdmin):
     list_filter = ["month"]
     search_fields = ["user__email"]
     raw_id_fields = ["user", "article"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ["plan", "starts_at", "ends_at", "reference"]
+
+
+class UserSeatInline(admin.TabularInline):
+    model = Seat
+    fk_name = "user"
+    extra = 0
+    fields = ["organization", "email", "is_admin", "accepted_at"]
+    readonly_fields = ["accepted_at"]
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class MemberUserAdmin(UserAdmin):
+    """Django's user admin with the reader's tier, memberships and seats."""
+
+    inlines = [*UserAdmin.inlines, MembershipInline, UserSeatInline]
+    list_display = ["email", "username", "tier", "is_staff", "date_joined", "last_login"]
+
+    @admin.display(description="tier")
+    def tier(self, user) -> str:
+        from geopol.members.tiers import tier_of
+
+        return tier_of(user).label

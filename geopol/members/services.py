@@ -58,8 +58,8 @@ def accept(token: str, user: Any) -> Seat:
     verified = EmailAddress.objects.filter(user=user, email__iexact=seat.email, verified=True)
     if not verified.exists():
         raise SeatError(
-            f"This invitation is for {seat.email}. Sign in with that address (verified), "
-            "or add it to your account under Email addresses."
+            f"This invitation is for {seat.email}. Sign in with that address, or change your "
+            "account's address to it under Email address and confirm it."
         )
     seat.user = user
     seat.accepted_at = timezone.now()

@@ -1,4 +1,5 @@
 import datetime as dt
+import functools
 
 import factory
 from allauth.account.models import EmailAddress
@@ -10,6 +11,13 @@ from geopol.members.models import Membership, Organization, Seat
 PASSWORD = "correct horse battery staple 7"
 
 
+@functools.cache
+def _hashed() -> str:
+    from django.contrib.auth.hashers import make_password
+
+    return make_password(PASSWORD)
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     """A registered reader whose email address is verified (they can sign in)."""
 
@@ -19,7 +27,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"reader{n}")
     email = factory.Sequence(lambda n: f"reader{n}@example.org")
-    password = factory.django.Password(PASSWORD)
+    # hashed once with the real hasher (Argon2 is slow on purpose), shared by every user
+    password = factory.LazyFunction(lambda: _hashed())
 
     @factory.post_generation
     def verified(self, create, extracted, **kwargs):

@@ -123,12 +123,15 @@ def test_change_of_email_needs_verification(client):
     client.post(reverse("account_email"), {"action_add": "", "email": "new@example.org"})
     added = EmailAddress.objects.get(user=user, email="new@example.org")
     assert not added.verified
+    user.refresh_from_db()
+    assert user.email == "old@example.org", "the old address stays until the new one is confirmed"
+    assert mail.outbox[-1].to == ["new@example.org"]
     client.post(_link(mail.outbox[-1]))
-    added.refresh_from_db()
-    assert added.verified
-    client.post(reverse("account_email"), {"action_primary": "", "email": "new@example.org"})
     user.refresh_from_db()
     assert user.email == "new@example.org"
+    assert list(EmailAddress.objects.filter(user=user).values_list("email", "verified")) == [
+        ("new@example.org", True)
+    ]
 
 
 def test_account_deletion_deletes_the_members_data_and_says_so(client):

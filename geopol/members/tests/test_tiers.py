@@ -201,3 +201,22 @@ def test_a_plain_seat_holder_is_not_an_org_admin(client):
     assert client.get(seat.organization.get_absolute_url()).status_code == 404
     response = client.post(reverse("seat-remove", args=[seat.organization.slug, other.pk]))
     assert response.status_code == 404
+
+
+def test_anonymous_readers_are_told_what_a_free_account_gives(client, settings):
+    settings.GEOPOL_METERED_ARTICLES = 3
+    page = client.get(members_article().get_absolute_url()).text
+    assert "With a free account you can read 3 members-only analyses a month" in page
+
+
+def test_staff_see_tier_memberships_and_seats_in_the_user_admin(client):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("boss", "boss@example.org", "x")
+    member = MembershipFactory(plan="Annual").user
+    client.force_login(admin)
+    listing = client.get("/admin/auth/user/").text
+    row = next(r for r in listing.split("<tr") if member.email in r)
+    assert '<td class="field-tier">Member</td>' in row
+    page = client.get(f"/admin/auth/user/{member.pk}/change/").text
+    assert "Annual" in page and "memberships" in page.lower()
