@@ -42,7 +42,22 @@ FACET_LABELS = {
 }
 SORTS = ("relevance", "date")
 
-FacetProvider = Callable[[Sequence[Article]], Mapping[int, Mapping[str, Sequence[str]]]]
+
+@dataclass
+class FacetValues:
+    """An article's facet values: for every searcher, and only for readers of its tier
+    (what the machine found in a restricted body)."""
+
+    public: dict[str, list[str]] = field(default_factory=dict)
+    restricted: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, name: str, value: str, public: bool = True) -> None:
+        values = (self.public if public else self.restricted).setdefault(name, [])
+        if value not in values:
+            values.append(value)
+
+
+FacetProvider = Callable[[Sequence[Article]], Mapping[int, FacetValues]]
 Resolver = Callable[[str], list[tuple[str, str]]]  # typed -> [(indexed value, label)]
 Labeler = Callable[[Iterable[str]], Mapping[str, str]]
 facet_providers: list[FacetProvider] = []
@@ -56,22 +71,19 @@ suggestion_providers: list[Callable[[], Iterable[Suggestion]]] = []
 
 def search_documents(articles: Sequence[Article], texts: Mapping[int, str]) -> list[Document]:
     """The search documents of `articles` (their plain body texts in `texts`), with facets.
-    A restricted article is filterable only by the countries an editor gave it: the machine's
-    tags come from a body not every searcher may read."""
+    What the machine found in a restricted article's body (countries, actors, places) is a
+    facet only for readers of that tier: others can neither filter nor count by it."""
     ids = [a.pk for a in articles]
-    facets: dict[int, dict[str, list[str]]] = {pk: {} for pk in ids}
+    facets = {pk: FacetValues() for pk in ids}
     links = ArticleCountry.objects.filter(article_id__in=ids).select_related("country")
     access = {a.pk: a.access for a in articles}
+    regions = _region_slugs()
     for link in links.order_by("article_id", "position"):
-        if access[link.article_id] != Access.PUBLIC and not link.by_editor:
-            continue
+        public = access[link.article_id] == Access.PUBLIC or link.by_editor
         entry = facets[link.article_id]
-        entry.setdefault("country", []).append(link.country_id)
-        if link.primary or not entry.get("region"):
-            regions = entry.setdefault("region", [])
-            slug = _region_slugs()[link.country.region_id]
-            if slug not in regions:
-                regions.append(slug)
+        entry.add("country", link.country_id, public)
+        if link.primary or not entry.public.get("region"):
+            entry.add("region", regions[link.country.region_id], public)
     for through, name, key in (
         (Article.topics.through, "topic", "topic__slug"),
         (Article.authors.through, "author", "author__slug"),
@@ -79,11 +91,15 @@ def search_documents(articles: Sequence[Article], texts: Mapping[int, str]) -> l
         for article_id, slug in through.objects.filter(article_id__in=ids).values_list(
             "article_id", key
         ):
-            facets[article_id].setdefault(name, []).append(slug)
+            facets[article_id].add(name, slug)
     for provider in facet_providers:
         for article_id, extra in provider(articles).items():
-            for name, values in extra.items():
-                facets[article_id].setdefault(name, []).extend(values)
+            for name, values in extra.public.items():
+                for value in values:
+                    facets[article_id].add(name, value)
+            for name, values in extra.restricted.items():
+                for value in values:
+                    facets[article_id].add(name, value, public=False)
     return [
         Document(
             id=a.pk,
@@ -93,7 +109,15 @@ def search_documents(articles: Sequence[Article], texts: Mapping[int, str]) -> l
             published=a.published_at,
             tier=str(a.access),
             url=a.get_absolute_url(),
-            facets={**facets[a.pk], "type": [str(a.type)], "year": [str(a.published_at.year)]},
+            facets={
+                **facets[a.pk].public,
+                "type": [str(a.type)],
+                "year": [str(a.published_at.year)],
+            },
+            restricted_facets={
+                name: [v for v in values if v not in facets[a.pk].public.get(name, [])]
+                for name, values in facets[a.pk].restricted.items()
+            },
         )
         for a in articles
     ]

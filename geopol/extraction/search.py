@@ -9,29 +9,31 @@ from django.db.models import Q
 
 from geopol.articles import search as article_search
 from geopol.articles.models import Access, Article
+from geopol.articles.search import FacetValues
 from geopol.core.text import fold
 from geopol.extraction.models import Actor, ArticleEntity, Decision, EntityKind
 from geopol.geo.gazetteer import fold_name
 from geopol.search.backends.base import Suggestion
 
 
-def entity_facets(articles: Sequence[Article]) -> Mapping[int, Mapping[str, Sequence[str]]]:
-    """Actors (by slug) and places (by name) of each article. For a restricted article only
-    what an editor confirmed or added: the rest was read from a body not all may read."""
-    restricted = [a.pk for a in articles if a.access != Access.PUBLIC]
+def entity_facets(articles: Sequence[Article]) -> Mapping[int, FacetValues]:
+    """Actors (by slug) and places (by name) of each article. In a restricted article what an
+    editor did not give or confirm was read from a body not all may read: a facet only for
+    readers of its tier."""
+    restricted = {a.pk for a in articles if a.access != Access.PUBLIC}
     entities = (
         ArticleEntity.objects.kept()
         .filter(article__in=[a.pk for a in articles], kind__in=[EntityKind.ACTOR, EntityKind.PLACE])
-        .exclude(Q(article__in=restricted) & Q(by_editor=False) & ~Q(decision=Decision.CONFIRMED))
-        .values_list("article_id", "kind", "key", "name")
+        .values_list("article_id", "kind", "key", "name", "by_editor", "decision")
     )
-    facets: dict[int, dict[str, list[str]]] = {}
-    for article_id, kind, key, name in entities:
-        entry = facets.setdefault(article_id, {})
+    facets: dict[int, FacetValues] = {}
+    for article_id, kind, key, name, by_editor, decision in entities:
+        public = article_id not in restricted or by_editor or decision == Decision.CONFIRMED
+        entry = facets.setdefault(article_id, FacetValues())
         if kind == EntityKind.ACTOR:
-            entry.setdefault("actor", []).append(key)
+            entry.add("actor", key, public)
         else:
-            entry.setdefault("place", []).append(fold_name(name))
+            entry.add("place", fold_name(name), public)
     return facets
 
 

@@ -131,3 +131,29 @@ def test_members_titles_are_suggested_but_bodies_never_match_for_readers(client)
     assert search_articles("convoy").total == 0
     data = client.get("/search/suggest", {"q": "members brief"}).json()["suggestions"]
     assert [s["label"] for s in data] == ["Members brief on Sahel gold"]
+
+
+def test_members_filter_by_what_the_machine_found_in_bodies_they_may_read(client):
+    from django.contrib.auth.models import Permission, User
+
+    from geopol.articles.services import set_machine_countries
+
+    article = ArticleFactory(
+        title="Members brief on Sahel gold",
+        body="Gold from the northern mines now flows through new hands.\n\nSmugglers.",
+        access=Access.MEMBERS,
+        countries=["ML"],
+    )
+    set_machine_countries(article, [("DZ", False)])
+    from geopol.articles.services import sync_search_index
+
+    sync_search_index([article])
+    assert search_articles("country:DZ").total == 0  # an anonymous reader: hidden body
+    member = User.objects.create_user("m", password="x")
+    member.user_permissions.add(Permission.objects.get(codename="read_members"))
+    member = User.objects.get(pk=member.pk)
+    results = search_articles("country:DZ", user=member, facets=("country",))
+    assert results.total == 1
+    assert {v.value for v in results.facets["country"]} == {"ML", "DZ"}
+    anonymous = search_articles("gold", facets=("country",))
+    assert {v.value for v in anonymous.facets["country"]} == {"ML"}

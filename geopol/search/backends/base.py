@@ -22,7 +22,8 @@ EXACT_FACETS = 4000
 class Document:
     """What gets indexed: three weighted text fields, the publication time that orders results
     and filters by date, the moment it becomes findable, the access tier of its body, and facet
-    values to filter and count by (e.g. {"country": ["ML"], "year": ["2013"]}). Title and
+    values to filter and count by (e.g. {"country": ["ML"], "year": ["2013"]}), some of them
+    only for readers of its tier. Title and
     teaser are for everyone; the body is matched only for searches allowed that tier, so a
     search can never probe text its reader may not read."""
 
@@ -33,6 +34,9 @@ class Document:
     published: dt.datetime
     tier: str = "public"
     facets: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    # facet values only searches allowed the document's tier may filter and count by
+    # (e.g. countries the machine found in a members-only body)
+    restricted_facets: Mapping[str, Sequence[str]] = field(default_factory=dict)
     visible_from: dt.datetime | None = None  # None: from `published`
     url: str = ""  # where a completion of its title leads
 

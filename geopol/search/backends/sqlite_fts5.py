@@ -85,7 +85,8 @@ CREATE_SQL = [
     """,
     f"""
     CREATE TABLE IF NOT EXISTS {DOC_FACETS} (
-        key INTEGER NOT NULL, code INTEGER NOT NULL, PRIMARY KEY (key, code)
+        key INTEGER NOT NULL, code INTEGER NOT NULL, tier TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (key, code)
     ) WITHOUT ROWID
     """,
     f"""
@@ -121,8 +122,23 @@ def key_bound(moment: dt.datetime) -> int:
     return math.ceil(moment.timestamp()) * KEY_SHIFT
 
 
-def _tag_token(code: int) -> str:
-    return f"f{code}"
+# A facet value for everyone is the token f<code>; one only for readers of the document's tier
+# is g<code> (registered) or m<code> (members, and any unknown tier).
+TIER_LETTERS = {"public": "f", "registered": "g", "members": "m"}
+
+
+def _tag_token(code: int, tier: str = "public") -> str:
+    return f"{TIER_LETTERS.get(tier, 'm')}{code}"
+
+
+def _doc_codes(d: Document, codes: dict) -> dict[int, str]:
+    """Facet codes of a document and the tier each is restricted to ("" for everyone)."""
+    found = {codes[(f, v)]: "" for f, values in d.facets.items() for v in values}
+    if d.tier != "public":
+        for f, values in d.restricted_facets.items():
+            for v in values:
+                found.setdefault(codes[(f, v)], d.tier)
+    return found
 
 
 def _quoted(expression: str, columns: Sequence[str]) -> str:
@@ -208,24 +224,31 @@ class SQLiteFTS5Backend(SearchBackend):
         with self.connection.cursor() as cursor:
             if not new:
                 self._delete(cursor, [d.id for d in docs])
-            pairs = {(f, v) for d in docs for f, values in d.facets.items() for v in values}
+            pairs = {
+                (f, v)
+                for d in docs
+                for facets in (d.facets, d.restricted_facets)
+                for f, values in facets.items()
+                for v in values
+            }
             codes = self._facet_codes(cursor, pairs, create=True)
             keys = self._free_keys(cursor, docs)
             fts_rows: list[tuple[object, ...]] = []
             doc_rows: list[tuple[object, ...]] = []
-            facet_rows: list[tuple[int, int]] = []
+            facet_rows: list[tuple[int, int, str]] = []
             suggest_rows: list[tuple[object, ...]] = []
             for d in docs:
                 key = keys[d.id]
-                doc_codes = sorted(
-                    {codes[(f, v)] for f, values in d.facets.items() for v in values}
-                )
+                doc_codes = _doc_codes(d, codes)
                 bodies = dict.fromkeys(BODY_COLUMNS.values(), "")
                 bodies[BODY_COLUMNS.get(d.tier, "body_members")] = d.body  # unknown: strictest
-                tags = " ".join([EVERY_DOCUMENT, *(_tag_token(c) for c in doc_codes)])
+                tags = " ".join(
+                    [EVERY_DOCUMENT]
+                    + [_tag_token(c, tier or "public") for c, tier in sorted(doc_codes.items())]
+                )
                 fts_rows.append((key, d.title, d.teaser, *bodies.values(), tags))
                 doc_rows.append((d.id, key, d.findable_from.timestamp(), title_key(d.title)))
-                facet_rows.extend((key, c) for c in doc_codes)
+                facet_rows.extend((key, c, tier) for c, tier in sorted(doc_codes.items()))
                 suggest_rows.append((key, d.title, d.url))
             cursor.executemany(
                 f"INSERT INTO {TABLE} (rowid, title, teaser, body, body_registered, "
@@ -239,7 +262,7 @@ class SQLiteFTS5Backend(SearchBackend):
             )
             if facet_rows:
                 cursor.executemany(
-                    f"INSERT INTO {DOC_FACETS} (key, code) VALUES (%s, %s)", facet_rows
+                    f"INSERT INTO {DOC_FACETS} (key, code, tier) VALUES (%s, %s, %s)", facet_rows
                 )
             cursor.executemany(
                 f"INSERT INTO {TITLES} (rowid, label, url) VALUES (%s, %s, %s)",
@@ -315,7 +338,11 @@ class SQLiteFTS5Backend(SearchBackend):
         codes = self._facet_codes(cursor, pairs, create=False)
         if len(codes) < len(pairs):
             return None  # a value no document carries
-        parts += [_quoted(f'"{_tag_token(c)}"', ["tags"]) for c in sorted(codes.values())]
+        for code in sorted(
+            codes.values()
+        ):  # a value counts if everyone, or this reader, may see it
+            tokens = sorted({_tag_token(code, t) for t in request.tiers} | {_tag_token(code)})
+            parts.append(_quoted(" OR ".join(f'"{t}"' for t in tokens), ["tags"]))
         if not parts:
             parts = [_quoted(f'"{EVERY_DOCUMENT}"', ["tags"])]
         where = f"{TABLE} MATCH %s"
@@ -454,10 +481,12 @@ class SQLiteFTS5Backend(SearchBackend):
         if total > self.exact_facets:
             share = max(1, KEY_SHIFT * self.exact_facets // total)
         sample = f" AND ({TABLE}.rowid & {KEY_SHIFT - 1}) < {share}" if share < KEY_SHIFT else ""
+        tiers = sorted({""} | {t for t in request.tiers if t != "public"})
         cursor.execute(
             f"SELECT f.code, count(*) FROM {TABLE} "
-            f"JOIN {DOC_FACETS} f ON f.key = {TABLE}.rowid WHERE {where}{sample} GROUP BY f.code",
-            params,
+            f"JOIN {DOC_FACETS} f ON f.key = {TABLE}.rowid WHERE {where}{sample} "
+            f"AND f.tier IN ({', '.join(['%s'] * len(tiers))}) GROUP BY f.code",
+            [*params, *tiers],
         )
         rows = cursor.fetchall()
         if any(int(code) not in self._values for code, _ in rows):

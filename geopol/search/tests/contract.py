@@ -177,6 +177,35 @@ class SearchBackendContract:
         assert not results.facets_estimated
         assert self.search(backend, "mali", filters={"country": ["ZZ"]}).total == 0
 
+    def test_restricted_facet_values_count_only_for_readers_of_the_tier(self, make_backend):
+        backend = make_backend()
+        hidden = Document(
+            id=7,
+            title="Members brief",
+            teaser="",
+            body="Convoys.",
+            published=PAST,
+            tier="members",
+            facets={"country": ["ML"]},
+            restricted_facets={"country": ["DZ"]},
+        )
+        backend.index([hidden, doc(8, "Open note", "Convoys.", country=["DZ"])])
+        anyone = self.search(backend, "", filters={"country": ["DZ"]}, facets=("country",))
+        assert ids(anyone) == [8]
+        assert {c.value: c.count for c in anyone.facets["country"]} == {"DZ": 1}
+        members = self.search(
+            backend,
+            "",
+            filters={"country": ["DZ"]},
+            facets=("country",),
+            tiers=frozenset({"public", "registered", "members"}),
+        )
+        assert sorted(ids(members)) == [7, 8]
+        assert {c.value: c.count for c in members.facets["country"]} == {"DZ": 2, "ML": 1}
+        everyone = self.search(backend, "", filters={"country": ["ML"]}, facets=("country",))
+        assert ids(everyone) == [7]
+        assert {c.value: c.count for c in everyone.facets["country"]} == {"ML": 1}
+
     def test_date_range_and_date_order(self, backend):
         early = self.search(
             backend, "mali", date_from=PAST - dt.timedelta(days=1), date_to=PAST.replace(month=12)
