@@ -64,7 +64,7 @@ def test_every_followable_page_has_its_button(make_user, client):
 
 def test_anonymous_readers_are_asked_to_log_in(client):
     page = client.get("/countries/mali/").content.decode()
-    assert "Log in to follow Mali" in page
+    assert "Sign in to follow Mali" in page
     response = client.post("/follow/country/ML/", {"action": "follow"})
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     assert client.get("/my/").status_code == 302
