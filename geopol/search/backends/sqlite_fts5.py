@@ -237,7 +237,10 @@ class SQLiteFTS5Backend(SearchBackend):
             doc_rows: list[tuple[object, ...]] = []
             facet_rows: list[tuple[int, int, str]] = []
             suggest_rows: list[tuple[object, ...]] = []
-            for d in docs:
+            # FTS5 flushes its pending terms to a new segment whenever a rowid is lower than
+            # the one before it; date-ordered keys arrive in any order, so write them sorted
+            # (measured on bench/corpus.py documents: unsorted, FTS5 inserts took 1.7x the CPU).
+            for d in sorted(docs, key=lambda d: keys[d.id]):
                 key = keys[d.id]
                 doc_codes = _doc_codes(d, codes)
                 bodies = dict.fromkeys(BODY_COLUMNS.values(), "")
