@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from geopol.articles.models import Status
+from geopol.articles.models import Access, Status
 from geopol.articles.search import search_articles
 from geopol.articles.services import render_article
 from geopol.articles.tests.factories import ArticleFactory
@@ -107,45 +107,48 @@ def test_index_agrees_with_articles_after_many_edits():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_searches_are_answered_while_a_reindex_runs(monkeypatch):
-    """The reindex writes in one transaction: until it commits, other connections keep
-    finding everything in the old index."""
+def test_the_site_keeps_serving_while_a_reindex_runs():
+    """Between batches of a reindex, another connection finds every article and can write
+    (a new article is indexed and found); the reindex then completes without losing it."""
     import threading
 
     from django.db import connection
 
     from geopol.articles.management.commands import reindex_search
 
-    ArticleFactory(title="Lithium in the Andes", body="Brine.")
-    halfway, finish = threading.Event(), threading.Event()
-    original = reindex_search.sync_search_index
-
-    def slow_sync(articles, new=False):
-        original(articles, new=new)
-        halfway.set()
-        finish.wait(timeout=30)
-
-    monkeypatch.setattr(reindex_search, "sync_search_index", slow_sync)
+    for n in range(3):
+        ArticleFactory(title=f"Lithium in the Andes {n}", body="Brine.")
+    halfway, resume = threading.Event(), threading.Event()
     errors = []
+
+    def pause():
+        halfway.set()
+        resume.wait(timeout=30)
 
     def run():
         try:
-            reindex_search.reindex(progress=False)
+            reindex_search.reindex(progress=False, after_batch=pause)
         except Exception as error:  # reported below
             errors.append(error)
         finally:
             connection.close()
 
+    original = reindex_search.BATCH
+    reindex_search.BATCH = 1
     worker = threading.Thread(target=run)
     worker.start()
     try:
         assert halfway.wait(timeout=30)
-        assert found("lithium") == ["Lithium in the Andes"]  # the old index, still whole
+        assert len(found("lithium")) == 3  # nothing went missing mid-reindex
+        ArticleFactory(title="Lithium in Chile", body="Brine.")  # a write is not blocked
+        assert len(found("lithium")) == 4
     finally:
-        finish.set()
-        worker.join(timeout=30)
+        resume.set()  # stays set: the remaining batches run through
+        worker.join(timeout=60)
+        reindex_search.BATCH = original
     assert not errors
-    assert found("lithium") == ["Lithium in the Andes"]
+    assert len(found("lithium")) == 4
+    assert get_backend().count() == 4
 
 
 def test_reindex_check_reports_drift():
@@ -158,3 +161,50 @@ def test_reindex_check_reports_drift():
     with pytest.raises(CommandError, match="drifted"):
         call_command("reindex_search", "--check", stdout=out)
     assert f"1 article(s) missing from the index: [{article.pk}]" in out.getvalue()
+
+
+def test_topics_authors_and_editor_decisions_reach_search(admin_client):
+    from geopol.articles.models import Topic
+    from geopol.extraction.models import ArticleEntity, Decision
+
+    article = ArticleFactory(title="Gas in the Levant", body="Pipelines from Cyprus.")
+    topic = Topic.objects.create(name="Energy", slug="energy")
+    article.topics.add(topic)
+    assert found("topic:energy") == ["Gas in the Levant"]
+    # an editor renames the topic in the admin: search follows
+    response = admin_client.post(
+        f"/admin/articles/topic/{topic.pk}/change/",
+        {"name": "Energy security", "slug": "energy-security"},
+    )
+    assert response.status_code == 302
+    assert found("topic:energy-security") == ["Gas in the Levant"]
+    assert found("topic:energy") == []
+    article.topics.remove(topic)
+    assert found("topic:energy-security") == []
+
+    # a members-only article: the actor the machine found is no filter for others until an
+    # editor confirms it from the tag list
+    brief = ArticleFactory(
+        title="Members brief on the Niger bend",
+        body=(
+            "The northern towns have changed hands twice since the spring offensive.\n\n"
+            "Ansar Dine fighters reached Konna."
+        ),
+        access=Access.MEMBERS,
+    )
+    entity = ArticleEntity.objects.get(article=brief, kind="actor", key="ansar-dine")
+    assert found("actor:ansar-dine") == []
+    response = admin_client.post(
+        "/admin/extraction/articleentity/",
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-id": str(entity.pk),
+            "form-0-decision": Decision.CONFIRMED,
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 302
+    entity.refresh_from_db()
+    assert entity.decision == Decision.CONFIRMED
+    assert found("actor:ansar-dine") == ["Members brief on the Niger bend"]

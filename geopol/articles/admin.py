@@ -10,7 +10,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from geopol.articles.models import Article, ArticleCountry, Author, Figure, Revision, Status, Topic
-from geopol.articles.services import record_revision, render_article, restore_revision
+from geopol.articles.search import refresh_suggestions
+from geopol.articles.services import (
+    record_revision,
+    render_article,
+    restore_revision,
+    sync_search_index,
+)
 
 
 class ArticleCountryInline(admin.TabularInline):
@@ -198,15 +204,50 @@ class RevisionAdmin(admin.ModelAdmin):
         return False
 
 
+class ReindexingAdmin(admin.ModelAdmin):
+    """For things search documents carry (an author's slug, a topic's, an actor's...): saving
+    or deleting one reindexes the articles that name it and refreshes the completions."""
+
+    refreshes_suggestions = True
+
+    def articles_of(self, obj) -> list[Article]:
+        raise NotImplementedError
+
+    def _reindex(self, articles: list[Article]) -> None:
+        sync_search_index(list(Article.objects.filter(pk__in=[a.pk for a in articles])))
+        if self.refreshes_suggestions:
+            refresh_suggestions()
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._reindex(self.articles_of(obj))
+
+    def delete_model(self, request, obj):
+        articles = self.articles_of(obj)
+        super().delete_model(request, obj)
+        self._reindex(articles)
+
+    def delete_queryset(self, request, queryset):
+        articles = [a for obj in queryset for a in self.articles_of(obj)]
+        super().delete_queryset(request, queryset)
+        self._reindex(articles)
+
+
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(ReindexingAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def articles_of(self, obj: Author) -> list[Article]:
+        return list(obj.articles.all())
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ReindexingAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def articles_of(self, obj: Topic) -> list[Article]:
+        return list(obj.articles.all())

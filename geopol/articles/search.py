@@ -315,9 +315,9 @@ def search_articles(
                 continue
             date_bounds[name] = moment
             applied.append(AppliedFilter(name, typed, typed, False))
-    for name, typed_value in re.findall(r'\b(from|to):("[^"]*"|\S+)', query):
-        if date_bounds[name] is not None:
-            applied.append(AppliedFilter(name, typed_value.strip('"'), typed_value, True))
+    for name, typed_value in parsed.dates:
+        if not any(f.field == name and not f.typed for f in applied):  # a picked date wins
+            applied.append(AppliedFilter(name, typed_value, typed_value, True))
     sort = sort if sort in SORTS else "relevance"
     request = SearchRequest(
         query=parsed,
@@ -374,31 +374,38 @@ def _labelled_facets(counts, wanted: Mapping[str, Sequence[str]]) -> dict[str, l
     return labelled
 
 
+SPELLING_WORDS = 6  # words of one query checked for "did you mean"
+
+
 def _did_you_mean(query: str, request: SearchRequest) -> str:
-    """The query with each word the archive does not know replaced by a close word it does,
-    if that finds something."""
+    """The query with each word that finds nothing replaced by a close word that does, if the
+    corrected query finds something. Every check is a search as this reader, so a suggestion
+    reveals nothing about text the reader may not read (or not yet)."""
     backend = get_backend()
+
+    def finds(text: str, filtered: bool = False) -> bool:
+        retry = SearchRequest(
+            query=parse_query(text),
+            filters=request.filters if filtered else {},
+            date_from=request.date_from if filtered else None,
+            date_to=request.date_to if filtered else None,
+            limit=1,
+            tiers=request.tiers,
+            now=request.now,
+        )
+        return backend.search(retry).total > 0
+
     corrected, changed = query, False
-    for word in dict.fromkeys(request.query.positive_words()):
-        if len(word) < 4 or backend.has_term(word):
+    words = [w for w in dict.fromkeys(request.query.positive_words()) if len(w) >= 4]
+    for word in words[:SPELLING_WORDS]:
+        if finds(word):
             continue
         for candidate in backend.similar_terms(word):
-            if backend.has_term(candidate):
+            if finds(candidate):
                 corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", candidate, corrected)
                 changed = True
                 break
-    if not changed:
-        return ""
-    retry = SearchRequest(
-        query=parse_query(corrected),
-        filters=request.filters,
-        date_from=request.date_from,
-        date_to=request.date_to,
-        limit=1,
-        tiers=request.tiers,
-        now=request.now,
-    )
-    return corrected if backend.search(retry).total else ""
+    return corrected if changed and finds(corrected, filtered=True) else ""
 
 
 # -- completion ----------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Keep the search index in step with edits made anywhere (admin, shell, services)."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from geopol.articles.models import Article
@@ -14,6 +14,19 @@ def index_article(
     # unrendered articles are indexed by render_article, imports once their tags are set
     if not raw and instance.summary and not getattr(instance, "_index_later", False):
         sync_search_index([instance], new=created)
+
+
+@receiver(m2m_changed, sender=Article.topics.through)
+@receiver(m2m_changed, sender=Article.authors.through)
+def reindex_after_tagging(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+    """Topics and authors are search facets: adding or removing one reindexes the article
+    (imports index each article once, when all its tags are set)."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if reverse:  # topic.articles.add(...): the articles are in pk_set
+        sync_search_index(list(Article.objects.filter(pk__in=pk_set or [])))
+    elif instance.summary and not getattr(instance, "_index_later", False):
+        sync_search_index([instance])
 
 
 @receiver(post_delete, sender=Article)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from geopol.articles.admin import ArticleAdmin
+from geopol.articles.admin import ArticleAdmin, ReindexingAdmin
 from geopol.articles.models import Article
 from geopol.extraction.models import Actor, ArticleEntity, Decision
 from geopol.extraction.services import complete_entity
@@ -50,7 +50,7 @@ admin.site.register(Article, TaggedArticleAdmin)
 
 
 @admin.register(Actor)
-class ActorAdmin(admin.ModelAdmin):
+class ActorAdmin(ReindexingAdmin):
     list_display = ["name", "kind", "home", "acronym_list"]
     list_filter = ["kind", "home__region"]
     search_fields = ["name", "slug", "aliases", "acronyms"]
@@ -61,11 +61,20 @@ class ActorAdmin(admin.ModelAdmin):
     def acronym_list(self, obj: Actor) -> str:
         return ", ".join(obj.acronyms)
 
+    def articles_of(self, obj: Actor) -> list[Article]:
+        return list(Article.objects.filter(entities__actor=obj).distinct())
+
 
 @admin.register(ArticleEntity)
-class ArticleEntityAdmin(admin.ModelAdmin):
+class ArticleEntityAdmin(ReindexingAdmin):
+    """An editor's decision on one tag (also from the list) reaches search at once."""
+
     list_display = ["name", "kind", "article", "primary", "mentions", "decision", "by_editor"]
     list_filter = ["kind", "decision", "by_editor"]
     search_fields = ["name", "key", "article__title"]
     list_editable = ["decision"]
     raw_id_fields = ["article", "actor"]
+    refreshes_suggestions = False
+
+    def articles_of(self, obj: ArticleEntity) -> list[Article]:
+        return [obj.article]

@@ -17,13 +17,13 @@ from geopol.search.backends.base import Suggestion
 
 
 def entity_facets(articles: Sequence[Article]) -> Mapping[int, FacetValues]:
-    """Actors (by slug) and places (by name) of each article. In a restricted article what an
-    editor did not give or confirm was read from a body not all may read: a facet only for
-    readers of its tier."""
+    """Actors (by slug) and places (by name) of each article, and the countries an editor
+    confirmed. In a restricted article what an editor did not give or confirm was read from a
+    body not all may read: a facet only for readers of its tier."""
     restricted = {a.pk for a in articles if a.access != Access.PUBLIC}
     entities = (
         ArticleEntity.objects.kept()
-        .filter(article__in=[a.pk for a in articles], kind__in=[EntityKind.ACTOR, EntityKind.PLACE])
+        .filter(article__in=[a.pk for a in articles])
         .values_list("article_id", "kind", "key", "name", "by_editor", "decision")
     )
     facets: dict[int, FacetValues] = {}
@@ -32,8 +32,10 @@ def entity_facets(articles: Sequence[Article]) -> Mapping[int, FacetValues]:
         entry = facets.setdefault(article_id, FacetValues())
         if kind == EntityKind.ACTOR:
             entry.add("actor", key, public)
-        else:
+        elif kind == EntityKind.PLACE:
             entry.add("place", fold_name(name), public)
+        elif public and article_id in restricted:  # a country an editor confirmed: public
+            entry.add("country", key)
     return facets
 
 

@@ -70,6 +70,7 @@ class ParsedQuery:
     clauses: list[list[Term]] = field(default_factory=list)
     note: str = ""
     filters: list[tuple[str, str]] = field(default_factory=list)  # (field, value as typed)
+    dates: list[tuple[str, str]] = field(default_factory=list)  # ("from"/"to", as typed)
     date_from: dt.datetime | None = None
     date_to: dt.datetime | None = None  # exclusive: the end of the period named
 
@@ -84,7 +85,11 @@ class ParsedQuery:
 
     def without_text(self) -> ParsedQuery:
         return ParsedQuery(
-            note=self.note, filters=self.filters, date_from=self.date_from, date_to=self.date_to
+            note=self.note,
+            filters=self.filters,
+            dates=self.dates,
+            date_from=self.date_from,
+            date_to=self.date_to,
         )
 
     def positive_words(self) -> list[str]:
@@ -96,8 +101,16 @@ def _words(text: str) -> tuple[str, ...]:
 
 
 def _plain(text: str, note: str) -> ParsedQuery:
-    words = _words(text)[:MAX_TERMS]
-    return ParsedQuery(clauses=[[Term((w,))] for w in words], note=note)
+    """The words of `text`, all required; well-formed field:value filters still apply."""
+    parsed = ParsedQuery(note=note)
+    rest = []
+    for token in text.split():
+        if not (":" in token and '"' not in token and _field_token(token, parsed)):
+            rest.append(token)
+    parsed.note = note  # the degradation is the news
+    words = _words(" ".join(rest))[:MAX_TERMS]
+    parsed.clauses = [[Term((w,))] for w in words]
+    return parsed
 
 
 def parse_date(value: str, end: bool = False) -> dt.datetime | None:
@@ -139,10 +152,12 @@ def _field_token(raw: str, parsed: ParsedQuery) -> bool:
             parsed.note = parsed.note or (
                 f"{name}:{value} is not a date (write 2012, 2012-01 or 2012-01-15); it was ignored."
             )
-        elif name == "from":
-            parsed.date_from = moment
         else:
-            parsed.date_to = moment
+            if name == "from":
+                parsed.date_from = moment
+            else:
+                parsed.date_to = moment
+            parsed.dates = [d for d in parsed.dates if d[0] != name] + [(name, value)]
     else:
         parsed.filters.append((name, value))
     return True

@@ -157,3 +157,19 @@ def test_members_filter_by_what_the_machine_found_in_bodies_they_may_read(client
     assert {v.value for v in results.facets["country"]} == {"ML", "DZ"}
     anonymous = search_articles("gold", facets=("country",))
     assert {v.value for v in anonymous.facets["country"]} == {"ML"}
+
+
+def test_did_you_mean_reveals_nothing_of_hidden_bodies(client):
+    ArticleFactory(title="Kidal", body="The road north is open again for trucks and buses.")
+    ArticleFactory(
+        title="Members brief",
+        body=(
+            "Gold from the northern mines now flows through new hands.\n\n"
+            "The colonel kidel met them."
+        ),
+        access=Access.MEMBERS,
+    )
+    hidden = client.get("/api/v1/search", {"q": "kidel"}).json()
+    absent = client.get("/api/v1/search", {"q": "kidol"}).json()
+    assert hidden["total"] == absent["total"] == 0
+    assert hidden["did_you_mean"] == absent["did_you_mean"] == "kidal"

@@ -156,10 +156,6 @@ class SearchBackend(abc.ABC):
     def similar_terms(self, word: str, limit: int = 3) -> list[str]:
         """Indexed words or suggestion words spelled like `word`, best first ("did you mean")."""
 
-    @abc.abstractmethod
-    def has_term(self, word: str) -> bool:
-        """Whether `word` occurs in any indexed document."""
-
     def statistics(self) -> dict[str, object]:
         """Size facts for benchmarks and the operator."""
         return {"documents": self.count()}

@@ -149,8 +149,6 @@ class SQLiteFTS5Backend(SearchBackend):
     def __init__(self, alias: str = "default", *, DATABASE: str = "default", **options: object):
         super().__init__(alias, **options)
         self.database = DATABASE
-        self._codes: dict[tuple[str, str], int] = {}
-        self._values: dict[int, tuple[str, str]] = {}
 
     @property
     def connection(self):
@@ -170,21 +168,37 @@ class SQLiteFTS5Backend(SearchBackend):
     # -- writing -----------------------------------------------------------------------------
 
     def _facet_codes(self, cursor, pairs: set[tuple[str, str]], create: bool) -> dict:
-        missing = [p for p in pairs if p not in self._codes]
-        if missing:
-            self._load_values(cursor)
-            missing = [p for p in pairs if p not in self._codes]
-        if missing and create:
+        """Codes of facet values, created if asked. Read from the table every time: a code made
+        in a transaction that rolls back may later be given to another value, so a
+        process-wide cache could go wrong."""
+        wanted = sorted(pairs)
+        if wanted and create:
             cursor.executemany(
-                f"INSERT OR IGNORE INTO {VALUES} (facet, value) VALUES (%s, %s)", missing
+                f"INSERT OR IGNORE INTO {VALUES} (facet, value) VALUES (%s, %s)", wanted
             )
-            self._load_values(cursor)
-        return {p: self._codes[p] for p in pairs if p in self._codes}
+        codes: dict[tuple[str, str], int] = {}
+        for start in range(0, len(wanted), 400):
+            chunk = wanted[start : start + 400]
+            cursor.execute(
+                f"SELECT code, facet, value FROM {VALUES} WHERE "
+                + " OR ".join(["(facet = %s AND value = %s)"] * len(chunk)),
+                [part for pair in chunk for part in pair],
+            )
+            codes.update({(facet, value): int(code) for code, facet, value in cursor.fetchall()})
+        return codes
 
-    def _load_values(self, cursor) -> None:
-        cursor.execute(f"SELECT code, facet, value FROM {VALUES}")
-        self._values = {int(code): (facet, value) for code, facet, value in cursor.fetchall()}
-        self._codes = {pair: code for code, pair in self._values.items()}
+    def _facet_values(self, cursor, codes: Iterable[int]) -> dict[int, tuple[str, str]]:
+        wanted = sorted(set(codes))
+        values: dict[int, tuple[str, str]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            cursor.execute(
+                f"SELECT code, facet, value FROM {VALUES} "
+                f"WHERE code IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+            values.update({int(code): (facet, value) for code, facet, value in cursor.fetchall()})
+        return values
 
     def _taken(self, cursor, keys: list[int]) -> set[int]:
         taken: set[int] = set()
@@ -314,11 +328,14 @@ class SQLiteFTS5Backend(SearchBackend):
             self._delete(cursor, list(ids))
 
     def clear(self) -> None:
-        # dropped and made anew (in the caller's transaction): a fresh FTS5 index, no reuse
+        # dropped and made anew (in the caller's transaction): a fresh FTS5 index, no reuse.
+        # Facet value codes stay: other processes keep them cached and must not see a code
+        # change meaning.
+        kept = f"DROP TABLE IF EXISTS {VALUES}"
         with self.connection.cursor() as cursor:
             for statement in DROP_SQL + CREATE_SQL:
-                cursor.execute(statement)
-        self._codes, self._values = {}, {}
+                if statement != kept:
+                    cursor.execute(statement)
 
     def count(self) -> int:
         with self.connection.cursor() as cursor:
@@ -411,6 +428,7 @@ class SQLiteFTS5Backend(SearchBackend):
             cursor.execute(f"SELECT key FROM {DOCS} WHERE title_key = %s LIMIT 50", [key])
             exact = [int(row[0]) for row in cursor.fetchall()]
         candidates, candidate_params = "", []
+        ranked_count, rest = total, ""  # how many are ranked; how to list the others
         if total > self.rank_window:
             cursor.execute(
                 f"SELECT rowid FROM {TABLE} WHERE {where} ORDER BY rowid DESC LIMIT 1 OFFSET %s",
@@ -429,16 +447,30 @@ class SQLiteFTS5Backend(SearchBackend):
             candidates = " AND (rowid >= %s"
             candidate_params = [cutoff]
             extra = sorted(k for k in keep if k < cutoff)
+            listed = ", ".join(map(str, extra))
             if extra:
-                candidates += f" OR rowid IN ({', '.join(map(str, extra))})"
+                candidates += f" OR rowid IN ({listed})"
             candidates += ")"
+            ranked_count = self.rank_window + len(extra)
+            rest = f" AND rowid < {cutoff}" + (f" AND rowid NOT IN ({listed})" if extra else "")
         first = f"rowid IN ({', '.join(map(str, exact))}) DESC, " if exact else ""
-        cursor.execute(
-            f"SELECT rowid, {score} AS score FROM {TABLE} WHERE {where}{candidates} "
-            f"ORDER BY {first}score LIMIT %s OFFSET %s",
-            [*params, *candidate_params, request.limit, request.offset],
-        )
-        return [(int(k), round(-float(s), 4)) for k, s in cursor.fetchall()]
+        found: list[tuple[int, float]] = []
+        if request.offset < ranked_count:
+            cursor.execute(
+                f"SELECT rowid, {score} AS score FROM {TABLE} WHERE {where}{candidates} "
+                f"ORDER BY {first}score LIMIT %s OFFSET %s",
+                [*params, *candidate_params, request.limit, request.offset],
+            )
+            found = [(int(k), round(-float(s), 4)) for k, s in cursor.fetchall()]
+        wanted = request.limit - len(found)
+        if rest and wanted > 0:  # past the ranked matches: the others, newest first
+            cursor.execute(
+                f"SELECT rowid, {score} AS score FROM {TABLE} WHERE {where}{rest} "
+                "ORDER BY rowid DESC LIMIT %s OFFSET %s",
+                [*params, wanted, max(0, request.offset - ranked_count)],
+            )
+            found += [(int(k), round(-float(s), 4)) for k, s in cursor.fetchall()]
+        return found
 
     def _hits(self, cursor, request, where, params, ranked) -> list[Hit]:
         if not ranked:
@@ -492,11 +524,10 @@ class SQLiteFTS5Backend(SearchBackend):
             [*params, *tiers],
         )
         rows = cursor.fetchall()
-        if any(int(code) not in self._values for code, _ in rows):
-            self._load_values(cursor)
+        names = self._facet_values(cursor, (int(code) for code, _ in rows))
         facets: dict[str, list[FacetCount]] = {name: [] for name in request.facets}
         for code, count in rows:
-            facet, value = self._values.get(int(code), ("", ""))
+            facet, value = names.get(int(code), ("", ""))
             if facet in facets:
                 estimate = round(int(count) * KEY_SHIFT / share)
                 facets[facet].append(FacetCount(value, min(total, estimate)))
@@ -539,17 +570,6 @@ class SQLiteFTS5Backend(SearchBackend):
             named = [Suggestion(r[1], r[0], r[2], float(r[3])) for r in cursor.fetchall()]
         named = named[: max(limit - min(len(titles), TITLE_SUGGESTIONS), 0)]
         return named + titles[: limit - len(named)]
-
-    def has_term(self, word: str) -> bool:
-        words = WORD_RE.findall(word)
-        if not words:
-            return False
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH %s LIMIT 1",
-                ['{title teaser body body_registered body_members} : "' + words[0] + '"'],
-            )
-            return cursor.fetchone() is not None
 
     def similar_terms(self, word: str, limit: int = 3) -> list[str]:
         word = word.casefold()

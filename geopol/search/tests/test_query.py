@@ -90,3 +90,13 @@ def test_word_families():
     assert family_base("sanctions") == "sanction"
     assert family_base("Mali") == "" and family_base("state") == ""
     assert to_fts5(parse_query("intervene")) == '("intervene" OR "interven"*)'
+
+
+def test_degraded_queries_keep_their_filters():
+    parsed = parse_query("OR mali country:ML from:2012")
+    assert "lone OR" in parsed.note
+    assert parsed.filters == [("country", "ML")] and parsed.date_from.year == 2012
+    assert to_fts5(parsed) == '"mali"'
+    parsed = parse_query('"unbalanced mali to:2013')
+    assert parsed.date_to.year == 2014 and parsed.positive_words() == ["unbalanced", "mali"]
+    assert parse_query("FROM:2012").dates == [("from", "2012")]

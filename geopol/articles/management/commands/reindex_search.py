@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -16,37 +17,44 @@ from geopol.search.backends import get_backend
 BATCH = 1000
 
 
-def reindex(progress: bool | None = None) -> int:
-    """Empty the index and fill it from the articles in one transaction: until it commits,
-    searches see the old index, so the site keeps serving. Returns the articles indexed."""
+def reindex(progress: bool | None = None, after_batch: Callable[[], None] | None = None) -> int:
+    """Index every searchable article again, BATCH at a time, each batch in its own short
+    transaction, then drop what is no longer searchable. Documents are replaced in place, so
+    searches keep finding everything meanwhile, and other writes (sign-ins, edits) wait at
+    most one batch. Articles saved meanwhile index themselves. Returns the articles indexed."""
+    backend = get_backend()
+    backend.setup()
     ids = list(
         Article.objects.filter(status__in=SEARCHABLE).order_by("pk").values_list("pk", flat=True)
     )
-    backend = get_backend()
+    with tqdm(
+        total=len(ids),
+        desc="Reindexing",
+        unit="article",
+        file=sys.stderr,
+        disable=None if progress is None else not progress,
+        leave=False,
+    ) as bar:
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start : start + BATCH]
+            with transaction.atomic():
+                sync_search_index(list(Article.objects.filter(pk__in=chunk).order_by("pk")))
+            bar.update(len(chunk))
+            if after_batch:
+                after_batch()
     with transaction.atomic():
-        backend.setup()
-        backend.clear()
-        with tqdm(
-            total=len(ids),
-            desc="Reindexing",
-            unit="article",
-            file=sys.stderr,
-            disable=None if progress is None else not progress,
-            leave=False,
-        ) as bar:
-            for start in range(0, len(ids), BATCH):
-                chunk = ids[start : start + BATCH]
-                articles = Article.objects.filter(pk__in=chunk).order_by("pk")
-                sync_search_index(list(articles), new=True)
-                bar.update(len(chunk))
+        searchable = set(Article.objects.filter(status__in=SEARCHABLE).values_list("pk", flat=True))
+        stale = backend.indexed_ids() - searchable
+        if stale:
+            backend.remove(sorted(stale))
         refresh_suggestions()
     return len(ids)
 
 
 class Command(BaseCommand):
     help = (
-        "Rebuild the search index from the articles (the articles are the source of truth). "
-        "Searches keep being answered from the old index until the new one is complete."
+        "Rebuild the search index from the articles (the articles are the source of truth), "
+        "a batch at a time: searches and edits keep working meanwhile."
     )
 
     def add_arguments(self, parser):
