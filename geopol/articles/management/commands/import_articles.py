@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from geopol.articles.importers import READERS, InputError, read_file
+from geopol.articles.search import refresh_suggestions
 from geopol.articles.services import Outcome, import_articles
 
 NOTHING_TO_IMPORT = "the folder holds no " + ", ".join(READERS) + " file"
@@ -115,6 +116,8 @@ class Command(BaseCommand):
                     }
                 )
         progress.close()
+        if counts["created"] or counts["updated"]:
+            refresh_suggestions()  # new analysts and topics complete as one types
         counts["failed"] = len(errors)
         for error in errors:
             where = f"{error['file']}:{error['line']}" if error["line"] else error["file"]
