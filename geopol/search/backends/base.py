@@ -108,6 +108,7 @@ class SearchBackend(abc.ABC):
 
     def __init__(self, alias: str = "default", **options: object) -> None:
         self.alias = alias
+        self.database = str(options.pop("DATABASE", "default"))  # the DATABASES alias used
         self.options = options
         self.rank_window = int(options.pop("RANK_WINDOW", RANK_WINDOW))  # type: ignore[call-overload]
         self.exact_facets = int(options.pop("EXACT_FACETS", EXACT_FACETS))  # type: ignore[call-overload]

@@ -129,9 +129,8 @@ def _quoted(expression: str, columns: Sequence[str]) -> str:
 
 
 class SQLiteFTS5Backend(SearchBackend):
-    def __init__(self, alias: str = "default", *, DATABASE: str = "default", **options: object):
+    def __init__(self, alias: str = "default", **options: object):
         super().__init__(alias, **options)
-        self.database = DATABASE
         self._codes: dict[tuple[str, str], int] = {}
         self._values: dict[int, tuple[str, str]] = {}
 

@@ -1,0 +1,654 @@
+"""PostgreSQL full-text search, in the same database and transaction as the content it indexes.
+
+One row per document in `search_pg_documents`, with two weighted tsvectors kept by PostgreSQL
+itself (generated columns): `tsv_head` (title A, teaser B: text every reader may search) and
+`tsv_full` (the same plus the body, C). A search matches `tsv_full` of documents whose tier
+the reader may read and `tsv_head` of the others, so a body is never matched, counted or
+snippeted for a reader who may not read it (the SQLite backend's one body column per tier).
+
+Plan, the same as SQLite's: `key` is date-ordered (publication second * 1024 + 10 hashed bits
+of the id), so date filters are key ranges and "newest first" is an index order; facet values
+are codes in an int[] column with a GIN index; relevance (ts_rank with title/teaser/body
+weights, times a gentle recency factor) is computed for a bounded candidate set only: the
+newest RANK_WINDOW matches plus documents whose title holds the query as a phrase, plus exact
+title matches. With the RUM extension (Debian's postgresql-15-rum) the newest matches come
+from a RUM index ordered by key, without visiting every match; without it, from GIN.
+
+The tsquery is built from our ParsedQuery, never from raw input: every word is a quoted
+lexeme handed to to_tsquery as a parameter, so the query language (and how it degrades) is
+the parser's alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import logging
+from collections.abc import Iterable
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError, connections, transaction
+
+from geopol.search.backends.base import (
+    Document,
+    FacetCount,
+    Hit,
+    SearchBackend,
+    SearchRequest,
+    SearchResults,
+    Suggestion,
+)
+from geopol.search.backends.sqlite_fts5 import (
+    KEY_SHIFT,
+    MIN_SPELL_WORD,
+    RECENCY_BOOST,
+    RECENCY_SECONDS,
+    TITLE_WINDOW,
+    document_key,
+    key_bound,
+    marked_html,
+)
+from geopol.search.query import WORD_RE, ParsedQuery, Term, exact_title_key, title_key, title_phrase
+
+log = logging.getLogger(__name__)
+
+DOCS = "search_pg_documents"
+VALUES = "search_pg_facet_values"
+SUGGEST = "search_pg_suggestions"
+WORDS = "search_pg_words"
+TABLES = [DOCS, VALUES, SUGGEST, WORDS]
+CONFIG = "geopol_english"  # english stemming over unaccented words: "Sevare" finds "Sévaré"
+SIMPLE = "geopol_simple"  # unaccented words, unstemmed: completions
+TIERS = ("public", "registered", "members")
+STRICTEST = "members"  # a tier we do not know is treated as the strictest
+# ts_rank weights {D, C, B, A}: body (C) 1, teaser (B) 4, title (A) 10, as in SQLite's bm25.
+RANK_WEIGHTS = "{0.1, 0.1, 0.4, 1.0}"
+RANK_NORMALIZATION = 1  # divide by 1 + log(document length)
+# Private-use characters: markers around matches (escaping never touches them) and stand-ins
+# for < > & so PostgreSQL's parser reads "<script>" in plain text as a word, not a tag.
+OPEN, CLOSE = "\ue000", "\ue001"
+ANGLES = "<>&"
+STAND_INS = "\ue002\ue003\ue004"
+RESTORE = str.maketrans(STAND_INS, ANGLES)
+SNIPPET_WORDS = 32
+HEADLINE = f"StartSel={OPEN}, StopSel={CLOSE}"
+SNIPPET = f"{HEADLINE}, MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS * 3 // 4}, ShortWord=2"
+
+
+def _plain(column: str) -> str:
+    """SQL for a text column with < > & replaced by stand-ins (see STAND_INS)."""
+    return f"translate({column}, '{ANGLES}', '{STAND_INS}')"
+
+
+def _vector(column: str, weight: str, config: str = CONFIG) -> str:
+    return f"setweight(to_tsvector('{config}', {_plain(column)}), '{weight}')"
+
+
+HEAD = f"{_vector('title', 'A')} || {_vector('teaser', 'B')}"
+FULL = f"{HEAD} || {_vector('body', 'C')}"
+
+EXTENSIONS = ("unaccent", "pg_trgm", "rum")
+TABLE_SQL = [
+    f"""
+    CREATE TABLE IF NOT EXISTS {DOCS} (
+        doc_id bigint PRIMARY KEY,
+        key bigint NOT NULL,
+        visible_from timestamptz NOT NULL,
+        tier text NOT NULL,
+        title text NOT NULL,
+        teaser text NOT NULL,
+        body text NOT NULL,
+        url text NOT NULL,
+        title_key text NOT NULL,
+        facets integer[] NOT NULL,
+        tsv_head tsvector GENERATED ALWAYS AS ({HEAD}) STORED,
+        tsv_full tsvector GENERATED ALWAYS AS ({FULL}) STORED,
+        title_words tsvector GENERATED ALWAYS AS
+            (to_tsvector('{SIMPLE}', {_plain("title")})) STORED
+    )
+    """,
+    f"CREATE INDEX IF NOT EXISTS {DOCS}_key ON {DOCS} (key)",
+    f"CREATE INDEX IF NOT EXISTS {DOCS}_visible_from ON {DOCS} (visible_from)",
+    f"CREATE INDEX IF NOT EXISTS {DOCS}_title_key ON {DOCS} (title_key)",
+    f"CREATE INDEX IF NOT EXISTS {DOCS}_head ON {DOCS} USING gin (tsv_head)",
+    f"CREATE INDEX IF NOT EXISTS {DOCS}_facets ON {DOCS} USING gin (facets)",
+    f"CREATE INDEX IF NOT EXISTS {DOCS}_title_words ON {DOCS} USING gin (title_words)",
+    f"""
+    CREATE TABLE IF NOT EXISTS {VALUES} (
+        code serial PRIMARY KEY, facet text NOT NULL, value text NOT NULL,
+        UNIQUE (facet, value)
+    )
+    """,
+    f"""
+    CREATE TABLE IF NOT EXISTS {SUGGEST} (
+        id bigserial PRIMARY KEY, kind text NOT NULL, label text NOT NULL, url text NOT NULL,
+        weight double precision NOT NULL,
+        words tsvector GENERATED ALWAYS AS (to_tsvector('{SIMPLE}', {_plain("label")})) STORED
+    )
+    """,
+    f"CREATE INDEX IF NOT EXISTS {SUGGEST}_words ON {SUGGEST} USING gin (words)",
+    f"CREATE TABLE IF NOT EXISTS {WORDS} (term text PRIMARY KEY)",
+]
+# The full-text index proper: RUM when the extension is there (it returns matches in key
+# order, so "the newest N matches" stops after N), else GIN.
+GIN_FULL = f"CREATE INDEX IF NOT EXISTS {DOCS}_full ON {DOCS} USING gin (tsv_full)"
+RUM_FULL = (
+    f"CREATE INDEX IF NOT EXISTS {DOCS}_full_rum ON {DOCS} "
+    "USING rum (tsv_full rum_tsvector_addon_ops, key) WITH (attach = 'key', to = 'tsv_full')"
+)
+TRGM_WORDS = f"CREATE INDEX IF NOT EXISTS {WORDS}_trgm ON {WORDS} USING gin (term gin_trgm_ops)"
+MAX_KEY = 2**63 - 1
+
+
+def quoted(word: str, flags: str = "") -> str:
+    """A word as a quoted tsquery operand: whatever it holds is one lexeme's text."""
+    text = word.replace("\\", "\\\\").replace("'", "''")
+    return f"'{text}'" + (f":{flags}" if flags else "")
+
+
+def _term_tsquery(term: Term, weight: str = "") -> str:
+    words = [quoted(w, ("*" if term.prefix else "") + weight) for w in term.words]
+    expression = " <-> ".join(words)
+    if term.family:
+        return f"({expression} | {quoted(term.family, '*' + weight)})"
+    return f"({expression})" if len(words) > 1 else expression
+
+
+def to_tsquery_text(parsed: ParsedQuery) -> str:
+    """Input for to_tsquery(geopol_english, ...): our query language in tsquery syntax, every
+    word a quoted operand (stemmed and unaccented by the configuration; stop words drop)."""
+    positives, negatives = [], []
+    for clause in parsed.clauses:
+        if clause[0].negated:
+            negatives.append("!" + _term_tsquery(clause[0]))
+        elif len(clause) == 1:
+            positives.append(_term_tsquery(clause[0]))
+        else:
+            positives.append("(" + " | ".join(_term_tsquery(t) for t in clause) + ")")
+    return " & ".join(positives + negatives)
+
+
+def title_phrase_tsquery_text(parsed: ParsedQuery) -> str:
+    """The query's positive words in order as a phrase of title (weight A) lexemes."""
+    words = title_phrase(parsed)
+    return " <-> ".join(quoted(w, "A") for w in words)
+
+
+class PostgresSearchBackend(SearchBackend):
+    def __init__(self, alias: str = "default", **options: object):
+        super().__init__(alias, **options)
+        self._features: dict[str, str] | None = None  # extension -> "" or why it is missing
+
+    @property
+    def connection(self):
+        connection = connections[self.database]
+        if connection.vendor != "postgresql":
+            raise ImproperlyConfigured(
+                f"PostgresSearchBackend needs a PostgreSQL database, but DATABASES"
+                f"[{self.database!r}] is {connection.vendor}; set SEARCH_BACKENDS to "
+                "geopol.search.backends.sqlite_fts5.SQLiteFTS5Backend (or unset "
+                "GEOPOL_SEARCH_BACKEND)"
+            )
+        return connection
+
+    # -- structures --------------------------------------------------------------------------
+
+    def setup(self) -> None:
+        missing: dict[str, str] = {}
+        with self.connection.cursor() as cursor:
+            for name in EXTENSIONS:
+                try:
+                    with transaction.atomic(using=self.database):
+                        cursor.execute(f"CREATE EXTENSION IF NOT EXISTS {name}")
+                except DatabaseError as error:
+                    missing[name] = str(error).strip().splitlines()[0]
+            self._create_configurations(cursor, unaccent="unaccent" not in missing)
+            for statement in TABLE_SQL:
+                cursor.execute(statement)
+            cursor.execute(RUM_FULL if "rum" not in missing else GIN_FULL)
+            if "pg_trgm" not in missing:
+                cursor.execute(TRGM_WORDS)
+        for name, reason in missing.items():
+            log.info("search: PostgreSQL extension %s unavailable (%s)", name, reason)
+        self._features = None
+
+    def _create_configurations(self, cursor, unaccent: bool) -> None:
+        folding = "unaccent, " if unaccent else ""
+        for name, base in ((CONFIG, "english"), (SIMPLE, "simple")):
+            cursor.execute(
+                "SELECT 1 FROM pg_ts_config WHERE cfgname = %s "
+                "AND cfgnamespace = current_schema()::regnamespace",
+                [name],
+            )
+            if cursor.fetchone():
+                continue
+            dictionary = "english_stem" if base == "english" else "simple"
+            cursor.execute(f"CREATE TEXT SEARCH CONFIGURATION {name} (COPY = {base})")
+            cursor.execute(
+                f"ALTER TEXT SEARCH CONFIGURATION {name} ALTER MAPPING FOR "
+                f"hword, hword_part, word WITH {folding}{dictionary}"
+            )
+
+    @property
+    def features(self) -> dict[str, str]:
+        """For each optional extension, "" when it is in use, else why it is not."""
+        if self._features is None:
+            with self.connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT extname FROM pg_extension WHERE extname = ANY(%s)", [list(EXTENSIONS)]
+                )
+                present = {row[0] for row in cursor.fetchall()}
+                cursor.execute(
+                    "SELECT 1 FROM pg_indexes WHERE indexname = %s", [f"{DOCS}_full_rum"]
+                )
+                rum_index = cursor.fetchone() is not None
+            self._features = {
+                name: "" if name in present else f"the {name} extension is not installed"
+                for name in EXTENSIONS
+            }
+            if not self._features["rum"] and not rum_index:
+                self._features["rum"] = "the index was built with GIN; run `geopol reindex`"
+        return self._features
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def _codes(self, cursor, pairs: set[tuple[str, str]], create: bool) -> dict:
+        if not pairs:
+            return {}
+        facets, values = [p[0] for p in pairs], [p[1] for p in pairs]
+        if create:
+            cursor.execute(
+                f"INSERT INTO {VALUES} (facet, value) SELECT * FROM unnest(%s::text[], %s::text[]) "
+                "ON CONFLICT DO NOTHING",
+                [facets, values],
+            )
+        cursor.execute(
+            f"SELECT v.facet, v.value, v.code FROM {VALUES} v "
+            "JOIN unnest(%s::text[], %s::text[]) AS p(facet, value) "
+            "ON v.facet = p.facet AND v.value = p.value",
+            [facets, values],
+        )
+        return {(facet, value): int(code) for facet, value, code in cursor.fetchall()}
+
+    def index(self, documents: Iterable[Document], new: bool = False) -> int:
+        docs = list({d.id: d for d in documents}.values())
+        if not docs:
+            return 0
+        with self.connection.cursor() as cursor:
+            pairs = {(f, v) for d in docs for f, values in d.facets.items() for v in values}
+            codes = self._codes(cursor, pairs, create=True)
+            columns: list[list[object]] = [[] for _ in range(10)]
+            for d in docs:
+                doc_codes = sorted({codes[(f, v)] for f, vs in d.facets.items() for v in vs})
+                row = (
+                    d.id,
+                    document_key(d.id, d.published),
+                    d.findable_from,
+                    d.tier if d.tier in TIERS else STRICTEST,
+                    d.title,
+                    d.teaser,
+                    d.body,
+                    d.url,
+                    title_key(d.title),
+                    "{" + ",".join(map(str, doc_codes)) + "}",  # an int[] literal
+                )
+                for column, value in zip(columns, row, strict=True):
+                    column.append(value)
+            upsert = (
+                ""
+                if new
+                else (
+                    " ON CONFLICT (doc_id) DO UPDATE SET key = EXCLUDED.key, "
+                    "visible_from = EXCLUDED.visible_from, tier = EXCLUDED.tier, "
+                    "title = EXCLUDED.title, teaser = EXCLUDED.teaser, body = EXCLUDED.body, "
+                    "url = EXCLUDED.url, title_key = EXCLUDED.title_key, facets = EXCLUDED.facets"
+                )
+            )
+            cursor.execute(
+                f"INSERT INTO {DOCS} (doc_id, key, visible_from, tier, title, teaser, body, url, "
+                "title_key, facets) SELECT d, k, v, t, ti, te, b, u, tk, f::integer[] FROM "
+                "unnest(%s::bigint[], %s::bigint[], %s::timestamptz[], %s::text[], %s::text[], "
+                "%s::text[], %s::text[], %s::text[], %s::text[], %s::text[]) "
+                f"AS r(d, k, v, t, ti, te, b, u, tk, f){upsert}",
+                columns,
+            )
+            self._add_words(cursor, (w for d in docs for w in WORD_RE.findall(d.title)))
+        return len(docs)
+
+    def _add_words(self, cursor, words: Iterable[str]) -> None:
+        """Remember title and suggestion words for "did you mean"."""
+        fresh = sorted({w.casefold() for w in words if len(w) >= MIN_SPELL_WORD and w.isalpha()})
+        if fresh:
+            cursor.execute(
+                f"INSERT INTO {WORDS} (term) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING",
+                [fresh],
+            )
+
+    def remove(self, ids: Iterable[int]) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {DOCS} WHERE doc_id = ANY(%s)", [list(ids)])
+
+    def clear(self) -> None:
+        # DELETE, not TRUNCATE: readers keep seeing the old rows until the caller commits
+        with self.connection.cursor() as cursor:
+            for table in TABLES:
+                cursor.execute(f"DELETE FROM {table}")
+
+    def count(self) -> int:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {DOCS}")
+            return int(cursor.fetchone()[0])
+
+    def indexed_ids(self) -> set[int]:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT doc_id FROM {DOCS}")
+            return {int(row[0]) for row in cursor.fetchall()}
+
+    # -- searching ---------------------------------------------------------------------------
+
+    def _tsquery(self, cursor, text: str, config: str = CONFIG) -> str:
+        """The tsquery (as text) for tsquery syntax whose operands are all quoted; empty when
+        every word is a stop word."""
+        if not text:
+            return ""
+        cursor.execute(f"SELECT to_tsquery('{config}', %s)::text", [text])
+        return str(cursor.fetchone()[0] or "")
+
+    def _match(self, tiers: frozenset[str], tsquery: str) -> tuple[str, list[object]]:
+        """Documents matching `tsquery` in the text their reader may read."""
+        readable = sorted(t for t in tiers if t in TIERS)
+        if len(readable) == len(TIERS):
+            return "tsv_full @@ %s::tsquery", [tsquery]
+        return (
+            "((tier = ANY(%s) AND tsv_full @@ %s::tsquery) "
+            "OR (tier <> ALL(%s) AND tsv_head @@ %s::tsquery))",
+            [readable, tsquery, readable, tsquery],
+        )
+
+    def _where(self, cursor, request: SearchRequest) -> tuple[str, list[object], str] | None:
+        """The WHERE clause selecting every match and the tsquery, or None if nothing can."""
+        parts: list[str] = []
+        params: list[object] = []
+        tsquery = ""
+        if request.has_text:
+            tsquery = self._tsquery(cursor, to_tsquery_text(request.query))
+            if not tsquery:
+                return None  # only stop words
+            sql, match_params = self._match(request.tiers, tsquery)
+            parts.append(sql)
+            params += match_params
+        pairs = {(f, v) for f, values in request.filters.items() for v in values}
+        codes = self._codes(cursor, pairs, create=False)
+        if len(codes) < len(pairs):
+            return None  # a value no document carries
+        if codes:
+            parts.append("facets @> %s::integer[]")
+            params.append(sorted(codes.values()))
+        if request.date_from:
+            parts.append("key >= %s")
+            params.append(key_bound(request.date_from))
+        if request.date_to:
+            parts.append("key < %s")
+            params.append(key_bound(request.date_to))
+        parts.append("visible_from <= %s")
+        params.append(request.now or dt.datetime.now(dt.UTC))
+        return " AND ".join(parts), params, tsquery
+
+    def search(self, request: SearchRequest) -> SearchResults:
+        parsed = request.query
+        empty = SearchResults(hits=[], total=0, note=parsed.note, terms=parsed.positive_words())
+        if not request.selects_anything:
+            return empty
+        with self.connection.cursor() as cursor:
+            clause = self._where(cursor, request)
+            if clause is None:
+                return empty
+            where, params, tsquery = clause
+            cursor.execute(f"SELECT count(*) FROM {DOCS} WHERE {where}", params)
+            total = int(cursor.fetchone()[0])
+            if not total:
+                return empty
+            if request.sort == "date" or not tsquery:
+                cursor.execute(
+                    f"SELECT doc_id, 0 FROM {DOCS} WHERE {where} ORDER BY key DESC, doc_id DESC "
+                    "LIMIT %s OFFSET %s",
+                    [*params, request.limit, request.offset],
+                )
+                ranked = [(int(d), 0.0) for d, _ in cursor.fetchall()]
+            else:
+                ranked = self._ranked(cursor, request, where, params, tsquery, total)
+            hits = self._hits(cursor, request, ranked, tsquery)
+            facets, estimated = self._facet_counts(cursor, request, where, params, total)
+        return SearchResults(
+            hits=hits,
+            total=total,
+            note=parsed.note,
+            terms=parsed.positive_words(),
+            facets=facets,
+            facets_estimated=estimated,
+        )
+
+    def _newest_cutoff(self, cursor, where: str, params: list[object], tsquery: str) -> int:
+        """The key of the rank_window-th newest match."""
+        order = "key DESC"
+        if not self.features["rum"]:
+            # RUM walks its index in key order and stops after the window
+            order = f"key <=| {MAX_KEY}::bigint"
+        cursor.execute(
+            f"SELECT key FROM {DOCS} WHERE {where} ORDER BY {order} OFFSET %s LIMIT 1",
+            [*params, self.rank_window - 1],
+        )
+        return int(cursor.fetchone()[0])
+
+    def _ranked(self, cursor, request, where, params, tsquery, total) -> list[tuple[int, float]]:
+        parsed: ParsedQuery = request.query
+        now = (request.now or dt.datetime.now(dt.UTC)).timestamp()
+        readable = sorted(t for t in request.tiers if t in TIERS)
+        score = (
+            f"ts_rank('{RANK_WEIGHTS}', CASE WHEN tier = ANY(%s) THEN tsv_full ELSE tsv_head END, "
+            f"%s::tsquery, {RANK_NORMALIZATION}) * (1.0 + {RECENCY_BOOST} * "
+            f"exp(-greatest(0.0, %s - (key / {KEY_SHIFT})) / {RECENCY_SECONDS}))"
+        )
+        score_params: list[object] = [readable, tsquery, now]
+        exact = exact_title_key(parsed)
+        candidates, candidate_params = "", []
+        if total > self.rank_window:
+            cutoff = self._newest_cutoff(cursor, where, params, tsquery)
+            keep: list[int] = []
+            if exact:
+                cursor.execute(f"SELECT doc_id FROM {DOCS} WHERE title_key = %s LIMIT 50", [exact])
+                keep += [int(row[0]) for row in cursor.fetchall()]
+            phrase = self._tsquery(cursor, title_phrase_tsquery_text(parsed))
+            if phrase:
+                cursor.execute(
+                    f"SELECT doc_id FROM {DOCS} WHERE {where} AND tsv_head @@ %s::tsquery "
+                    "ORDER BY key DESC LIMIT %s",
+                    [*params, phrase, TITLE_WINDOW],
+                )
+                keep += [int(row[0]) for row in cursor.fetchall()]
+            candidates = " AND (key >= %s OR doc_id = ANY(%s))"
+            candidate_params = [cutoff, keep]
+        cursor.execute(
+            f"SELECT doc_id, {score} AS score FROM {DOCS} WHERE {where}{candidates} "
+            "ORDER BY title_key = %s DESC, score DESC, key DESC LIMIT %s OFFSET %s",
+            [*score_params, *params, *candidate_params, exact, request.limit, request.offset],
+        )
+        return [(int(d), round(float(s), 4)) for d, s in cursor.fetchall()]
+
+    def _hits(self, cursor, request, ranked, tsquery: str) -> list[Hit]:
+        if not ranked:
+            return []
+        readable = sorted(t for t in request.tiers if t in TIERS)
+        ids = [d for d, _ in ranked]
+        if tsquery:
+            cursor.execute(
+                f"""
+                SELECT doc_id,
+                       ts_headline('{CONFIG}', {_plain("title")}, q, %s),
+                       ts_headline('{CONFIG}', {_plain("teaser")}, q, %s),
+                       CASE WHEN tier = ANY(%s)
+                            THEN ts_headline('{CONFIG}', {_plain("body")}, q, %s) ELSE '' END,
+                       teaser, CASE WHEN tier = ANY(%s) THEN body ELSE '' END
+                FROM {DOCS}, CAST(%s AS tsquery) AS q WHERE doc_id = ANY(%s)
+                """,
+                [
+                    f"{HEADLINE}, HighlightAll=true",
+                    SNIPPET,
+                    readable,
+                    SNIPPET,
+                    readable,
+                    tsquery,
+                    ids,
+                ],
+            )
+            rows = {
+                int(r[0]): (
+                    r[1].translate(RESTORE),
+                    _excerpt(r[2].translate(RESTORE), r[4]),
+                    _excerpt(r[3].translate(RESTORE), r[5]),
+                )
+                for r in cursor.fetchall()
+            }
+        else:
+            cursor.execute(
+                f"SELECT doc_id, title, teaser, CASE WHEN tier = ANY(%s) THEN body ELSE '' END "
+                f"FROM {DOCS} WHERE doc_id = ANY(%s)",
+                [readable, ids],
+            )
+            rows = {int(r[0]): (r[1], _first_words(r[2]), _first_words(r[3])) for r in cursor}
+        hits = []
+        for doc_id, score in ranked:
+            if doc_id in rows:
+                title, teaser, body = rows[doc_id]
+                hits.append(
+                    Hit(
+                        id=doc_id,
+                        score=score,
+                        title_html=marked_html(title),
+                        teaser_snippet=marked_html(teaser),
+                        body_snippet=marked_html(body),
+                    )
+                )
+        return hits
+
+    def _facet_counts(self, cursor, request, where, params, total):
+        if not request.facets:
+            return {}, False
+        share = KEY_SHIFT  # of KEY_SHIFT: sample the keys whose hashed low bits fall below it
+        if total > self.exact_facets:
+            share = max(1, KEY_SHIFT * self.exact_facets // total)
+        sample = f" AND (key & {KEY_SHIFT - 1}) < {share}" if share < KEY_SHIFT else ""
+        cursor.execute(
+            f"SELECT v.facet, v.value, count(*) FROM {DOCS} d "
+            f"CROSS JOIN LATERAL unnest(d.facets) AS c(code) JOIN {VALUES} v ON v.code = c.code "
+            f"WHERE {where}{sample} AND v.facet = ANY(%s) GROUP BY v.facet, v.value",
+            [*params, list(request.facets)],
+        )
+        facets: dict[str, list[FacetCount]] = {name: [] for name in request.facets}
+        for facet, value, count in cursor.fetchall():
+            estimate = round(int(count) * KEY_SHIFT / share)
+            facets[facet].append(FacetCount(value, min(total, estimate)))
+        for counts in facets.values():
+            counts.sort(key=lambda c: (-c.count, c.value))
+        return facets, share < KEY_SHIFT
+
+    # -- completion and spelling -------------------------------------------------------------
+
+    def replace_suggestions(self, suggestions: Iterable[Suggestion]) -> None:
+        rows = [(s.kind, s.label, s.url, float(s.weight)) for s in suggestions]
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {SUGGEST}")
+            if rows:
+                kinds, labels, urls, weights = (list(c) for c in zip(*rows, strict=True))
+                cursor.execute(
+                    f"INSERT INTO {SUGGEST} (kind, label, url, weight) "
+                    "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::float8[])",
+                    [kinds, labels, urls, weights],
+                )
+            self._add_words(cursor, (w for r in rows for w in WORD_RE.findall(r[1])))
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+        words = WORD_RE.findall(prefix)[:8]
+        if not words:
+            return []
+        with self.connection.cursor() as cursor:
+            tsquery = self._tsquery(cursor, " & ".join(quoted(w, "*") for w in words), SIMPLE)
+            if not tsquery:
+                return []
+            # named things first (few, ranked by weight), then the newest matching titles
+            cursor.execute(
+                f"SELECT kind, label, url, weight FROM {SUGGEST} WHERE words @@ %s::tsquery "
+                "ORDER BY weight DESC, length(label), label LIMIT %s",
+                [tsquery, limit],
+            )
+            found = [Suggestion(r[0], r[1], r[2], float(r[3])) for r in cursor.fetchall()]
+            if len(found) < limit:
+                cursor.execute(
+                    f"SELECT title, url FROM {DOCS} WHERE title_words @@ %s::tsquery "
+                    "AND visible_from <= now() ORDER BY key DESC LIMIT %s",
+                    [tsquery, limit - len(found)],
+                )
+                found += [Suggestion("article", r[0], r[1]) for r in cursor.fetchall()]
+        return found
+
+    def has_term(self, word: str) -> bool:
+        words = WORD_RE.findall(word)
+        if not words:
+            return False
+        with self.connection.cursor() as cursor:
+            tsquery = self._tsquery(cursor, quoted(words[0]))
+            if not tsquery:
+                return True  # a stop word: known, never a misspelling
+            cursor.execute(f"SELECT 1 FROM {DOCS} WHERE tsv_full @@ %s::tsquery LIMIT 1", [tsquery])
+            return cursor.fetchone() is not None
+
+    def similar_terms(self, word: str, limit: int = 3) -> list[str]:
+        word = word.casefold()
+        if len(word) < 3 or self.features["pg_trgm"]:
+            return []  # without pg_trgm there is no "did you mean" (features says why)
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT term FROM {WORDS} WHERE term %% %s "
+                "ORDER BY similarity(term, %s) DESC, term LIMIT 200",
+                [word, word],
+            )
+            candidates = [row[0] for row in cursor.fetchall()]
+        scored = [
+            (difflib.SequenceMatcher(None, word, c).ratio(), c) for c in candidates if c != word
+        ]
+        scored = [(r, c) for r, c in scored if r >= 0.75]
+        scored.sort(key=lambda rc: (-rc[0], rc[1]))
+        return [c for _, c in scored[:limit]]
+
+    def statistics(self) -> dict[str, object]:
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT sum(pg_total_relation_size(t::regclass)) FROM unnest(%s::text[]) AS t",
+                [TABLES],
+            )
+            size = int(cursor.fetchone()[0] or 0)
+        features = self.features
+        return {
+            "documents": self.count(),
+            "index_bytes": size,
+            "full_text_index": "rum" if not features["rum"] else "gin",
+            "missing": {name: why for name, why in features.items() if why},
+        }
+
+
+def _excerpt(fragment: str, text: str) -> str:
+    """A headline fragment with … where it cuts the text short."""
+    if not fragment:
+        return ""
+    plain = fragment.replace(OPEN, "").replace(CLOSE, "")
+    if plain == text:
+        return fragment
+    start = text.find(plain)
+    before = "…" if start != 0 else ""
+    after = "…" if start < 0 or start + len(plain) < len(text) else ""
+    return before + fragment + after
+
+
+def _first_words(text: str, count: int = SNIPPET_WORDS) -> str:
+    words = text.split()
+    return " ".join(words[:count]) + ("…" if len(words) > count else "")
