@@ -11,8 +11,9 @@ of the id), so date filters are key ranges and "newest first" is an index order;
 are codes in an int[] column with a GIN index; relevance (ts_rank with title/teaser/body
 weights, times a gentle recency factor) is computed for a bounded candidate set only: the
 newest RANK_WINDOW matches plus documents whose title holds the query as a phrase, plus exact
-title matches. With the RUM extension (Debian's postgresql-15-rum) the newest matches come
-from a RUM index ordered by key, without visiting every match; without it, from GIN.
+title matches. One statement walks the GIN matches once for the count, the newest
+RANK_WINDOW ids and the facet counts (of an even sample above EXACT_FACETS). The RUM index
+(Debian's postgresql-15-rum) was measured and is not used: see docs/performance.md.
 
 The tsquery is built from our ParsedQuery, never from raw input: every word is a quoted
 lexeme handed to to_tsquery as a parameter, so the query language (and how it degrades) is
@@ -23,8 +24,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connections, transaction
@@ -87,7 +90,7 @@ def _vector(column: str, weight: str, config: str = CONFIG) -> str:
 HEAD = f"{_vector('title', 'A')} || {_vector('teaser', 'B')}"
 FULL = f"{HEAD} || {_vector('body', 'C')}"
 
-EXTENSIONS = ("unaccent", "pg_trgm", "rum")
+EXTENSIONS = ("unaccent", "pg_trgm")
 TABLE_SQL = [
     f"""
     CREATE TABLE IF NOT EXISTS {DOCS} (
@@ -103,6 +106,8 @@ TABLE_SQL = [
         facets integer[] NOT NULL,
         tsv_head tsvector GENERATED ALWAYS AS ({HEAD}) STORED,
         tsv_full tsvector GENERATED ALWAYS AS ({FULL}) STORED,
+        tsv_title tsvector GENERATED ALWAYS AS
+            (to_tsvector('{CONFIG}', {_plain("title")})) STORED,
         title_words tsvector GENERATED ALWAYS AS
             (to_tsvector('{SIMPLE}', {_plain("title")})) STORED
     )
@@ -111,6 +116,7 @@ TABLE_SQL = [
     f"CREATE INDEX IF NOT EXISTS {DOCS}_visible_from ON {DOCS} (visible_from)",
     f"CREATE INDEX IF NOT EXISTS {DOCS}_title_key ON {DOCS} (title_key)",
     f"CREATE INDEX IF NOT EXISTS {DOCS}_head ON {DOCS} USING gin (tsv_head)",
+    f"CREATE INDEX IF NOT EXISTS {DOCS}_title ON {DOCS} USING gin (tsv_title)",
     f"CREATE INDEX IF NOT EXISTS {DOCS}_facets ON {DOCS} USING gin (facets)",
     f"CREATE INDEX IF NOT EXISTS {DOCS}_title_words ON {DOCS} USING gin (title_words)",
     f"""
@@ -129,15 +135,44 @@ TABLE_SQL = [
     f"CREATE INDEX IF NOT EXISTS {SUGGEST}_words ON {SUGGEST} USING gin (words)",
     f"CREATE TABLE IF NOT EXISTS {WORDS} (term text PRIMARY KEY)",
 ]
-# The full-text index proper: RUM when the extension is there (it returns matches in key
-# order, so "the newest N matches" stops after N), else GIN.
 GIN_FULL = f"CREATE INDEX IF NOT EXISTS {DOCS}_full ON {DOCS} USING gin (tsv_full)"
-RUM_FULL = (
-    f"CREATE INDEX IF NOT EXISTS {DOCS}_full_rum ON {DOCS} "
-    "USING rum (tsv_full rum_tsvector_addon_ops, key) WITH (attach = 'key', to = 'tsv_full')"
-)
 TRGM_WORDS = f"CREATE INDEX IF NOT EXISTS {WORDS}_trgm ON {WORDS} USING gin (term gin_trgm_ops)"
-MAX_KEY = 2**63 - 1
+
+
+PLANNER_SETTINGS = "SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '64MB'"
+
+
+@dataclass
+class Where:
+    """What selects a search's matches: the text condition (on the tsquery) and the rest
+    (facet filters, dates, visibility), each with its parameters."""
+
+    tsquery: str = ""
+    branches: list[tuple[str, list[object]]] = field(default_factory=list)
+    rest: str = ""
+    rest_params: list[object] = field(default_factory=list)
+
+    @property
+    def sql(self) -> str:
+        if not self.branches:
+            return self.rest
+        text = " OR ".join(f"({condition})" for condition, _ in self.branches)
+        return f"({text}) AND {self.rest}"
+
+    @property
+    def params(self) -> list[object]:
+        return [*(p for _, params in self.branches for p in params), *self.rest_params]
+
+    def select(self, columns: str) -> tuple[str, list[object]]:
+        """SELECT `columns` of every match: a UNION ALL of the disjoint branches, so each is
+        a plain GIN bitmap scan (an OR would re-test every row's vector)."""
+        if not self.branches:
+            return f"SELECT {columns} FROM {DOCS} WHERE {self.rest}", list(self.rest_params)
+        parts, params = [], []
+        for condition, condition_params in self.branches:
+            parts.append(f"SELECT {columns} FROM {DOCS} WHERE {condition} AND {self.rest}")
+            params += [*condition_params, *self.rest_params]
+        return " UNION ALL ".join(parts), params
 
 
 def quoted(word: str, flags: str = "") -> str:
@@ -169,9 +204,8 @@ def to_tsquery_text(parsed: ParsedQuery) -> str:
 
 
 def title_phrase_tsquery_text(parsed: ParsedQuery) -> str:
-    """The query's positive words in order as a phrase of title (weight A) lexemes."""
-    words = title_phrase(parsed)
-    return " <-> ".join(quoted(w, "A") for w in words)
+    """The query's positive words in order, as a phrase (matched against titles)."""
+    return " <-> ".join(quoted(w) for w in title_phrase(parsed))
 
 
 class PostgresSearchBackend(SearchBackend):
@@ -205,7 +239,7 @@ class PostgresSearchBackend(SearchBackend):
             self._create_configurations(cursor, unaccent="unaccent" not in missing)
             for statement in TABLE_SQL:
                 cursor.execute(statement)
-            cursor.execute(RUM_FULL if "rum" not in missing else GIN_FULL)
+            cursor.execute(GIN_FULL)
             if "pg_trgm" not in missing:
                 cursor.execute(TRGM_WORDS)
         for name, reason in missing.items():
@@ -238,16 +272,10 @@ class PostgresSearchBackend(SearchBackend):
                     "SELECT extname FROM pg_extension WHERE extname = ANY(%s)", [list(EXTENSIONS)]
                 )
                 present = {row[0] for row in cursor.fetchall()}
-                cursor.execute(
-                    "SELECT 1 FROM pg_indexes WHERE indexname = %s", [f"{DOCS}_full_rum"]
-                )
-                rum_index = cursor.fetchone() is not None
             self._features = {
                 name: "" if name in present else f"the {name} extension is not installed"
                 for name in EXTENSIONS
             }
-            if not self._features["rum"] and not rum_index:
-                self._features["rum"] = "the index was built with GIN; run `geopol reindex`"
         return self._features
 
     # -- writing -----------------------------------------------------------------------------
@@ -354,93 +382,120 @@ class PostgresSearchBackend(SearchBackend):
         cursor.execute(f"SELECT to_tsquery('{config}', %s)::text", [text])
         return str(cursor.fetchone()[0] or "")
 
-    def _match(self, tiers: frozenset[str], tsquery: str) -> tuple[str, list[object]]:
-        """Documents matching `tsquery` in the text their reader may read."""
+    def _match(self, tiers: frozenset[str], tsquery: str) -> list[tuple[str, list[object]]]:
+        """Documents matching `tsquery` in the text their reader may read, as disjoint
+        conditions (one per kind of document), each answered by one GIN index."""
         readable = sorted(t for t in tiers if t in TIERS)
         if len(readable) == len(TIERS):
-            return "tsv_full @@ %s::tsquery", [tsquery]
-        return (
-            "((tier = ANY(%s) AND tsv_full @@ %s::tsquery) "
-            "OR (tier <> ALL(%s) AND tsv_head @@ %s::tsquery))",
-            [readable, tsquery, readable, tsquery],
-        )
+            return [("tsv_full @@ %s::tsquery", [tsquery])]
+        return [
+            ("tier = ANY(%s) AND tsv_full @@ %s::tsquery", [readable, tsquery]),
+            ("tier <> ALL(%s) AND tsv_head @@ %s::tsquery", [readable, tsquery]),
+        ]
 
-    def _where(self, cursor, request: SearchRequest) -> tuple[str, list[object], str] | None:
-        """The WHERE clause selecting every match and the tsquery, or None if nothing can."""
-        parts: list[str] = []
-        params: list[object] = []
-        tsquery = ""
+    def _where(self, cursor, request: SearchRequest) -> Where | None:
+        """The conditions selecting every match, or None if nothing can match."""
+        where = Where()
         if request.has_text:
-            tsquery = self._tsquery(cursor, to_tsquery_text(request.query))
-            if not tsquery:
+            where.tsquery = self._tsquery(cursor, to_tsquery_text(request.query))
+            if not where.tsquery:
                 return None  # only stop words
-            sql, match_params = self._match(request.tiers, tsquery)
-            parts.append(sql)
-            params += match_params
+            where.branches = self._match(request.tiers, where.tsquery)
         pairs = {(f, v) for f, values in request.filters.items() for v in values}
         codes = self._codes(cursor, pairs, create=False)
         if len(codes) < len(pairs):
             return None  # a value no document carries
+        parts: list[str] = []
         if codes:
             parts.append("facets @> %s::integer[]")
-            params.append(sorted(codes.values()))
+            where.rest_params.append(sorted(codes.values()))
         if request.date_from:
             parts.append("key >= %s")
-            params.append(key_bound(request.date_from))
+            where.rest_params.append(key_bound(request.date_from))
         if request.date_to:
             parts.append("key < %s")
-            params.append(key_bound(request.date_to))
+            where.rest_params.append(key_bound(request.date_to))
         parts.append("visible_from <= %s")
-        params.append(request.now or dt.datetime.now(dt.UTC))
-        return " AND ".join(parts), params, tsquery
+        where.rest_params.append(request.now or dt.datetime.now(dt.UTC))
+        where.rest = " AND ".join(parts)
+        return where
 
     def search(self, request: SearchRequest) -> SearchResults:
         parsed = request.query
         empty = SearchResults(hits=[], total=0, note=parsed.note, terms=parsed.positive_words())
         if not request.selects_anything:
             return empty
-        with self.connection.cursor() as cursor:
-            clause = self._where(cursor, request)
-            if clause is None:
+        # The planner prices `tsvector @@ tsquery` as one operator call and so prefers reading
+        # every row for a common word; each row then costs a TOAST fetch of its vector. The GIN
+        # bitmap costs a fraction of that, so sequential scans are off for these statements.
+        with transaction.atomic(using=self.database), self.connection.cursor() as cursor:
+            cursor.execute(PLANNER_SETTINGS)
+            where = self._where(cursor, request)
+            if where is None:
                 return empty
-            where, params, tsquery = clause
-            cursor.execute(f"SELECT count(*) FROM {DOCS} WHERE {where}", params)
-            total = int(cursor.fetchone()[0])
+            total, newest, codes = self._pass(cursor, request, where)
             if not total:
                 return empty
-            if request.sort == "date" or not tsquery:
-                cursor.execute(
-                    f"SELECT doc_id, 0 FROM {DOCS} WHERE {where} ORDER BY key DESC, doc_id DESC "
-                    "LIMIT %s OFFSET %s",
-                    [*params, request.limit, request.offset],
-                )
-                ranked = [(int(d), 0.0) for d, _ in cursor.fetchall()]
+            if request.sort == "date" or not where.tsquery:
+                ranked = self._by_date(cursor, request, where, newest)
             else:
-                ranked = self._ranked(cursor, request, where, params, tsquery, total)
-            hits = self._hits(cursor, request, ranked, tsquery)
-            facets, estimated = self._facet_counts(cursor, request, where, params, total)
+                ranked = self._ranked(cursor, request, where, newest, total)
+            hits = self._hits(cursor, request, ranked, where.tsquery)
+            facets = self._facets(cursor, request, codes, total)
         return SearchResults(
             hits=hits,
             total=total,
             note=parsed.note,
             terms=parsed.positive_words(),
             facets=facets,
-            facets_estimated=estimated,
+            facets_estimated=bool(request.facets) and total > self.exact_facets,
         )
 
-    def _newest_cutoff(self, cursor, where: str, params: list[object], tsquery: str) -> int:
-        """The key of the rank_window-th newest match."""
-        order = "key DESC"
-        if not self.features["rum"]:
-            # RUM walks its index in key order and stops after the window
-            order = f"key <=| {MAX_KEY}::bigint"
+    def _pass(self, cursor, request: SearchRequest, where: Where):
+        """One walk over the matches: how many there are, the ids of the newest rank_window,
+        and facet value counts (of an even sample above exact_facets): (total, ids, counts)."""
+        facet_counts = "NULL::jsonb"
+        if request.facets:
+            # the sample: the matches whose hashed low key bits fall below `share` of KEY_SHIFT
+            facet_counts = f"""(
+                SELECT jsonb_object_agg(code, n) FROM (
+                    SELECT c.code, count(*) AS n FROM m CROSS JOIN LATERAL unnest(m.facets)
+                    AS c(code) WHERE m.key & {KEY_SHIFT - 1} < (SELECT share FROM s)
+                    GROUP BY c.code) AS f)"""
+        matches, params = where.select("doc_id, key, facets")
         cursor.execute(
-            f"SELECT key FROM {DOCS} WHERE {where} ORDER BY {order} OFFSET %s LIMIT 1",
-            [*params, self.rank_window - 1],
+            f"""
+            WITH m AS MATERIALIZED ({matches}),
+                 n AS (SELECT count(*) AS total FROM m),
+                 s AS (SELECT CASE WHEN total > %s THEN greatest(1, {KEY_SHIFT} * %s / total)
+                            ELSE {KEY_SHIFT} END AS share FROM n)
+            SELECT total,
+                   ARRAY(SELECT doc_id FROM m ORDER BY key DESC, doc_id DESC LIMIT %s),
+                   {facet_counts}
+            FROM n
+            """,
+            [*params, self.exact_facets, self.exact_facets, self.rank_window],
         )
-        return int(cursor.fetchone()[0])
+        total, newest, counts = cursor.fetchone()
+        if isinstance(counts, str):  # Django has psycopg hand jsonb over as text
+            counts = json.loads(counts)
+        return int(total), [int(i) for i in newest], counts or {}
 
-    def _ranked(self, cursor, request, where, params, tsquery, total) -> list[tuple[int, float]]:
+    def _by_date(self, cursor, request, where: Where, newest: list[int]) -> list[tuple[int, float]]:
+        end = request.offset + request.limit
+        if end <= len(newest) or len(newest) < self.rank_window:
+            return [(doc_id, 0.0) for doc_id in newest[request.offset : end]]
+        matches, params = where.select("doc_id, key")
+        cursor.execute(
+            f"SELECT doc_id FROM ({matches}) AS m ORDER BY key DESC, doc_id DESC "
+            "LIMIT %s OFFSET %s",
+            [*params, request.limit, request.offset],
+        )
+        return [(int(row[0]), 0.0) for row in cursor.fetchall()]
+
+    def _ranked(self, cursor, request, where: Where, newest, total) -> list[tuple[int, float]]:
+        """The page, best first, among the newest matches and, when there are more than
+        rank_window, the exact title and title-phrase matches however old."""
         parsed: ParsedQuery = request.query
         now = (request.now or dt.datetime.now(dt.UTC)).timestamp()
         readable = sorted(t for t in request.tiers if t in TIERS)
@@ -449,29 +504,32 @@ class PostgresSearchBackend(SearchBackend):
             f"%s::tsquery, {RANK_NORMALIZATION}) * (1.0 + {RECENCY_BOOST} * "
             f"exp(-greatest(0.0, %s - (key / {KEY_SHIFT})) / {RECENCY_SECONDS}))"
         )
-        score_params: list[object] = [readable, tsquery, now]
         exact = exact_title_key(parsed)
-        candidates, candidate_params = "", []
+        keep: list[int] = []
         if total > self.rank_window:
-            cutoff = self._newest_cutoff(cursor, where, params, tsquery)
-            keep: list[int] = []
+            # A title holding every positive word (no OR, no exclusion) implies a match.
+            plain = all(len(c) == 1 and not c[0].negated for c in parsed.clauses)
+            condition = where.rest if plain else where.sql
+            condition_params = where.rest_params if plain else where.params
             if exact:
-                cursor.execute(f"SELECT doc_id FROM {DOCS} WHERE title_key = %s LIMIT 50", [exact])
+                cursor.execute(
+                    f"SELECT doc_id FROM {DOCS} WHERE title_key = %s AND {where.sql} LIMIT 50",
+                    [exact, *where.params],
+                )
                 keep += [int(row[0]) for row in cursor.fetchall()]
             phrase = self._tsquery(cursor, title_phrase_tsquery_text(parsed))
             if phrase:
                 cursor.execute(
-                    f"SELECT doc_id FROM {DOCS} WHERE {where} AND tsv_head @@ %s::tsquery "
+                    f"SELECT doc_id FROM {DOCS} WHERE tsv_title @@ %s::tsquery AND {condition} "
                     "ORDER BY key DESC LIMIT %s",
-                    [*params, phrase, TITLE_WINDOW],
+                    [phrase, *condition_params, TITLE_WINDOW],
                 )
                 keep += [int(row[0]) for row in cursor.fetchall()]
-            candidates = " AND (key >= %s OR doc_id = ANY(%s))"
-            candidate_params = [cutoff, keep]
+        candidates = sorted({*newest, *keep})
         cursor.execute(
-            f"SELECT doc_id, {score} AS score FROM {DOCS} WHERE {where}{candidates} "
+            f"SELECT doc_id, {score} AS score FROM {DOCS} WHERE doc_id = ANY(%s) "
             "ORDER BY title_key = %s DESC, score DESC, key DESC LIMIT %s OFFSET %s",
-            [*score_params, *params, *candidate_params, exact, request.limit, request.offset],
+            [readable, where.tsquery, now, candidates, exact, request.limit, request.offset],
         )
         return [(int(d), round(float(s), 4)) for d, s in cursor.fetchall()]
 
@@ -531,26 +589,24 @@ class PostgresSearchBackend(SearchBackend):
                 )
         return hits
 
-    def _facet_counts(self, cursor, request, where, params, total):
-        if not request.facets:
-            return {}, False
-        share = KEY_SHIFT  # of KEY_SHIFT: sample the keys whose hashed low bits fall below it
+    def _facets(self, cursor, request, codes: dict, total: int) -> dict[str, list[FacetCount]]:
+        """Counts per requested facet from the pass's code counts, scaled up when sampled."""
+        facets: dict[str, list[FacetCount]] = {name: [] for name in request.facets}
+        if not request.facets or not codes:
+            return facets
+        share = KEY_SHIFT
         if total > self.exact_facets:
             share = max(1, KEY_SHIFT * self.exact_facets // total)
-        sample = f" AND (key & {KEY_SHIFT - 1}) < {share}" if share < KEY_SHIFT else ""
         cursor.execute(
-            f"SELECT v.facet, v.value, count(*) FROM {DOCS} d "
-            f"CROSS JOIN LATERAL unnest(d.facets) AS c(code) JOIN {VALUES} v ON v.code = c.code "
-            f"WHERE {where}{sample} AND v.facet = ANY(%s) GROUP BY v.facet, v.value",
-            [*params, list(request.facets)],
+            f"SELECT code, facet, value FROM {VALUES} WHERE code = ANY(%s) AND facet = ANY(%s)",
+            [[int(c) for c in codes], list(request.facets)],
         )
-        facets: dict[str, list[FacetCount]] = {name: [] for name in request.facets}
-        for facet, value, count in cursor.fetchall():
-            estimate = round(int(count) * KEY_SHIFT / share)
+        for code, facet, value in cursor.fetchall():
+            estimate = round(int(codes[str(code)]) * KEY_SHIFT / share)
             facets[facet].append(FacetCount(value, min(total, estimate)))
         for counts in facets.values():
             counts.sort(key=lambda c: (-c.count, c.value))
-        return facets, share < KEY_SHIFT
+        return facets
 
     # -- completion and spelling -------------------------------------------------------------
 
@@ -631,7 +687,6 @@ class PostgresSearchBackend(SearchBackend):
         return {
             "documents": self.count(),
             "index_bytes": size,
-            "full_text_index": "rum" if not features["rum"] else "gin",
             "missing": {name: why for name, why in features.items() if why},
         }
 
