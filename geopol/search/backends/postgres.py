@@ -26,6 +26,7 @@ import datetime as dt
 import difflib
 import json
 import logging
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -114,6 +115,8 @@ TABLE_SQL = [
     """,
     f"CREATE INDEX IF NOT EXISTS {DOCS}_key ON {DOCS} (key)",
     f"CREATE INDEX IF NOT EXISTS {DOCS}_visible_from ON {DOCS} (visible_from)",
+    # the even sample of a large match set (see KEY_SHIFT) is a range of this index
+    f"CREATE INDEX IF NOT EXISTS {DOCS}_sample ON {DOCS} ((key & {KEY_SHIFT - 1}))",
     f"CREATE INDEX IF NOT EXISTS {DOCS}_title_key ON {DOCS} (title_key)",
     f"CREATE INDEX IF NOT EXISTS {DOCS}_head ON {DOCS} USING gin (tsv_head)",
     f"CREATE INDEX IF NOT EXISTS {DOCS}_title ON {DOCS} USING gin (tsv_title)",
@@ -139,6 +142,9 @@ GIN_FULL = f"CREATE INDEX IF NOT EXISTS {DOCS}_full ON {DOCS} USING gin (tsv_ful
 TRGM_WORDS = f"CREATE INDEX IF NOT EXISTS {WORDS}_trgm ON {WORDS} USING gin (term gin_trgm_ops)"
 
 
+# Totals are exact up to this many matches; above it they are scaled up from an even sample
+# (counting every match of a common word means visiting every matching row).
+EXACT_TOTAL = 10_000
 PLANNER_SETTINGS = "SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '64MB'"
 
 
@@ -163,16 +169,29 @@ class Where:
     def params(self) -> list[object]:
         return [*(p for _, params in self.branches for p in params), *self.rest_params]
 
-    def select(self, columns: str) -> tuple[str, list[object]]:
-        """SELECT `columns` of every match: a UNION ALL of the disjoint branches, so each is
-        a plain GIN bitmap scan (an OR would re-test every row's vector)."""
+    def select(self, columns: str, extra: str = "") -> tuple[str, list[object]]:
+        """SELECT `columns` of every match (that also meets `extra`, SQL without parameters):
+        a UNION ALL of the disjoint branches, so each is a plain GIN bitmap scan (an OR would
+        re-test every row's vector)."""
+        rest = f"{self.rest} AND {extra}" if extra else self.rest
         if not self.branches:
-            return f"SELECT {columns} FROM {DOCS} WHERE {self.rest}", list(self.rest_params)
+            return f"SELECT {columns} FROM {DOCS} WHERE {rest}", list(self.rest_params)
         parts, params = [], []
         for condition, condition_params in self.branches:
-            parts.append(f"SELECT {columns} FROM {DOCS} WHERE {condition} AND {self.rest}")
+            parts.append(f"SELECT {columns} FROM {DOCS} WHERE {condition} AND {rest}")
             params += [*condition_params, *self.rest_params]
         return " UNION ALL ".join(parts), params
+
+
+@dataclass
+class Pass:
+    """What one walk over the matches found."""
+
+    total: int
+    newest: list[int]  # ids of the newest rank_window matches
+    codes: dict[str, int]  # facet value code -> matches (in the sample) carrying it
+    share: int  # the sample: matches whose key's low bits are below share (of KEY_SHIFT)
+    estimated: bool = False  # total scaled up from the sample
 
 
 def quoted(word: str, flags: str = "") -> str:
@@ -211,6 +230,7 @@ def title_phrase_tsquery_text(parsed: ParsedQuery) -> str:
 class PostgresSearchBackend(SearchBackend):
     def __init__(self, alias: str = "default", **options: object):
         super().__init__(alias, **options)
+        self.exact_total = int(options.pop("EXACT_TOTAL", EXACT_TOTAL))  # type: ignore[call-overload]
         self._features: dict[str, str] | None = None  # extension -> "" or why it is missing
 
     @property
@@ -433,22 +453,30 @@ class PostgresSearchBackend(SearchBackend):
             where = self._where(cursor, request)
             if where is None:
                 return empty
-            total, newest, codes = self._pass(cursor, request, where)
-            if not total:
+            capped, params = where.select("1")
+            cursor.execute(
+                f"SELECT count(*) FROM ({capped} LIMIT %s) AS m", [*params, self.exact_total + 1]
+            )
+            if int(cursor.fetchone()[0]) <= self.exact_total:
+                walk = self._pass(cursor, request, where)
+            else:
+                walk = self._sampled_pass(cursor, request, where)
+            if not walk.total:
                 return empty
             if request.sort == "date" or not where.tsquery:
-                ranked = self._by_date(cursor, request, where, newest)
+                ranked = self._by_date(cursor, request, where, walk.newest)
             else:
-                ranked = self._ranked(cursor, request, where, newest, total)
+                ranked = self._ranked(cursor, request, where, walk.newest, walk.total)
             hits = self._hits(cursor, request, ranked, where.tsquery)
-            facets = self._facets(cursor, request, codes, total)
+            facets = self._facets(cursor, request, walk)
         return SearchResults(
             hits=hits,
-            total=total,
+            total=walk.total,
             note=parsed.note,
             terms=parsed.positive_words(),
             facets=facets,
-            facets_estimated=bool(request.facets) and total > self.exact_facets,
+            facets_estimated=bool(request.facets) and walk.share < KEY_SHIFT,
+            total_estimated=walk.estimated,
         )
 
     def _pass(self, cursor, request: SearchRequest, where: Where):
@@ -477,9 +505,47 @@ class PostgresSearchBackend(SearchBackend):
             [*params, self.exact_facets, self.exact_facets, self.rank_window],
         )
         total, newest, counts = cursor.fetchone()
-        if isinstance(counts, str):  # Django has psycopg hand jsonb over as text
-            counts = json.loads(counts)
-        return int(total), [int(i) for i in newest], counts or {}
+        share = KEY_SHIFT
+        if total > self.exact_facets:
+            share = max(1, KEY_SHIFT * self.exact_facets // total)
+        return Pass(int(total), [int(i) for i in newest], _json(counts), share)
+
+    def _sampled_pass(self, cursor, request: SearchRequest, where: Where) -> Pass:
+        """For more than exact_total matches: count an even sample of them (sized from the
+        planner's estimate to hold about exact_facets matches) and scale up; the newest
+        rank_window come from the key range the sample says holds them."""
+        matches, params = where.select("doc_id")
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {matches}", params)
+        planned = int(_json(cursor.fetchone()[0])[0]["Plan"]["Plan Rows"])
+        basis = max(self.exact_total + 1, planned)
+        share = max(1, min(KEY_SHIFT, KEY_SHIFT * self.exact_facets // basis))
+        sample, params = where.select("key, facets", f"key & {KEY_SHIFT - 1} < {share}")
+        facet_counts = "NULL::jsonb"
+        if request.facets:
+            facet_counts = """(
+                SELECT jsonb_object_agg(code, n) FROM (
+                    SELECT c.code, count(*) AS n FROM m CROSS JOIN LATERAL unnest(m.facets)
+                    AS c(code) GROUP BY c.code) AS f)"""
+        cursor.execute(
+            f"""
+            WITH m AS MATERIALIZED ({sample})
+            SELECT (SELECT count(*) FROM m), ARRAY(SELECT key FROM m ORDER BY key DESC),
+                   {facet_counts}
+            """,
+            params,
+        )
+        sampled, keys, counts = cursor.fetchone()
+        total = max(self.exact_total + 1, round(int(sampled) * KEY_SHIFT / share))
+        # the sampled key below which lie, with a margin, the rank_window newest matches
+        reach = math.ceil(1.25 * self.rank_window * share / KEY_SHIFT)
+        extra = f"key >= {int(keys[reach - 1])}" if len(keys) >= reach else ""
+        newest, params = where.select("doc_id, key", extra)
+        cursor.execute(
+            f"SELECT doc_id FROM ({newest}) AS m ORDER BY key DESC, doc_id DESC LIMIT %s",
+            [*params, self.rank_window],
+        )
+        ids = [int(row[0]) for row in cursor.fetchall()]
+        return Pass(total, ids, _json(counts), share, estimated=share < KEY_SHIFT)
 
     def _by_date(self, cursor, request, where: Where, newest: list[int]) -> list[tuple[int, float]]:
         end = request.offset + request.limit
@@ -589,14 +655,12 @@ class PostgresSearchBackend(SearchBackend):
                 )
         return hits
 
-    def _facets(self, cursor, request, codes: dict, total: int) -> dict[str, list[FacetCount]]:
-        """Counts per requested facet from the pass's code counts, scaled up when sampled."""
+    def _facets(self, cursor, request, walk: Pass) -> dict[str, list[FacetCount]]:
+        """Counts per requested facet from the walk's code counts, scaled up when sampled."""
         facets: dict[str, list[FacetCount]] = {name: [] for name in request.facets}
+        codes, share, total = walk.codes, walk.share, walk.total
         if not request.facets or not codes:
             return facets
-        share = KEY_SHIFT
-        if total > self.exact_facets:
-            share = max(1, KEY_SHIFT * self.exact_facets // total)
         cursor.execute(
             f"SELECT code, facet, value FROM {VALUES} WHERE code = ANY(%s) AND facet = ANY(%s)",
             [[int(c) for c in codes], list(request.facets)],
@@ -689,6 +753,11 @@ class PostgresSearchBackend(SearchBackend):
             "index_bytes": size,
             "missing": {name: why for name, why in features.items() if why},
         }
+
+
+def _json(value):
+    """A jsonb value: Django has psycopg hand it over as text."""
+    return json.loads(value) if isinstance(value, str) else (value or {})
 
 
 def _excerpt(fragment: str, text: str) -> str:
