@@ -145,7 +145,7 @@ TRGM_WORDS = f"CREATE INDEX IF NOT EXISTS {WORDS}_trgm ON {WORDS} USING gin (ter
 # Totals are exact up to this many matches; above it they are scaled up from an even sample
 # (counting every match of a common word means visiting every matching row).
 EXACT_TOTAL = 10_000
-PLANNER_SETTINGS = "SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '64MB'"
+PLANNER = {"enable_seqscan": "off", "work_mem": "64MB"}
 
 
 @dataclass
@@ -447,34 +447,43 @@ class PostgresSearchBackend(SearchBackend):
             return empty
         # The planner prices `tsvector @@ tsquery` as one operator call and so prefers reading
         # every row for a common word; each row then costs a TOAST fetch of its vector. The GIN
-        # bitmap costs a fraction of that, so sequential scans are off for these statements.
+        # bitmap costs a fraction of that, so sequential scans are off for these statements
+        # (and back as they were afterwards, should the caller's transaction go on).
         with transaction.atomic(using=self.database), self.connection.cursor() as cursor:
-            cursor.execute(PLANNER_SETTINGS)
-            where = self._where(cursor, request)
-            if where is None:
-                return empty
-            capped, params = where.select("1")
+            cursor.execute(f"SELECT {', '.join(f'current_setting({n!r})' for n in PLANNER)}")
+            before = cursor.fetchone()
+            cursor.execute("; ".join(f"SET LOCAL {n} = '{v}'" for n, v in PLANNER.items()))
+            results = self._search(cursor, request) or empty
             cursor.execute(
-                f"SELECT count(*) FROM ({capped} LIMIT %s) AS m", [*params, self.exact_total + 1]
+                f"SELECT {', '.join(f'set_config({n!r}, %s, true)' for n in PLANNER)}", before
             )
-            if int(cursor.fetchone()[0]) <= self.exact_total:
-                walk = self._pass(cursor, request, where)
-            else:
-                walk = self._sampled_pass(cursor, request, where)
-            if not walk.total:
-                return empty
-            if request.sort == "date" or not where.tsquery:
-                ranked = self._by_date(cursor, request, where, walk.newest)
-            else:
-                ranked = self._ranked(cursor, request, where, walk.newest, walk.total)
-            hits = self._hits(cursor, request, ranked, where.tsquery)
-            facets = self._facets(cursor, request, walk)
+        return results
+
+    def _search(self, cursor, request: SearchRequest) -> SearchResults | None:
+        parsed = request.query
+        where = self._where(cursor, request)
+        if where is None:
+            return None
+        capped, params = where.select("1")
+        cursor.execute(
+            f"SELECT count(*) FROM ({capped} LIMIT %s) AS m", [*params, self.exact_total + 1]
+        )
+        if int(cursor.fetchone()[0]) <= self.exact_total:
+            walk = self._pass(cursor, request, where)
+        else:
+            walk = self._sampled_pass(cursor, request, where)
+        if not walk.total:
+            return None
+        if request.sort == "date" or not where.tsquery:
+            ranked = self._by_date(cursor, request, where, walk.newest)
+        else:
+            ranked = self._ranked(cursor, request, where, walk.newest, walk.total)
         return SearchResults(
-            hits=hits,
+            hits=self._hits(cursor, request, ranked, where.tsquery),
             total=walk.total,
             note=parsed.note,
             terms=parsed.positive_words(),
-            facets=facets,
+            facets=self._facets(cursor, request, walk),
             facets_estimated=bool(request.facets) and walk.share < KEY_SHIFT,
             total_estimated=walk.estimated,
         )

@@ -70,3 +70,13 @@ class TestPostgresSearchBackend(SearchBackendContract):
         assert ids(self.search(backend, "security", sort="date", limit=3)) == [409, 408, 407]
         few = self.search(backend, "old piece")
         assert ids(few) == [1] and few.total == 1 and not few.total_estimated
+
+    def test_planner_settings_do_not_outlive_a_search(self, backend):
+        from django.db import connections
+
+        with connections["postgres"].cursor() as cursor:
+            cursor.execute("SELECT current_setting('enable_seqscan')")
+            [before] = cursor.fetchone()
+            assert ids(self.search(backend, "mali")) == [1, 2]
+            cursor.execute("SELECT current_setting('enable_seqscan')")
+            assert cursor.fetchone()[0] == before
