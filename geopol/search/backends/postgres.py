@@ -464,14 +464,7 @@ class PostgresSearchBackend(SearchBackend):
         where = self._where(cursor, request)
         if where is None:
             return None
-        capped, params = where.select("1")
-        cursor.execute(
-            f"SELECT count(*) FROM ({capped} LIMIT %s) AS m", [*params, self.exact_total + 1]
-        )
-        if int(cursor.fetchone()[0]) <= self.exact_total:
-            walk = self._pass(cursor, request, where)
-        else:
-            walk = self._sampled_pass(cursor, request, where)
+        walk = self._pass(cursor, request, where) or self._sampled_pass(cursor, request, where)
         if not walk.total:
             return None
         if request.sort == "date" or not where.tsquery:
@@ -488,9 +481,10 @@ class PostgresSearchBackend(SearchBackend):
             total_estimated=walk.estimated,
         )
 
-    def _pass(self, cursor, request: SearchRequest, where: Where):
-        """One walk over the matches: how many there are, the ids of the newest rank_window,
-        and facet value counts (of an even sample above exact_facets): (total, ids, counts)."""
+    def _pass(self, cursor, request: SearchRequest, where: Where) -> Pass | None:
+        """One walk over up to exact_total + 1 matches: how many there are, the ids of the
+        newest rank_window, and facet value counts (of an even sample above exact_facets);
+        None when there are more than exact_total (then see _sampled_pass)."""
         facet_counts = "NULL::jsonb"
         if request.facets:
             # the sample: the matches whose hashed low key bits fall below `share` of KEY_SHIFT
@@ -502,18 +496,28 @@ class PostgresSearchBackend(SearchBackend):
         matches, params = where.select("doc_id, key, facets")
         cursor.execute(
             f"""
-            WITH m AS MATERIALIZED ({matches}),
+            WITH m AS MATERIALIZED ({matches} LIMIT %s),
                  n AS (SELECT count(*) AS total FROM m),
                  s AS (SELECT CASE WHEN total > %s THEN greatest(1, {KEY_SHIFT} * %s / total)
                             ELSE {KEY_SHIFT} END AS share FROM n)
             SELECT total,
                    ARRAY(SELECT doc_id FROM m ORDER BY key DESC, doc_id DESC LIMIT %s),
                    {facet_counts}
-            FROM n
+            FROM n WHERE total <= %s
             """,
-            [*params, self.exact_facets, self.exact_facets, self.rank_window],
+            [
+                *params,
+                self.exact_total + 1,
+                self.exact_facets,
+                self.exact_facets,
+                self.rank_window,
+                self.exact_total,
+            ],
         )
-        total, newest, counts = cursor.fetchone()
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        total, newest, counts = row
         share = KEY_SHIFT
         if total > self.exact_facets:
             share = max(1, KEY_SHIFT * self.exact_facets // total)
