@@ -118,7 +118,14 @@ TABLE_SQL = [
     # the even sample of a large match set (see KEY_SHIFT) is a range of this index
     f"CREATE INDEX IF NOT EXISTS {DOCS}_sample ON {DOCS} ((key & {KEY_SHIFT - 1}))",
     f"CREATE INDEX IF NOT EXISTS {DOCS}_title_key ON {DOCS} (title_key)",
-    f"CREATE INDEX IF NOT EXISTS {DOCS}_head ON {DOCS} USING gin (tsv_head)",
+    # One GIN index per tier and vector, so a search walks only the documents of the tiers
+    # it matches through that vector (see PostgresSearchBackend._match).
+    *(
+        f"CREATE INDEX IF NOT EXISTS {DOCS}_{vector}_{tier} ON {DOCS} "
+        f"USING gin (tsv_{vector}) WHERE tier = '{tier}'"
+        for vector in ("head", "full")
+        for tier in TIERS
+    ),
     f"CREATE INDEX IF NOT EXISTS {DOCS}_title ON {DOCS} USING gin (tsv_title)",
     f"CREATE INDEX IF NOT EXISTS {DOCS}_facets ON {DOCS} USING gin (facets)",
     f"CREATE INDEX IF NOT EXISTS {DOCS}_title_words ON {DOCS} USING gin (title_words)",
@@ -138,7 +145,6 @@ TABLE_SQL = [
     f"CREATE INDEX IF NOT EXISTS {SUGGEST}_words ON {SUGGEST} USING gin (words)",
     f"CREATE TABLE IF NOT EXISTS {WORDS} (term text PRIMARY KEY)",
 ]
-GIN_FULL = f"CREATE INDEX IF NOT EXISTS {DOCS}_full ON {DOCS} USING gin (tsv_full)"
 TRGM_WORDS = f"CREATE INDEX IF NOT EXISTS {WORDS}_trgm ON {WORDS} USING gin (term gin_trgm_ops)"
 
 
@@ -259,7 +265,6 @@ class PostgresSearchBackend(SearchBackend):
             self._create_configurations(cursor, unaccent="unaccent" not in missing)
             for statement in TABLE_SQL:
                 cursor.execute(statement)
-            cursor.execute(GIN_FULL)
             if "pg_trgm" not in missing:
                 cursor.execute(TRGM_WORDS)
         for name, reason in missing.items():
@@ -403,14 +408,15 @@ class PostgresSearchBackend(SearchBackend):
         return str(cursor.fetchone()[0] or "")
 
     def _match(self, tiers: frozenset[str], tsquery: str) -> list[tuple[str, list[object]]]:
-        """Documents matching `tsquery` in the text their reader may read, as disjoint
-        conditions (one per kind of document), each answered by one GIN index."""
-        readable = sorted(t for t in tiers if t in TIERS)
-        if len(readable) == len(TIERS):
-            return [("tsv_full @@ %s::tsquery", [tsquery])]
+        """Documents matching `tsquery` in the text their reader may read, as one condition
+        per tier (disjoint), each answered by that tier's partial GIN index: the full vector
+        for tiers the reader may read, title and teaser for the others."""
         return [
-            ("tier = ANY(%s) AND tsv_full @@ %s::tsquery", [readable, tsquery]),
-            ("tier <> ALL(%s) AND tsv_head @@ %s::tsquery", [readable, tsquery]),
+            (
+                f"tier = '{tier}' AND tsv_{'full' if tier in tiers else 'head'} @@ %s::tsquery",
+                [tsquery],
+            )
+            for tier in TIERS
         ]
 
     def _where(self, cursor, request: SearchRequest) -> Where | None:
@@ -732,7 +738,11 @@ class PostgresSearchBackend(SearchBackend):
             tsquery = self._tsquery(cursor, quoted(words[0]))
             if not tsquery:
                 return True  # a stop word: known, never a misspelling
-            cursor.execute(f"SELECT 1 FROM {DOCS} WHERE tsv_full @@ %s::tsquery LIMIT 1", [tsquery])
+            matches = " UNION ALL ".join(
+                f"(SELECT 1 FROM {DOCS} WHERE {condition} LIMIT 1)"
+                for condition, _ in self._match(frozenset(TIERS), tsquery)
+            )
+            cursor.execute(f"SELECT 1 FROM ({matches}) AS m LIMIT 1", [tsquery] * len(TIERS))
             return cursor.fetchone() is not None
 
     def similar_terms(self, word: str, limit: int = 3) -> list[str]:
