@@ -27,7 +27,7 @@ import difflib
 import json
 import logging
 import math
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
@@ -52,7 +52,15 @@ from geopol.search.backends.sqlite_fts5 import (
     key_bound,
     marked_html,
 )
-from geopol.search.query import WORD_RE, ParsedQuery, Term, exact_title_key, title_key, title_phrase
+from geopol.search.query import (
+    MIN_FAMILY_BASE,
+    WORD_RE,
+    ParsedQuery,
+    Term,
+    exact_title_key,
+    title_key,
+    title_phrase,
+)
 
 log = logging.getLogger(__name__)
 
@@ -206,25 +214,27 @@ def quoted(word: str, flags: str = "") -> str:
     return f"'{text}'" + (f":{flags}" if flags else "")
 
 
-def _term_tsquery(term: Term, weight: str = "") -> str:
-    words = [quoted(w, ("*" if term.prefix else "") + weight) for w in term.words]
+def _term_tsquery(term: Term, families: Collection[str]) -> str:
+    words = [quoted(w, "*" if term.prefix else "") for w in term.words]
     expression = " <-> ".join(words)
-    if term.family:
-        return f"({expression} | {quoted(term.family, '*' + weight)})"
+    if term.family and term.family in families:
+        return f"({expression} | {quoted(term.family, '*')})"
     return f"({expression})" if len(words) > 1 else expression
 
 
-def to_tsquery_text(parsed: ParsedQuery) -> str:
+def to_tsquery_text(parsed: ParsedQuery, families: Collection[str] = ()) -> str:
     """Input for to_tsquery(geopol_english, ...): our query language in tsquery syntax, every
-    word a quoted operand (stemmed and unaccented by the configuration; stop words drop)."""
+    word a quoted operand (stemmed and unaccented by the configuration; stop words drop).
+    A term's word family is added as a prefix when it is in `families`."""
     positives, negatives = [], []
     for clause in parsed.clauses:
         if clause[0].negated:
-            negatives.append("!" + _term_tsquery(clause[0]))
+            negatives.append("!" + _term_tsquery(clause[0], families))
         elif len(clause) == 1:
-            positives.append(_term_tsquery(clause[0]))
+            positives.append(_term_tsquery(clause[0], families))
         else:
-            positives.append("(" + " | ".join(_term_tsquery(t) for t in clause) + ")")
+            terms = " | ".join(_term_tsquery(t, families) for t in clause)
+            positives.append(f"({terms})")
     return " & ".join(positives + negatives)
 
 
@@ -407,6 +417,20 @@ class PostgresSearchBackend(SearchBackend):
         cursor.execute(f"SELECT to_tsquery('{config}', %s)::text", [text])
         return str(cursor.fetchone()[0] or "")
 
+    def _families(self, cursor, parsed: ParsedQuery) -> set[str]:
+        """The word families worth a prefix: the stemmer shortens some bases further
+        ("election" to "elect", which would also find "electric"), so only those whose stem
+        keeps MIN_FAMILY_BASE letters."""
+        bases = sorted({t.family for clause in parsed.clauses for t in clause if t.family})
+        if not bases:
+            return set()
+        cursor.execute(
+            f"SELECT b, to_tsquery('{CONFIG}', q)::text "
+            "FROM unnest(%s::text[], %s::text[]) AS f(b, q)",
+            [bases, [quoted(b) for b in bases]],
+        )
+        return {b for b, stem in cursor.fetchall() if len(stem or "") - 2 >= MIN_FAMILY_BASE}
+
     def _match(self, tiers: frozenset[str], tsquery: str) -> list[tuple[str, list[object]]]:
         """Documents matching `tsquery` in the text their reader may read, as one condition
         per tier (disjoint), each answered by that tier's partial GIN index: the full vector
@@ -423,7 +447,8 @@ class PostgresSearchBackend(SearchBackend):
         """The conditions selecting every match, or None if nothing can match."""
         where = Where()
         if request.has_text:
-            where.tsquery = self._tsquery(cursor, to_tsquery_text(request.query))
+            families = self._families(cursor, request.query)
+            where.tsquery = self._tsquery(cursor, to_tsquery_text(request.query, families))
             if not where.tsquery:
                 return None  # only stop words
             where.branches = self._match(request.tiers, where.tsquery)

@@ -85,3 +85,14 @@ class TestPostgresSearchBackend(SearchBackendContract):
         if backend.features["unaccent"]:
             pytest.skip(f"no diacritics folding without unaccent: {backend.features['unaccent']}")
         super().test_diacritics_fold_both_ways(backend)
+
+    def test_word_families_stay_families_after_stemming(self, make_backend):
+        backend = make_backend()
+        backend.index(
+            [
+                doc(1, "Electric grids", "Power cuts."),
+                doc(2, "Polls", "The election was delayed."),
+            ]
+        )
+        # "elections" has the family base "election", which the stemmer makes "elect"
+        assert ids(self.search(backend, "elections")) == [2]
