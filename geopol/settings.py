@@ -292,9 +292,22 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("GEOPOL_LOG_LEVEL", "WARNING")},
 }
 
-# Search backends, configured like DATABASES.
+# Search backends, configured like DATABASES: PostgreSQL full-text search when the database
+# is PostgreSQL, SQLite FTS5 otherwise; GEOPOL_SEARCH_BACKEND names another (a short name or
+# a dotted path).
+SEARCH_BACKEND_NAMES = {
+    "sqlite": "geopol.search.backends.sqlite_fts5.SQLiteFTS5Backend",
+    "postgres": "geopol.search.backends.postgres.PostgresSearchBackend",
+}
+_search_backend = env(
+    "GEOPOL_SEARCH_BACKEND",
+    "postgres" if DATABASES["default"]["ENGINE"].endswith("postgresql") else "sqlite",
+)
 SEARCH_BACKENDS = {
-    "default": {"BACKEND": "geopol.search.backends.sqlite_fts5.SQLiteFTS5Backend"},
+    "default": {
+        "BACKEND": SEARCH_BACKEND_NAMES.get(_search_backend, _search_backend),
+        "DATABASE": "default",
+    },
 }
 
 # Largest file `geopol import` reads, in bytes.

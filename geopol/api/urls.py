@@ -100,6 +100,7 @@ class SearchOut(Schema):
     filters: list[SearchFilterOut]
     facets: dict[str, list[FacetValueOut]]
     facets_estimated: bool
+    total_estimated: bool
     results: list[SearchHitOut]
 
 
@@ -265,6 +266,7 @@ def search(
         ],
         "facets": results.facets_json(),
         "facets_estimated": results.facets_estimated,
+        "total_estimated": results.total_estimated,
         "results": [item.as_json() for item in results.items],
     }
 

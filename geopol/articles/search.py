@@ -263,6 +263,7 @@ class ArticleSearchResults:
     note: str = ""
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     facets_estimated: bool = False
+    total_estimated: bool = False  # "about N": a backend that samples huge match sets
     filters: list[AppliedFilter] = field(default_factory=list)
     did_you_mean: str = ""
     sort: str = "relevance"
@@ -354,6 +355,7 @@ def search_articles(
         note=" ".join(notes),
         facets=_labelled_facets(results.facets, wanted),
         facets_estimated=results.facets_estimated,
+        total_estimated=results.total_estimated,
         filters=applied,
         did_you_mean=_did_you_mean(query, request) if spelling and results.total == 0 else "",
         sort=sort,

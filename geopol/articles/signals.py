@@ -42,6 +42,8 @@ def prepare_search_index(sender, using: str = "default", **kwargs) -> None:
     from geopol.search.backends import get_backend
 
     backend = get_backend()
+    if using != backend.database:  # migrating another database (a replica, a test alias)
+        return
     backend.setup()
     if backend.count() == 0 and Article.objects.filter(status__in=SEARCHABLE).exists():
         reindex(progress=False)

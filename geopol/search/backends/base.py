@@ -94,6 +94,7 @@ class SearchResults:
     terms: list[str] = field(default_factory=list)
     facets: dict[str, list[FacetCount]] = field(default_factory=dict)
     facets_estimated: bool = False  # counts scaled up from a sample of a very large match set
+    total_estimated: bool = False  # `total` too (a backend that cannot count cheaply: "about")
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ class SearchBackend(abc.ABC):
 
     def __init__(self, alias: str = "default", **options: object) -> None:
         self.alias = alias
+        self.database = str(options.pop("DATABASE", "default"))  # the DATABASES alias used
         self.options = options
         self.rank_window = int(options.pop("RANK_WINDOW", RANK_WINDOW))  # type: ignore[call-overload]
         self.exact_facets = int(options.pop("EXACT_FACETS", EXACT_FACETS))  # type: ignore[call-overload]

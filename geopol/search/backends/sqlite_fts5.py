@@ -146,10 +146,6 @@ def _quoted(expression: str, columns: Sequence[str]) -> str:
 
 
 class SQLiteFTS5Backend(SearchBackend):
-    def __init__(self, alias: str = "default", *, DATABASE: str = "default", **options: object):
-        super().__init__(alias, **options)
-        self.database = DATABASE
-
     @property
     def connection(self):
         connection = connections[self.database]
