@@ -21,6 +21,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from geopol.extraction.actors import ActorDef, ActorIndex
 from geopol.geo.gazetteer import Gazetteer, PlaceRecord, fold_name
@@ -102,11 +103,9 @@ LOCATIVE_CUES = _words(
     reach
     """
 )
-SENTENCE_END_RE = re.compile(r"[.!?:;\"“”]\s*$|^\s*$")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):  # a tuple: built ~50 times per kilobyte of text, so cheap to make
     text: str
     start: int
     end: int
@@ -183,12 +182,35 @@ class Extraction:
 UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f"
 _CAP = rf"(?:(?:[A-Z]\.){{2,}}|[{UPPER}][\w'’]*)"
 _SEP = r"[\s\-‐–]+"
-_PART = "(?:" + "|".join(sorted(PARTICLES, key=len, reverse=True)) + ")"
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex matching any of `words`, written as a trie ("a(?:l|n|s(?:h)?)...") so the
+    engine tests a few letters where a flat alternation would try every word in turn."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return "(?:" + emit(trie) + ")"
+
+
+_PART = _alternation(PARTICLES)
 # A run of name-shaped words: capitalised words, with particles inside or in front
 # ("al Qaeda in the Islamic Maghreb", "Strait of Hormuz"). Found by the regex engine, so the
 # Python loop only ever sees the few percent of a text that could be a name.
+# The two groups hold leading particles and further words: a run with neither is one word.
 NAME_RUN_RE = re.compile(
-    rf"(?<![\w'’])(?:{_PART}{_SEP})*{_CAP}(?:{_SEP}(?:{_PART}{_SEP})*{_CAP})*(?![\w])"
+    rf"(?<![\w'’])((?:{_PART}{_SEP})+)?{_CAP}((?:{_SEP}(?:{_PART}{_SEP})*{_CAP})+)?(?![\w])"
 )
 RUN_WORD_RE = re.compile(r"[^\s\-‐–]+")
 LOWER_NEXT_RE = re.compile(r"[ \t\-]+[a-z]")
@@ -201,25 +223,119 @@ def name_tokens(text: str) -> tuple[list[Token], list[int]]:
     start at or after it."""
     found: list[Token] = []
     remaining: list[int] = []
+    append = found.append
     for run in NAME_RUN_RE.finditer(text):
-        offset = run.start()
-        size = 0
-        for match in RUN_WORD_RE.finditer(run.group()):
-            word, start, end = match.group(), offset + match.start(), offset + match.end()
-            if word.endswith(("'s", "’s")) and len(word) > 2:  # possessive: "Mali's"
-                word, end = word[:-2], end - 2
-            found.append(Token(word, start, end))
-            size += 1
-        remaining.extend(range(size, 0, -1))
+        if run.lastindex is None:  # one word, the common case
+            word, start, end = run.group(), run.start(), run.end()
+            if word[-2:] in POSSESSIVES and len(word) > 2:
+                append(Token(word[:-2], start, end - 2))
+            else:
+                append(Token(word, start, end))
+            remaining.append(1)
+            continue
+        size = len(found)
+        # searched within the text itself, so the offsets need no arithmetic
+        for match in RUN_WORD_RE.finditer(text, run.start(), run.end()):
+            word = match.group()
+            if word[-2:] in POSSESSIVES and len(word) > 2:  # possessive: "Mali's"
+                append(Token(word[:-2], match.start(), match.end() - 2))
+            else:
+                append(Token(word, match.start(), match.end()))
+        remaining.extend(range(len(found) - size, 0, -1))
     return found, remaining
 
 
+POSSESSIVES = frozenset(("'s", "’s"))
+SENTENCE_PUNCTUATION = frozenset('.!?:;"“”')
+
+
+def sentence_initial_flags(text: str, toks: list[Token]) -> list[bool]:
+    """For each token, whether it opens a sentence (see `_sentence_initial`), computed once."""
+    return [_sentence_initial(text, t.start) for t in toks]
+
+
 def _sentence_initial(text: str, token_start: int) -> bool:
-    before = text[max(0, token_start - 3) : token_start]
-    return token_start == 0 or bool(SENTENCE_END_RE.search(before)) or "\n" in before
+    """The token opens the text, a line, or follows sentence punctuation (up to three
+    characters back, spaces aside)."""
+    before = text[token_start - 3 : token_start] if token_start > 3 else text[:token_start]
+    last = before.rstrip()[-1:]
+    return not last or last in SENTENCE_PUNCTUATION or "\n" in before
 
 
 SEPARATOR_RE = re.compile(r"[\s\-‐–]*")
+
+
+ACRONYM, ACTOR, COUNTRY, DEMONYM, PLACE = 1, 2, 4, 8, 16
+KIND_BITS = {"acronym": ACRONYM, "actor": ACTOR, "country": COUNTRY, "demonym": DEMONYM}
+KIND_NAMES = tuple(
+    frozenset(
+        name
+        for name, bit in (*KIND_BITS.items(), ("place", PLACE))
+        if mask & bit  # the set a candidate carries for each combination of bits
+    )
+    for mask in range(32)
+)
+
+
+@dataclass
+class MatchTables:
+    """The matcher's view of one gazetteer and one actor registry, merged so that each step
+    of the candidate loop is one dictionary lookup instead of five."""
+
+    actors: ActorIndex
+    first_words: dict[str, int]  # folded first word -> most words a name starting with it has
+    kinds: dict[str, int]  # folded name -> kind bits, for every table but the GeoNames cities
+    alias_prefixes: frozenset[str]  # every leading run of words of an actor alias
+
+    @classmethod
+    def build(cls, gazetteer: Gazetteer, actors: ActorIndex) -> MatchTables:
+        first_words = dict(gazetteer.first_words)
+        for word, n in actors.first_words.items():
+            if n > first_words.get(word, 0):
+                first_words[word] = n
+        kinds: dict[str, int] = {}
+        for table, bit in (
+            (actors.aliases, ACTOR),
+            (gazetteer.countries.names, COUNTRY),
+            (gazetteer.countries.demonyms, DEMONYM),
+            (gazetteer.features, PLACE),
+            (gazetteer.extra, PLACE),
+            (gazetteer.admin1, PLACE),
+        ):
+            for key in table:
+                kinds[key] = kinds.get(key, 0) | bit
+        prefixes: set[str] = set()
+        for key in actors.aliases:
+            words = key.split(" ")
+            prefixes.update(" ".join(words[:n]) for n in range(1, len(words) + 1))
+        return cls(actors, first_words, kinds, frozenset(prefixes))
+
+
+def match_tables(gazetteer: Gazetteer, actors: ActorIndex) -> MatchTables:
+    """The merged tables, built once per gazetteer and registry (`add_places` drops them)."""
+    cached = gazetteer.__dict__.get("_match_tables")
+    if cached is None or cached.actors is not actors:
+        cached = gazetteer.__dict__["_match_tables"] = MatchTables.build(gazetteer, actors)
+    return cached  # type: ignore[no-any-return]
+
+
+_WORD_FACTS: dict[str, tuple[str, bool, bool]] = {}
+
+
+def _word_facts(word: str) -> tuple[str, bool, bool]:
+    """(folded, capitalised, particle) of a token's text, remembered across texts: names
+    repeat from one article to the next."""
+    facts = _WORD_FACTS.get(word)
+    if facts is None:
+        if len(_WORD_FACTS) > 200_000:
+            _WORD_FACTS.clear()  # bounded: a few megabytes at most
+        key = fold_name(word)
+        facts = _WORD_FACTS[word] = (
+            key,
+            word[:1].isupper() or word[:1].isdigit(),
+            key in PARTICLES,
+        )
+    return facts
 
 
 def candidates(
@@ -228,71 +344,76 @@ def candidates(
     gazetteer: Gazetteer,
     actors: ActorIndex,
     run: list[int],
+    initial: list[bool] | None = None,
 ) -> list[Candidate]:
     """Leftmost-longest known names. Only tokens that begin some known name are tried, and
     only up to the longest name beginning with them, which keeps this linear in practice.
-    `run[i]`: how many tokens of token i's name run start at or after it (name_tokens)."""
+    `run[i]`: how many tokens of token i's name run start at or after it (name_tokens);
+    `initial[i]`: whether token i opens a sentence (sentence_initial_flags)."""
+    if initial is None:
+        initial = sentence_initial_flags(text, toks)
     found: list[Candidate] = []
-    countries = gazetteer.countries
-    first_words = gazetteer.first_words
-    actor_first = actors.first_words
+    tables = match_tables(gazetteer, actors)
+    first_words = tables.first_words
+    known = tables.kinds
+    city_names = gazetteer.cities.names
+    acronyms = actors.acronyms
     acronym_first = actors.acronym_first_words
+    tail_lengths = actors.tail_lengths
     count = len(toks)
-    memo: dict[str, str] = {}
-    folded = [memo.get(t.text) or memo.setdefault(t.text, fold_name(t.text)) for t in toks]
-    capital = [t.text[:1].isupper() or t.text[:1].isdigit() for t in toks]
-    particle = [f in PARTICLES for f in folded]
+    words = [_word_facts(t.text) for t in toks]
+    folded = [w[0] for w in words]
+    capital = [w[1] for w in words]
+    particle = [w[2] for w in words]
+    # name_shaped_until[i]: the first token at or after i that is neither capitalised nor a
+    # particle, so "every token from i to last is" is one comparison
+    name_shaped_until = [count] * (count + 1)
+    for j in range(count - 1, -1, -1):
+        name_shaped_until[j] = name_shaped_until[j + 1] if capital[j] or particle[j] else j
     i = 0
     while i < count:
-        word = folded[i]
-        longest = max(
-            first_words.get(word, 0),
-            actor_first.get(word, 0),
-            acronym_first.get(toks[i].text, 0),
-        )
-        if not longest or not (capital[i] or particle[i]):
+        if not (capital[i] or particle[i]):
             i += 1
             continue
+        word = folded[i]
+        longest = first_words.get(word, 0)
+        acronym_words = acronym_first.get(toks[i].text, 0)
+        if acronym_words > longest:
+            longest = acronym_words
+        if not longest:
+            i += 1
+            continue
+        start = toks[i].start
         best: Candidate | None = None
         for n in range(min(longest, run[i], MAX_SPAN), 0, -1):
             last = i + n - 1
-            surface = text[toks[i].start : toks[last].end]
-            kinds: set[str] = set()
-            if surface in actors.acronyms:
-                kinds.add("acronym")
-            shaped = (
-                any(capital[i : last + 1])
-                and (capital[last])
-                and all(capital[j] or (particle[j] and n > 1) for j in range(i, last + 1))
-            )
-            if shaped:
-                key = " ".join(folded[i : last + 1])
-                if key in actors.aliases:
-                    kinds.add("actor")
-                if key in countries.names:
-                    kinds.add("country")
-                if key in countries.demonyms:
-                    kinds.add("demonym")
-                if gazetteer.has_place(key):
-                    kinds.add("place")
+            surface = text[start : toks[last].end]
+            mask = ACRONYM if surface in acronyms else 0
+            # a name: capitalised at its end, and every word capitalised or, inside a longer
+            # name, a particle ("Strait of Hormuz")
+            if capital[last] and (n == 1 or name_shaped_until[i] > last):
+                key = " ".join(folded[i : last + 1]) if n > 1 else word
+                mask |= known.get(key, 0)
+                if not mask & PLACE and key in city_names:
+                    mask |= PLACE
             else:
                 key = surface
-            if kinds:
+            if mask:
                 best = Candidate(
-                    toks[i].start,
+                    start,
                     toks[last].end,
                     surface,
                     key,
                     i,
-                    _sentence_initial(text, toks[i].start),
-                    kinds,
+                    initial[i],
+                    set(KIND_NAMES[mask]),
                 )
                 if (
                     i > 0
                     and run[i - 1] == run[i] + 1
                     and capital[i - 1]
                     and not particle[i - 1]
-                    and not _sentence_initial(text, toks[i - 1].start)
+                    and not initial[i - 1]
                 ):
                     best.word_before = toks[i - 1].text
                 if run[i] > n and capital[i + n]:
@@ -300,9 +421,9 @@ def candidates(
                 break
         # only when the alias is longer than what is left of this run of capitalised words
         tail = (
-            _lowercase_tail(text, toks[i], folded[i], actors)
+            _lowercase_tail(text, toks[i], word, tables, initial[i])
             if capital[i]
-            and actors.tail_lengths.get(folded[i], 0) > run[i]
+            and tail_lengths.get(word, 0) > run[i]
             and LOWER_NEXT_RE.match(text, toks[i + run[i] - 1].end)
             else None
         )
@@ -320,34 +441,35 @@ def candidates(
     return found
 
 
-def _lowercase_tail(text: str, token: Token, word: str, actors: ActorIndex) -> Candidate | None:
+def _lowercase_tail(
+    text: str, token: Token, word: str, tables: MatchTables, initial: bool
+) -> Candidate | None:
     """An actor alias whose later words are written in lower case: "Haqqani network"."""
-    longest = actors.tail_lengths.get(word)
+    aliases = tables.actors.aliases
+    longest = tables.actors.tail_lengths.get(word)
     if not longest:
         return None
-    window = text[token.start : token.start + 160]
-    spans: list[tuple[int, int]] = []
-    for match in TAIL_WORD_RE.finditer(window):
-        if spans and not SEPARATOR_RE.fullmatch(window[spans[-1][1] : match.start()]):
+    prefixes = tables.alias_prefixes
+    key = ""
+    previous_end = -1
+    best: tuple[str, int] | None = None  # the longest alias of two words or more
+    matches = TAIL_WORD_RE.finditer(text, token.start, token.start + 160)
+    for words, match in enumerate(matches, 1):
+        if words > 1 and not SEPARATOR_RE.fullmatch(text, previous_end, match.start()):
             break
-        spans.append((match.start(), match.end()))
-        if len(spans) == longest:
+        part = _word_facts(match.group())[0]
+        key = f"{key} {part}" if words > 1 else part
+        if key not in prefixes:
+            break  # no alias goes on from here
+        previous_end = match.end()
+        if words > 1 and key in aliases:
+            best = (key, previous_end)
+        if words == longest:
             break
-    words = [fold_name(window[a:b]) for a, b in spans]
-    for n in range(len(words), 1, -1):
-        key = " ".join(words[:n])
-        if key in actors.aliases:
-            surface = window[: spans[n - 1][1]]
-            return Candidate(
-                token.start,
-                token.start + spans[n - 1][1],
-                surface,
-                key,
-                0,
-                _sentence_initial(text, token.start),
-                {"actor"},
-            )
-    return None
+    if best is None:
+        return None
+    key, end = best
+    return Candidate(token.start, end, text[token.start : end], key, 0, initial, {"actor"})
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -360,8 +482,11 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371 * math.asin(min(1.0, math.sqrt(h)))
 
 
+PREVIOUS_WORD_RE = re.compile(r"([A-Za-z]+)\W*$")
+
+
 def _previous_word(text: str, start: int) -> str:
-    match = re.search(r"([A-Za-z]+)\W*$", text[max(0, start - 30) : start])
+    match = PREVIOUS_WORD_RE.search(text[max(0, start - 30) : start])
     return match.group(1).lower() if match else ""
 
 
@@ -449,9 +574,10 @@ def extract(
     full = f"{title}\n\n{text}" if title else text
     title_end = len(title)
     toks, run = name_tokens(full)
-    found = candidates(full, toks, gazetteer, actors, run)
-    facts = TextFacts.of(full, toks)
-    facts.name_parts = _name_parts(full, toks, run, found)
+    initial = sentence_initial_flags(full, toks)
+    found = candidates(full, toks, gazetteer, actors, run, initial)
+    facts = TextFacts.of(full, toks, initial)
+    facts.name_parts = _name_parts(toks, run, found, initial)
     facts.admin1_codes = {
         p.admin1
         for c in found
@@ -570,6 +696,12 @@ def extract(
     )
 
 
+REGION_CUE_RE = re.compile(
+    r"\s+(region|province|state|oblast|governorate|district|county|department|prefecture)\b",
+    re.I,
+)
+
+
 def _choose_place(
     facts: TextFacts,
     text: str,
@@ -583,11 +715,7 @@ def _choose_place(
         return None
     single_word = " " not in cand.key
     before = _previous_word(text, cand.start)
-    region_cue = re.match(
-        r"\s+(region|province|state|oblast|governorate|district|county|department|prefecture)\b",
-        text[cand.end : cand.end + 16],
-        re.I,
-    )
+    region_cue = REGION_CUE_RE.match(text[cand.end : cand.end + 16])
     if before in TITLES or _looks_like_person(text, toks, cand, gazetteer.has_place):
         return None
     if single_word and _inside_longer_name(cand, region_cue is not None):
@@ -679,15 +807,19 @@ class TextFacts:
     name_parts: set[str] = field(default_factory=set)
 
     @classmethod
-    def of(cls, text: str, toks: list[Token]) -> TextFacts:
+    def of(cls, text: str, toks: list[Token], initial: list[bool]) -> TextFacts:
         lower = set(LOWER_WORD_RE.findall(text))
         mid = {
-            t.text for t in toks if t.text[:1].isupper() and not _sentence_initial(text, t.start)
+            t.text
+            for t, first in zip(toks, initial, strict=True)
+            if not first and t.text[:1].isupper()
         }
         return cls(lower, mid)
 
 
-def _name_parts(text: str, toks: list[Token], run: list[int], found: list[Candidate]) -> set[str]:
+def _name_parts(
+    toks: list[Token], run: list[int], found: list[Candidate], initial: list[bool]
+) -> set[str]:
     """Capitalised word pairs that are no known name: most are people ("Sergio Massa")."""
     position = 0
     spans = sorted((c.start, c.end) for c in found)  # names the matcher found, in order
@@ -709,7 +841,7 @@ def _name_parts(text: str, toks: list[Token], run: list[int], found: list[Candid
         low_first, low_second = first.text.lower(), second.text.lower()
         if low_second in PLACE_SUFFIXES or low_first in DIRECTIONS or low_first in TITLES:
             continue
-        if _sentence_initial(text, first.start):
+        if initial[i]:
             continue  # "Retaking Timbuktu": the first word is capitalised by the sentence
         parts.update((first.text, second.text))
     return parts
