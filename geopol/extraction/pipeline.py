@@ -277,6 +277,16 @@ KIND_NAMES = tuple(
 )
 
 
+class WordInfo(NamedTuple):
+    """What the matcher needs to know about one token's text, given the tables."""
+
+    folded: str
+    capital: bool  # capitalised or a digit
+    particle: bool  # "of", "al", "de"...
+    longest: int  # most words of a known name or acronym starting here; 0: none can
+    tail: int  # most words of an actor alias that goes on in lower case ("Haqqani network")
+
+
 @dataclass
 class MatchTables:
     """The matcher's view of one gazetteer and one actor registry, merged so that each step
@@ -286,6 +296,10 @@ class MatchTables:
     first_words: dict[str, int]  # folded first word -> most words a name starting with it has
     kinds: dict[str, int]  # folded name -> kind bits, for every table but the GeoNames cities
     alias_prefixes: frozenset[str]  # every leading run of words of an actor alias
+    city_names: dict[str, int]  # the GeoNames index's names
+    # remembered across texts, since names repeat from one text to the next:
+    words: dict[str, WordInfo] = field(default_factory=dict)  # token text -> WordInfo
+    runs: dict[str, tuple[Slot, ...]] = field(default_factory=dict)  # name run -> its slots
 
     @classmethod
     def build(cls, gazetteer: Gazetteer, actors: ActorIndex) -> MatchTables:
@@ -308,7 +322,27 @@ class MatchTables:
         for key in actors.aliases:
             words = key.split(" ")
             prefixes.update(" ".join(words[:n]) for n in range(1, len(words) + 1))
-        return cls(actors, first_words, kinds, frozenset(prefixes))
+        return cls(actors, first_words, kinds, frozenset(prefixes), gazetteer.cities.names)
+
+    def word(self, text: str) -> WordInfo:
+        info = self.words.get(text)
+        if info is None:
+            if len(self.words) > 200_000:
+                self.words.clear()  # bounded: a few tens of megabytes at most
+            folded = fold_name(text)
+            capital = text[:1].isupper() or text[:1].isdigit()
+            particle = folded in PARTICLES
+            longest = max(
+                self.first_words.get(folded, 0), self.actors.acronym_first_words.get(text, 0)
+            )
+            info = self.words[text] = WordInfo(
+                folded,
+                capital,
+                particle,
+                longest if capital or particle else 0,
+                self.actors.tail_lengths.get(folded, 0) if capital else 0,
+            )
+        return info
 
 
 def match_tables(gazetteer: Gazetteer, actors: ActorIndex) -> MatchTables:
@@ -319,23 +353,67 @@ def match_tables(gazetteer: Gazetteer, actors: ActorIndex) -> MatchTables:
     return cached  # type: ignore[no-any-return]
 
 
-_WORD_FACTS: dict[str, tuple[str, bool, bool]] = {}
+class Slot(NamedTuple):
+    """The longest known name starting at one token of a name run. It depends on nothing but
+    the run's text, so it is worked out once per distinct run ("the United Nations")."""
+
+    words: int  # 0: no name starts here
+    mask: int  # kind bits
+    key: str
+    surface: str
+    before: str  # the capitalised word before it in the run, if any ("Viktor [Orban]")
+    after: str  # the capitalised word after it in the run, if any
+    tail: int  # most words of an actor alias going on in lower case (WordInfo.tail)
 
 
-def _word_facts(word: str) -> tuple[str, bool, bool]:
-    """(folded, capitalised, particle) of a token's text, remembered across texts: names
-    repeat from one article to the next."""
-    facts = _WORD_FACTS.get(word)
-    if facts is None:
-        if len(_WORD_FACTS) > 200_000:
-            _WORD_FACTS.clear()  # bounded: a few megabytes at most
-        key = fold_name(word)
-        facts = _WORD_FACTS[word] = (
-            key,
-            word[:1].isupper() or word[:1].isdigit(),
-            key in PARTICLES,
-        )
-    return facts
+NO_NAME = Slot(0, 0, "", "", "", "", 0)
+
+
+def _run_slots(
+    text: str, toks: list[Token], first: int, size: int, tables: MatchTables
+) -> tuple[Slot, ...]:
+    """The slots of the name run of `size` tokens starting at token `first`."""
+    known = tables.kinds
+    city_names = tables.city_names
+    acronyms = tables.actors.acronyms
+    cache = tables.words
+    run_toks = toks[first : first + size]
+    words = [cache.get(t.text) or tables.word(t.text) for t in run_toks]
+    slots = []
+    for i, info in enumerate(words):
+        slot = NO_NAME if not info.tail else NO_NAME._replace(tail=info.tail)
+        start = run_toks[i].start
+        for n in range(min(info.longest, size - i, MAX_SPAN), 0, -1):
+            last = i + n - 1
+            surface = text[start : run_toks[last].end]
+            mask = ACRONYM if surface in acronyms else 0
+            # a name: capitalised at its end, and every word capitalised or, inside a longer
+            # name, a particle ("Strait of Hormuz")
+            if words[last].capital and (
+                n == 1 or all(w.capital or w.particle for w in words[i : last + 1])
+            ):
+                key = " ".join([w.folded for w in words[i : last + 1]]) if n > 1 else info.folded
+                mask |= known.get(key, 0)
+                if not mask & PLACE and key in city_names:
+                    mask |= PLACE
+            else:
+                key = surface
+            if mask:
+                before = words[i - 1] if i > 0 else None
+                slot = Slot(
+                    n,
+                    mask,
+                    key,
+                    surface,
+                    run_toks[i - 1].text
+                    if before is not None and before.capital and not before.particle
+                    else "",
+                    run_toks[i + n].text if size - i > n and words[i + n].capital else "",
+                    info.tail,
+                )
+                break
+        slots.append(slot)
+    return tuple(slots)
 
 
 def candidates(
@@ -354,101 +432,72 @@ def candidates(
         initial = sentence_initial_flags(text, toks)
     found: list[Candidate] = []
     tables = match_tables(gazetteer, actors)
-    first_words = tables.first_words
-    known = tables.kinds
-    city_names = gazetteer.cities.names
-    acronyms = actors.acronyms
-    acronym_first = actors.acronym_first_words
-    tail_lengths = actors.tail_lengths
+    runs = tables.runs
     count = len(toks)
-    words = [_word_facts(t.text) for t in toks]
-    folded = [w[0] for w in words]
-    capital = [w[1] for w in words]
-    particle = [w[2] for w in words]
-    # name_shaped_until[i]: the first token at or after i that is neither capitalised nor a
-    # particle, so "every token from i to last is" is one comparison
-    name_shaped_until = [count] * (count + 1)
-    for j in range(count - 1, -1, -1):
-        name_shaped_until[j] = name_shaped_until[j + 1] if capital[j] or particle[j] else j
-    i = 0
-    while i < count:
-        if not (capital[i] or particle[i]):
-            i += 1
+    resume = 0  # the first token not inside the last match
+    first = 0  # the first token of the current name run
+    while first < count:
+        size = run[first]
+        end = first + size
+        if resume >= end:
+            first = end
             continue
-        word = folded[i]
-        longest = first_words.get(word, 0)
-        acronym_words = acronym_first.get(toks[i].text, 0)
-        if acronym_words > longest:
-            longest = acronym_words
-        if not longest:
-            i += 1
-            continue
-        start = toks[i].start
-        best: Candidate | None = None
-        for n in range(min(longest, run[i], MAX_SPAN), 0, -1):
-            last = i + n - 1
-            surface = text[start : toks[last].end]
-            mask = ACRONYM if surface in acronyms else 0
-            # a name: capitalised at its end, and every word capitalised or, inside a longer
-            # name, a particle ("Strait of Hormuz")
-            if capital[last] and (n == 1 or name_shaped_until[i] > last):
-                key = " ".join(folded[i : last + 1]) if n > 1 else word
-                mask |= known.get(key, 0)
-                if not mask & PLACE and key in city_names:
-                    mask |= PLACE
-            else:
-                key = surface
-            if mask:
+        run_text = text[toks[first].start : toks[end - 1].end]
+        slots = runs.get(run_text)
+        if slots is None:
+            if len(runs) > 100_000:
+                runs.clear()  # bounded: a few tens of megabytes at most
+            slots = runs[run_text] = _run_slots(text, toks, first, size, tables)
+        # a lowercase tail can only go on after the run ("Haqqani network")
+        lower_next = None
+        i = max(first, resume)
+        while i < end:
+            slot = slots[i - first]
+            best: Candidate | None = None
+            if slot.words:
                 best = Candidate(
-                    start,
-                    toks[last].end,
-                    surface,
-                    key,
+                    toks[i].start,
+                    toks[i + slot.words - 1].end,
+                    slot.surface,
+                    slot.key,
                     i,
                     initial[i],
-                    set(KIND_NAMES[mask]),
+                    set(KIND_NAMES[slot.mask]),
                 )
-                if (
-                    i > 0
-                    and run[i - 1] == run[i] + 1
-                    and capital[i - 1]
-                    and not particle[i - 1]
-                    and not initial[i - 1]
-                ):
-                    best.word_before = toks[i - 1].text
-                if run[i] > n and capital[i + n]:
-                    best.word_after = toks[i + n].text
-                break
-        # only when the alias is longer than what is left of this run of capitalised words
-        tail = (
-            _lowercase_tail(text, toks[i], word, tables, initial[i])
-            if capital[i]
-            and tail_lengths.get(word, 0) > run[i]
-            and LOWER_NEXT_RE.match(text, toks[i + run[i] - 1].end)
-            else None
-        )
-        if tail is not None and (best is None or tail.end > best.end):
-            best = tail
-        if best is None:
-            i += 1
-        else:
+                if slot.before and not initial[i - 1]:
+                    best.word_before = slot.before
+                best.word_after = slot.after
+            # only when the alias is longer than what is left of this run of capitalised words
+            if slot.tail > end - i:
+                if lower_next is None:
+                    lower_next = bool(LOWER_NEXT_RE.match(text, toks[end - 1].end))
+                tail = (
+                    _lowercase_tail(text, toks[i], tables, initial[i], slot.tail)
+                    if lower_next
+                    else None
+                )
+                if tail is not None and (best is None or tail.end > best.end):
+                    best = tail
+            if best is None:
+                i += 1
+                continue
             found.append(best)
             # go on from the first name token after the match (a lowercase tail such as
             # "Haqqani network" covers words that are not name tokens at all)
-            i += 1
-            while i < count and toks[i].start < best.end:
-                i += 1
+            resume = i + 1
+            while resume < count and toks[resume].start < best.end:
+                resume += 1
+            i = resume
+        first = end
     return found
 
 
 def _lowercase_tail(
-    text: str, token: Token, word: str, tables: MatchTables, initial: bool
+    text: str, token: Token, tables: MatchTables, initial: bool, longest: int
 ) -> Candidate | None:
-    """An actor alias whose later words are written in lower case: "Haqqani network"."""
+    """An actor alias of up to `longest` words whose later words are written in lower case:
+    "Haqqani network"."""
     aliases = tables.actors.aliases
-    longest = tables.actors.tail_lengths.get(word)
-    if not longest:
-        return None
     prefixes = tables.alias_prefixes
     key = ""
     previous_end = -1
@@ -457,7 +506,7 @@ def _lowercase_tail(
     for words, match in enumerate(matches, 1):
         if words > 1 and not SEPARATOR_RE.fullmatch(text, previous_end, match.start()):
             break
-        part = _word_facts(match.group())[0]
+        part = (tables.words.get(match.group()) or tables.word(match.group())).folded
         key = f"{key} {part}" if words > 1 else part
         if key not in prefixes:
             break  # no alias goes on from here
@@ -728,7 +777,7 @@ def _choose_place(
         return None  # "Massa said", after "Sergio Massa"
     common = cand.key in COMMON_WORD_PLACES
     lowercase_elsewhere = (
-        single_word and cand.text != cand.text.lower() and cand.text.lower() in facts.lower_words
+        single_word and cand.text != cand.text.lower() and facts.writes_lowercase(cand.text.lower())
     )
 
     def score(record: PlaceRecord) -> float:
@@ -797,24 +846,49 @@ def _choose_place(
 
 @dataclass
 class TextFacts:
-    """Facts about the whole text, computed once: which words it also writes in lower case,
-    and which capitalised words it also writes in mid-sentence."""
+    """Facts about the whole text: which words it also writes in lower case, and which
+    capitalised words it also writes in mid-sentence."""
 
-    lower_words: set[str]
+    text: str
     mid_sentence_words: set[str]
     admin1_codes: set[str] = field(default_factory=set)  # ISO 3166-2 regions named
     # words the text also uses as part of a person's name: "Sergio Massa", "Ariel Henry"
     name_parts: set[str] = field(default_factory=set)
+    _lowercase: dict[str, bool] = field(default_factory=dict)
 
     @classmethod
     def of(cls, text: str, toks: list[Token], initial: list[bool]) -> TextFacts:
-        lower = set(LOWER_WORD_RE.findall(text))
         mid = {
             t.text
             for t, first in zip(toks, initial, strict=True)
             if not first and t.text[:1].isupper()
         }
-        return cls(lower, mid)
+        return cls(text, mid)
+
+    def writes_lowercase(self, word: str) -> bool:
+        """Whether the text has `word` as a whole lowercase word (one LOWER_WORD_RE finds).
+        Asked for a few dozen words per text, so searched for each rather than listing
+        every lowercase word of the text."""
+        found = self._lowercase.get(word)
+        if found is None:
+            found = self._lowercase[word] = _has_lowercase_word(self.text, word)
+        return found
+
+
+def _has_lowercase_word(text: str, word: str) -> bool:
+    if not LOWER_WORD_RE.fullmatch(word):
+        return False
+    size = len(word)
+    position = text.find(word)
+    while position >= 0:
+        before = text[position - 1] if position else " "
+        after = text[position + size : position + size + 1]
+        if not (before.isalnum() or before in "_'’") and not (
+            after and ("a" <= after <= "z" or after in "'’")
+        ):
+            return True
+        position = text.find(word, position + 1)
+    return False
 
 
 def _name_parts(
