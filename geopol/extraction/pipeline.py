@@ -258,16 +258,15 @@ SENTENCE_PUNCTUATION = frozenset('.!?:;"“”')
 
 
 def sentence_initial_flags(text: str, toks: list[Token]) -> list[bool]:
-    """For each token, whether it opens a sentence (see `_sentence_initial`), computed once."""
-    return [_sentence_initial(text, t.start) for t in toks]
-
-
-def _sentence_initial(text: str, token_start: int) -> bool:
-    """The token opens the text, a line, or follows sentence punctuation (up to three
-    characters back, spaces aside)."""
-    before = text[token_start - 3 : token_start] if token_start > 3 else text[:token_start]
-    last = before.rstrip()[-1:]
-    return not last or last in SENTENCE_PUNCTUATION or "\n" in before
+    """For each token, whether it opens a sentence: it opens the text or a line, or follows
+    sentence punctuation (up to three characters back, spaces aside)."""
+    flags: list[bool] = []
+    append = flags.append
+    for _, start, _ in toks:
+        before = text[start - 3 : start] if start > 3 else text[:start]
+        last = before.rstrip()[-1:]
+        append(not last or last in SENTENCE_PUNCTUATION or "\n" in before)
+    return flags
 
 
 SEPARATOR_RE = re.compile(r"[\s\-‐–]*")
@@ -300,6 +299,7 @@ class MatchTables:
     """The matcher's view of one gazetteer and one actor registry, merged so that each step
     of the candidate loop is one dictionary lookup instead of five."""
 
+    gazetteer: Gazetteer
     actors: ActorIndex
     first_words: dict[str, int]  # folded first word -> most words a name starting with it has
     kinds: dict[str, int]  # folded name -> kind bits, for every table but the GeoNames cities
@@ -308,6 +308,8 @@ class MatchTables:
     # remembered across texts, since names repeat from one text to the next:
     words: dict[str, WordInfo] = field(default_factory=dict)  # token text -> WordInfo
     runs: dict[str, tuple[Slot, ...]] = field(default_factory=dict)  # name run -> its slots
+    admin1_by_key: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    big_city_by_key: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, gazetteer: Gazetteer, actors: ActorIndex) -> MatchTables:
@@ -330,7 +332,31 @@ class MatchTables:
         for key in actors.aliases:
             words = key.split(" ")
             prefixes.update(" ".join(words[:n]) for n in range(1, len(words) + 1))
-        return cls(actors, first_words, kinds, frozenset(prefixes), gazetteer.cities.names)
+        return cls(
+            gazetteer, actors, first_words, kinds, frozenset(prefixes), gazetteer.cities.names
+        )
+
+    def admin1(self, key: str) -> tuple[str, ...]:
+        """The ISO 3166-2 codes of the regions a folded name may be."""
+        found = self.admin1_by_key.get(key)
+        if found is None:
+            if len(self.admin1_by_key) > 200_000:
+                self.admin1_by_key.clear()  # bounded, like the other memories here
+            places = self.gazetteer.places(key)
+            found = self.admin1_by_key[key] = tuple(p.admin1 for p in places if p.kind == "admin1")
+        return found
+
+    def big_city_country(self, key: str) -> str:
+        """The country of the cities of 50,000 people or more a name may be, when they all
+        lie in one country; else ""."""
+        found = self.big_city_by_key.get(key)
+        if found is None:
+            if len(self.big_city_by_key) > 200_000:
+                self.big_city_by_key.clear()
+            places = self.gazetteer.places(key)
+            big = {p.country for p in places if p.population >= 50_000 and p.country}
+            found = self.big_city_by_key[key] = big.pop() if len(big) == 1 else ""
+        return found
 
     def word(self, text: str) -> WordInfo:
         info = self.words.get(text)
@@ -387,9 +413,14 @@ def _run_slots(
     cache = tables.words
     run_toks = toks[first : first + size]
     words = [cache.get(t.text) or tables.word(t.text) for t in run_toks]
+    # shaped_until[i]: the first word at or after i that is neither capitalised nor a
+    # particle (name runs hardly ever hold one)
+    shaped_until = [size] * (size + 1)
+    for j in range(size - 1, -1, -1):
+        shaped_until[j] = shaped_until[j + 1] if words[j].capital or words[j].particle else j
     slots = []
     for i, info in enumerate(words):
-        slot = NO_NAME if not info.tail else NO_NAME._replace(tail=info.tail)
+        slot = NO_NAME if not info.tail else Slot(0, 0, "", "", "", "", info.tail)
         start = run_toks[i].start
         for n in range(min(info.longest, size - i, MAX_SPAN), 0, -1):
             last = i + n - 1
@@ -397,9 +428,7 @@ def _run_slots(
             mask = ACRONYM if surface in acronyms else 0
             # a name: capitalised at its end, and every word capitalised or, inside a longer
             # name, a particle ("Strait of Hormuz")
-            if words[last].capital and (
-                n == 1 or all(w.capital or w.particle for w in words[i : last + 1])
-            ):
+            if words[last].capital and (n == 1 or shaped_until[i] > last):
                 key = " ".join([w.folded for w in words[i : last + 1]]) if n > 1 else info.folded
                 mask |= known.get(key, 0)
                 if not mask & PLACE and key in city_names:
@@ -458,7 +487,7 @@ def candidates(
             slots = runs[run_text] = _run_slots(text, toks, first, size, tables)
         # a lowercase tail can only go on after the run ("Haqqani network")
         lower_next = None
-        i = max(first, resume)
+        i = first if first >= resume else resume
         while i < end:
             slot = slots[i - first]
             best: Candidate | None = None
@@ -645,12 +674,9 @@ def extract(
     found = candidates(full, toks, gazetteer, actors, run, initial)
     facts = TextFacts.of(full, toks, initial)
     facts.name_parts = _name_parts(toks, run, found, initial)
+    tables = match_tables(gazetteer, actors)
     facts.admin1_codes = {
-        p.admin1
-        for c in found
-        if "place" in c.kinds
-        for p in gazetteer.places(c.key)
-        if p.kind == "admin1"
+        code for c in found if "place" in c.kinds for code in tables.admin1(c.key)
     }
     country_names = gazetteer.countries
 
@@ -689,11 +715,9 @@ def extract(
             continue
         pending_places.append(cand)
         # a well-known city whose name belongs to one country is evidence for it too
-        big = {
-            p.country for p in gazetteer.places(cand.key) if p.population >= 50_000 and p.country
-        }
-        if len(big) == 1 and cand.key not in COMMON_WORD_PLACES:
-            evidence[big.pop()] += 0.5  # type: ignore[assignment]
+        big = tables.big_city_country(cand.key)
+        if big and cand.key not in COMMON_WORD_PLACES:
+            evidence[big] += 0.5  # type: ignore[assignment]
     for actor_id in actor_hits:
         home = actors.by_id[actor_id].home
         if home:
@@ -854,7 +878,7 @@ def _choose_place(
         and single_word
         and best.kind == "city"
         and best.population < 10_000
-        and cand.text not in facts.mid_sentence_words
+        and cand.text not in facts.mid_sentence_words()
     ):
         return None  # "Voters ...", "Officials ...": a capitalised word, not a hamlet
     if best.kind == "admin1" and best.lat == 0.0 and best.lon == 0.0:
@@ -868,20 +892,28 @@ class TextFacts:
     capitalised words it also writes in mid-sentence."""
 
     text: str
-    mid_sentence_words: set[str]
+    toks: list[Token]
+    initial: list[bool]
     admin1_codes: set[str] = field(default_factory=set)  # ISO 3166-2 regions named
     # words the text also uses as part of a person's name: "Sergio Massa", "Ariel Henry"
     name_parts: set[str] = field(default_factory=set)
     _lowercase: dict[str, bool] = field(default_factory=dict)
+    _mid_sentence: set[str] | None = None
 
     @classmethod
     def of(cls, text: str, toks: list[Token], initial: list[bool]) -> TextFacts:
-        mid = {
-            t.text
-            for t, first in zip(toks, initial, strict=True)
-            if not first and t.text[:1].isupper()
-        }
-        return cls(text, mid)
+        return cls(text, toks, initial)
+
+    def mid_sentence_words(self) -> set[str]:
+        """The capitalised words the text also writes in mid-sentence; asked for only by a
+        few texts, so listed on first use."""
+        if self._mid_sentence is None:
+            self._mid_sentence = {
+                t.text
+                for t, first in zip(self.toks, self.initial, strict=True)
+                if not first and t.text[:1].isupper()
+            }
+        return self._mid_sentence
 
     def writes_lowercase(self, word: str) -> bool:
         """Whether the text has `word` as a whole lowercase word (one LOWER_WORD_RE finds).
@@ -916,9 +948,12 @@ def _name_parts(
     position = 0
     spans = sorted((c.start, c.end) for c in found)  # names the matcher found, in order
     parts: set[str] = set()
-    for i in range(len(toks) - 1):
-        if run[i] < 2:
-            continue
+    pairs: list[int] = []  # every token followed by another of its run
+    start, count = 0, len(toks)
+    while start < count:
+        pairs += range(start, start + run[start] - 1)
+        start += run[start]
+    for i in pairs:
         first, second = toks[i], toks[i + 1]
         if not (first.text[:1].isupper() and second.text[:1].isupper()):
             continue
