@@ -319,8 +319,8 @@ def import_article(
 def _import_article(
     data: ArticleData, source: str, seen: dict[Any, Any] | None, batch: ImportBatch | None
 ) -> tuple[Article, Outcome]:
-    """import_article, inside a transaction; with a `batch`, the new revision and the
-    content_changed signal wait for ImportBatch.finish."""
+    """import_article, inside a transaction. With a `batch`, a new article's other rows, its
+    first revision and the content_changed signal wait for ImportBatch.finish."""
     unknown = check_countries(data.countries)
     if unknown:
         raise InputError(
