@@ -208,3 +208,25 @@ def test_topics_authors_and_editor_decisions_reach_search(admin_client):
     entity.refresh_from_db()
     assert entity.decision == Decision.CONFIRMED
     assert found("actor:ansar-dine") == ["Members brief on the Niger bend"]
+
+
+def test_a_file_of_new_articles_is_searchable_by_its_facets(tmp_path):
+    """Imports write a file's rows together; the search documents come after, with them."""
+    lines = [
+        {
+            "title": f"Sahel brief {n}",
+            "published": "2024-05-0{}T08:00:00Z".format(n + 1),
+            "body": "Convoys crossed the border at dawn. " * 5,
+            "authors": ["Amara Diallo"],
+            "topics": ["Security"],
+            "countries": ["ML", "NE"],
+        }
+        for n in range(3)
+    ]
+    path = tmp_path / "briefs.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines))
+    call_command("import_articles", str(path), stdout=io.StringIO())
+    assert len(found("topic:security convoys")) == 3
+    assert len(found('author:"Amara Diallo" country:NE')) == 3
+    assert len(found("region:sub-saharan-africa from:2024-05-02")) == 2
+    assert get_backend().count() == 3

@@ -7,13 +7,13 @@ import functools
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 
-from geopol.articles.events import content_changed
+from geopol.articles.events import content_changed, content_changed_in_bulk
 from geopol.articles.importers import ArticleData, InputError
 from geopol.articles.models import (
     Article,
@@ -31,6 +31,7 @@ from geopol.articles.rendering import (
     render_body_and_text,
 )
 from geopol.articles.search import search_documents
+from geopol.core.db import insert_rows
 from geopol.core.text import count_words, make_slug, reading_minutes
 from geopol.geo.models import Country
 from geopol.search.backends import get_backend
@@ -114,9 +115,17 @@ def record_revision(
         if first
         else (article.revisions.order_by("-number").values_list("number", flat=True).first() or 0)
     )
-    return Revision.objects.create(
+    revision = _first_revision(article, source, note, editor)
+    revision.number = last + 1
+    revision.save(force_insert=True)
+    return revision
+
+
+def _first_revision(article: Article, source: str, note: str, editor: Any = None) -> Revision:
+    """The revision recording the article as it is now, numbered 1; not saved."""
+    return Revision(
         article=article,
-        number=last + 1,
+        number=1,
         editor=editor if getattr(editor, "pk", None) else None,
         source=source,
         note=note,
@@ -209,6 +218,25 @@ def set_machine_countries(
     )
 
 
+def add_machine_countries(
+    tags: Iterable[tuple[Article, list[tuple[str, bool]]]], known: Iterable[str] | None = None
+) -> None:
+    """set_machine_countries for many articles just imported (their editors' tags are the
+    ones the import gave), in one statement."""
+    known = set(known_country_codes() if known is None else known)
+    rows = []
+    for article, countries in tags:
+        given = list(getattr(article, "_editor_codes", None) or ())
+        fresh = [(c, p) for c, p in countries if c not in given and c in known]
+        rows += [
+            (article.pk, code, len(given) + i, primary, False)
+            for i, (code, primary) in enumerate(fresh)
+        ]
+    insert_rows(
+        ArticleCountry, ("article_id", "country_id", "position", "primary", "by_editor"), rows
+    )
+
+
 @functools.cache
 def known_country_codes() -> frozenset[str]:
     """ISO 3166-1 codes in the Country table (filled by a migration, never edited)."""
@@ -223,11 +251,71 @@ def check_countries(codes: list[str]) -> list[str]:
     return [c for c in codes if c not in known]
 
 
+@dataclass
+class ImportBatch:
+    """What the articles of one file share while they are imported: the articles and slugs
+    already there (looked up once), the authors and topics already found, and the rows of new
+    articles left for the end of the file (one statement each instead of one per article)."""
+
+    existing: dict[str, Article] = field(default_factory=dict)  # source_key -> article
+    taken_slugs: set[str] = field(default_factory=set)
+    seen: dict[Any, Any] = field(default_factory=dict)
+    changes: list[tuple[Article, bool]] = field(default_factory=list)  # (article, created)
+    revisions: list[Revision] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    countries: list[tuple[int, str, int, bool, bool]] = field(default_factory=list)
+    authors: dict[tuple[int, int], None] = field(default_factory=dict)  # ordered set
+    topics: dict[tuple[int, int], None] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, items: list[ArticleData]) -> ImportBatch:
+        batch = cls()
+        keys = list(dict.fromkeys(item.source_key for item in items))
+        slugs = list({make_slug(item.slug or item.title) for item in items})
+        for start in range(0, max(len(keys), len(slugs)), 500):
+            batch.existing.update(
+                (a.source_key, a)
+                for a in Article.objects.filter(source_key__in=keys[start : start + 500])
+            )
+            batch.taken_slugs.update(
+                Article.objects.filter(slug__in=slugs[start : start + 500]).values_list(
+                    "slug", flat=True
+                )
+            )
+        return batch
+
+    def finish(self) -> None:
+        insert_rows(
+            ArticleCountry,
+            ("article_id", "country_id", "position", "primary", "by_editor"),
+            self.countries,
+        )
+        insert_rows(Article.authors.through, ("article_id", "author_id"), list(self.authors))
+        insert_rows(Article.topics.through, ("article_id", "topic_id"), list(self.topics))
+        Figure.objects.bulk_create(self.figures)
+        Revision.objects.bulk_create(self.revisions)
+        if self.changes:
+            content_changed_in_bulk.send(sender=Article, changes=self.changes)
+            # indexed once tags, countries, authors and topics are all in place
+            sync_search_index([a for a, created in self.changes if created], new=True)
+            sync_search_index([a for a, created in self.changes if not created])
+            for article, _ in self.changes:
+                article._index_later = False  # type: ignore[attr-defined]
+
+
 @transaction.atomic
 def import_article(
     data: ArticleData, source: str = "import", seen: dict[Any, Any] | None = None
 ) -> tuple[Article, Outcome]:
     """Create or update the article `data` describes; the same input twice changes nothing."""
+    return _import_article(data, source, seen, None)
+
+
+def _import_article(
+    data: ArticleData, source: str, seen: dict[Any, Any] | None, batch: ImportBatch | None
+) -> tuple[Article, Outcome]:
+    """import_article, inside a transaction. With a `batch`, a new article's other rows, its
+    first revision and the content_changed signal wait for ImportBatch.finish."""
     unknown = check_countries(data.countries)
     if unknown:
         raise InputError(
@@ -236,14 +324,23 @@ def import_article(
             line=data.line,
         )
     fingerprint = data_hash(data)
-    article = Article.objects.filter(source_key=data.source_key).first()
+    if batch is None:
+        article = Article.objects.filter(source_key=data.source_key).first()
+    else:
+        article = batch.existing.get(data.source_key)
     if article is not None and article.content_hash == fingerprint:
         return article, Outcome.UNCHANGED
     outcome = Outcome.CREATED if article is None else Outcome.UPDATED
     if article is None:
         article = Article(source_key=data.source_key)
     if data.slug or outcome == Outcome.CREATED:
-        article.slug = unique_slug(data.slug or data.title, exclude_pk=article.pk)
+        wanted = make_slug(data.slug or data.title)
+        if batch is not None and article.pk is None and wanted not in batch.taken_slugs:
+            article.slug = wanted  # free before the file, and not given since
+        else:
+            article.slug = unique_slug(data.slug or data.title, exclude_pk=article.pk)
+        if batch is not None:
+            batch.taken_slugs.add(article.slug)
     # otherwise the slug stays: a corrected headline must not break links to the article
     article.source_url = data.source_url
     article.content_hash = fingerprint
@@ -258,8 +355,16 @@ def import_article(
         article,
         [FigureView(f.key, f.kind, f.caption, f.src, f.alt, f.credit) for f in data.figures],
     )
-    article._index_later = True  # type: ignore[attr-defined]  # once tags are in place
+    article._index_later = True  # type: ignore[attr-defined]  # indexed once its tags are set
     article.save()
+    # what the geoparser would otherwise read back from the database
+    article._editor_codes = list(dict.fromkeys(data.countries))  # type: ignore[attr-defined]
+    article._captions = " ".join(f.caption for f in data.figures)  # type: ignore[attr-defined]
+    if batch is not None:
+        batch.existing[data.source_key] = article
+        if outcome == Outcome.CREATED:
+            _defer_new_rows(article, data, batch, source)
+            return article, outcome
     if outcome == Outcome.UPDATED:
         article.authors.set(_named(Author, data.authors, seen))
         article.topics.set(_named(Topic, data.topics, seen))
@@ -270,12 +375,24 @@ def import_article(
             article.topics.add(*_named(Topic, data.topics, seen))
     if outcome == Outcome.UPDATED or data.countries:
         set_countries(article, data.countries, created=outcome == Outcome.CREATED)
-    # what the geoparser would otherwise read back from the database
-    article._editor_codes = list(dict.fromkeys(data.countries))  # type: ignore[attr-defined]
-    article._captions = " ".join(f.caption for f in data.figures)  # type: ignore[attr-defined]
     if outcome == Outcome.UPDATED:
         article.figures.all().delete()
-    Figure.objects.bulk_create(
+    Figure.objects.bulk_create(_figures(article, data))
+    created = outcome == Outcome.CREATED
+    note = f"{outcome.value} by {source}"
+    if batch is None:
+        content_changed.send(sender=Article, article=article, created=created)
+        sync_search_index([article], new=created)
+        article._index_later = False  # type: ignore[attr-defined]
+        record_revision(article, source=source, note=note, first=created)
+    else:  # an update: its earlier revisions decide the number
+        batch.changes.append((article, created))
+        record_revision(article, source=source, note=note)
+    return article, outcome
+
+
+def _figures(article: Article, data: ArticleData) -> list[Figure]:
+    return [
         Figure(
             article=article,
             key=f.key,
@@ -288,16 +405,23 @@ def import_article(
             position=i,
         )
         for i, f in enumerate(data.figures)
-    )
-    content_changed.send(sender=Article, article=article, created=outcome == Outcome.CREATED)
-    sync_search_index([article], new=outcome == Outcome.CREATED)
-    record_revision(
-        article,
-        source=source,
-        note=f"{outcome.value} by {source}",
-        first=outcome == Outcome.CREATED,
-    )
-    return article, outcome
+    ]
+
+
+def _defer_new_rows(article: Article, data: ArticleData, batch: ImportBatch, source: str) -> None:
+    """A new article's authors, topics, countries, figures, first revision and tags, left
+    for ImportBatch.finish: nothing of them exists yet, so there is nothing to compare."""
+    for author in _named(Author, data.authors, batch.seen):
+        batch.authors[(article.pk, author.pk)] = None
+    for topic in _named(Topic, data.topics, batch.seen):
+        batch.topics[(article.pk, topic.pk)] = None
+    batch.countries += [
+        (article.pk, code, i, i == 0, True)
+        for i, code in enumerate(article._editor_codes)  # type: ignore[attr-defined]
+    ]
+    batch.figures += _figures(article, data)
+    batch.revisions.append(_first_revision(article, source, f"created by {source}"))
+    batch.changes.append((article, True))
 
 
 @transaction.atomic
@@ -305,8 +429,10 @@ def import_articles(
     items: list[ArticleData], source: str = "import"
 ) -> list[tuple[Article, Outcome]]:
     """All articles of one file, or none of them."""
-    seen: dict[Any, Any] = {}
-    return [import_article(item, source=source, seen=seen) for item in items]
+    batch = ImportBatch.start(items)
+    results = [_import_article(item, source, batch.seen, batch) for item in items]
+    batch.finish()
+    return results
 
 
 def remove_from_search(article_ids: Iterable[int]) -> None:

@@ -2,11 +2,8 @@
 
 Steps, each a small function:
 
-1. `name_tokens`: the words of every name-shaped run the regex engine finds, with offsets;
-   hyphens split words ("al-Shabaab" -> al, Shabaab).
-2. `candidates`: at every token that can start a name, the longest run of tokens whose folded
-   form is a known actor alias, acronym, country name or demonym, feature, region or city
-   (leftmost-longest, so "Democratic Republic of the Congo" beats "Congo").
+1. `name_tokens` (in `matching`): the words of every name-shaped run the regex engine finds.
+2. `candidates` (in `matching`): the longest known names starting at those words.
 3. `resolve`: decide what each candidate is, using the document's own evidence: countries
    named outright, actors' countries, admin-1 regions, population, and distance to the other
    places resolved in the same text. Common words and first names that are also places are
@@ -23,21 +20,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from geopol.extraction.actors import ActorDef, ActorIndex
+from geopol.extraction.matching import (
+    PARTICLES,
+    Candidate,
+    Token,
+    candidates,
+    match_tables,
+    name_tokens,
+    sentence_initial_flags,
+)
 from geopol.geo.gazetteer import Gazetteer, PlaceRecord, fold_name
 
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
-
-PARTICLES = _words(
-    """
-    au aux en di dei das ter op aan zum zu ed ar er
-    al el ad an as ash at az ul of the in for and de del della la le les du des da do dos wa
-    bin ibn on upon sur am im van von y e i o
-    """
-)
-MAX_SPAN = 10
 
 # Places whose names are everyday English words or sentence openers: never read as a city
 # unless a location cue and the country context both agree.
@@ -102,33 +99,6 @@ LOCATIVE_CUES = _words(
     reach
     """
 )
-SENTENCE_END_RE = re.compile(r"[.!?:;\"“”]\s*$|^\s*$")
-
-
-@dataclass(frozen=True, slots=True)
-class Token:
-    text: str
-    start: int
-    end: int
-
-    @property
-    def capitalised(self) -> bool:
-        return self.text[:1].isupper()
-
-
-@dataclass
-class Candidate:
-    start: int  # character offsets in the text
-    end: int
-    text: str
-    key: str
-    first_token: int
-    sentence_initial: bool
-    kinds: set[str] = field(default_factory=set)  # actor, country, demonym, place
-    counted: bool = False  # already counted as evidence for its country
-    # capitalised words right before and after it in the same name run ("Viktor [Orban]")
-    word_before: str = ""
-    word_after: str = ""
 
 
 @dataclass
@@ -180,176 +150,6 @@ class Extraction:
     mentions: list[Mention]
 
 
-UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f"
-_CAP = rf"(?:(?:[A-Z]\.){{2,}}|[{UPPER}][\w'’]*)"
-_SEP = r"[\s\-‐–]+"
-_PART = "(?:" + "|".join(sorted(PARTICLES, key=len, reverse=True)) + ")"
-# A run of name-shaped words: capitalised words, with particles inside or in front
-# ("al Qaeda in the Islamic Maghreb", "Strait of Hormuz"). Found by the regex engine, so the
-# Python loop only ever sees the few percent of a text that could be a name.
-NAME_RUN_RE = re.compile(
-    rf"(?<![\w'’])(?:{_PART}{_SEP})*{_CAP}(?:{_SEP}(?:{_PART}{_SEP})*{_CAP})*(?![\w])"
-)
-RUN_WORD_RE = re.compile(r"[^\s\-‐–]+")
-LOWER_NEXT_RE = re.compile(r"[ \t\-]+[a-z]")
-TAIL_WORD_RE = re.compile(r"[\w'’.]+")
-LOWER_WORD_RE = re.compile(r"(?<![\w'’])[a-z][a-z'’]*")
-
-
-def name_tokens(text: str) -> tuple[list[Token], list[int]]:
-    """The tokens of every name-shaped run, and for each token how many tokens of its run
-    start at or after it."""
-    found: list[Token] = []
-    remaining: list[int] = []
-    for run in NAME_RUN_RE.finditer(text):
-        offset = run.start()
-        size = 0
-        for match in RUN_WORD_RE.finditer(run.group()):
-            word, start, end = match.group(), offset + match.start(), offset + match.end()
-            if word.endswith(("'s", "’s")) and len(word) > 2:  # possessive: "Mali's"
-                word, end = word[:-2], end - 2
-            found.append(Token(word, start, end))
-            size += 1
-        remaining.extend(range(size, 0, -1))
-    return found, remaining
-
-
-def _sentence_initial(text: str, token_start: int) -> bool:
-    before = text[max(0, token_start - 3) : token_start]
-    return token_start == 0 or bool(SENTENCE_END_RE.search(before)) or "\n" in before
-
-
-SEPARATOR_RE = re.compile(r"[\s\-‐–]*")
-
-
-def candidates(
-    text: str,
-    toks: list[Token],
-    gazetteer: Gazetteer,
-    actors: ActorIndex,
-    run: list[int],
-) -> list[Candidate]:
-    """Leftmost-longest known names. Only tokens that begin some known name are tried, and
-    only up to the longest name beginning with them, which keeps this linear in practice.
-    `run[i]`: how many tokens of token i's name run start at or after it (name_tokens)."""
-    found: list[Candidate] = []
-    countries = gazetteer.countries
-    first_words = gazetteer.first_words
-    actor_first = actors.first_words
-    acronym_first = actors.acronym_first_words
-    count = len(toks)
-    memo: dict[str, str] = {}
-    folded = [memo.get(t.text) or memo.setdefault(t.text, fold_name(t.text)) for t in toks]
-    capital = [t.text[:1].isupper() or t.text[:1].isdigit() for t in toks]
-    particle = [f in PARTICLES for f in folded]
-    i = 0
-    while i < count:
-        word = folded[i]
-        longest = max(
-            first_words.get(word, 0),
-            actor_first.get(word, 0),
-            acronym_first.get(toks[i].text, 0),
-        )
-        if not longest or not (capital[i] or particle[i]):
-            i += 1
-            continue
-        best: Candidate | None = None
-        for n in range(min(longest, run[i], MAX_SPAN), 0, -1):
-            last = i + n - 1
-            surface = text[toks[i].start : toks[last].end]
-            kinds: set[str] = set()
-            if surface in actors.acronyms:
-                kinds.add("acronym")
-            shaped = (
-                any(capital[i : last + 1])
-                and (capital[last])
-                and all(capital[j] or (particle[j] and n > 1) for j in range(i, last + 1))
-            )
-            if shaped:
-                key = " ".join(folded[i : last + 1])
-                if key in actors.aliases:
-                    kinds.add("actor")
-                if key in countries.names:
-                    kinds.add("country")
-                if key in countries.demonyms:
-                    kinds.add("demonym")
-                if gazetteer.has_place(key):
-                    kinds.add("place")
-            else:
-                key = surface
-            if kinds:
-                best = Candidate(
-                    toks[i].start,
-                    toks[last].end,
-                    surface,
-                    key,
-                    i,
-                    _sentence_initial(text, toks[i].start),
-                    kinds,
-                )
-                if (
-                    i > 0
-                    and run[i - 1] == run[i] + 1
-                    and capital[i - 1]
-                    and not particle[i - 1]
-                    and not _sentence_initial(text, toks[i - 1].start)
-                ):
-                    best.word_before = toks[i - 1].text
-                if run[i] > n and capital[i + n]:
-                    best.word_after = toks[i + n].text
-                break
-        # only when the alias is longer than what is left of this run of capitalised words
-        tail = (
-            _lowercase_tail(text, toks[i], folded[i], actors)
-            if capital[i]
-            and actors.tail_lengths.get(folded[i], 0) > run[i]
-            and LOWER_NEXT_RE.match(text, toks[i + run[i] - 1].end)
-            else None
-        )
-        if tail is not None and (best is None or tail.end > best.end):
-            best = tail
-        if best is None:
-            i += 1
-        else:
-            found.append(best)
-            # go on from the first name token after the match (a lowercase tail such as
-            # "Haqqani network" covers words that are not name tokens at all)
-            i += 1
-            while i < count and toks[i].start < best.end:
-                i += 1
-    return found
-
-
-def _lowercase_tail(text: str, token: Token, word: str, actors: ActorIndex) -> Candidate | None:
-    """An actor alias whose later words are written in lower case: "Haqqani network"."""
-    longest = actors.tail_lengths.get(word)
-    if not longest:
-        return None
-    window = text[token.start : token.start + 160]
-    spans: list[tuple[int, int]] = []
-    for match in TAIL_WORD_RE.finditer(window):
-        if spans and not SEPARATOR_RE.fullmatch(window[spans[-1][1] : match.start()]):
-            break
-        spans.append((match.start(), match.end()))
-        if len(spans) == longest:
-            break
-    words = [fold_name(window[a:b]) for a, b in spans]
-    for n in range(len(words), 1, -1):
-        key = " ".join(words[:n])
-        if key in actors.aliases:
-            surface = window[: spans[n - 1][1]]
-            return Candidate(
-                token.start,
-                token.start + spans[n - 1][1],
-                surface,
-                key,
-                0,
-                _sentence_initial(text, token.start),
-                {"actor"},
-            )
-    return None
-
-
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Great-circle distance between two (lat, lon) points."""
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
@@ -360,8 +160,11 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371 * math.asin(min(1.0, math.sqrt(h)))
 
 
+PREVIOUS_WORD_RE = re.compile(r"([A-Za-z]+)\W*$")
+
+
 def _previous_word(text: str, start: int) -> str:
-    match = re.search(r"([A-Za-z]+)\W*$", text[max(0, start - 30) : start])
+    match = PREVIOUS_WORD_RE.search(text[max(0, start - 30) : start])
     return match.group(1).lower() if match else ""
 
 
@@ -449,15 +252,13 @@ def extract(
     full = f"{title}\n\n{text}" if title else text
     title_end = len(title)
     toks, run = name_tokens(full)
-    found = candidates(full, toks, gazetteer, actors, run)
-    facts = TextFacts.of(full, toks)
-    facts.name_parts = _name_parts(full, toks, run, found)
+    initial = sentence_initial_flags(full, toks)
+    found = candidates(full, toks, gazetteer, actors, run, initial)
+    facts = TextFacts.of(full, toks, initial)
+    facts.name_parts = _name_parts(toks, run, found, initial)
+    tables = match_tables(gazetteer, actors)
     facts.admin1_codes = {
-        p.admin1
-        for c in found
-        if "place" in c.kinds
-        for p in gazetteer.places(c.key)
-        if p.kind == "admin1"
+        code for c in found if "place" in c.kinds for code in tables.admin1(c.key)
     }
     country_names = gazetteer.countries
 
@@ -496,11 +297,9 @@ def extract(
             continue
         pending_places.append(cand)
         # a well-known city whose name belongs to one country is evidence for it too
-        big = {
-            p.country for p in gazetteer.places(cand.key) if p.population >= 50_000 and p.country
-        }
-        if len(big) == 1 and cand.key not in COMMON_WORD_PLACES:
-            evidence[big.pop()] += 0.5  # type: ignore[assignment]
+        big = tables.big_city_country(cand.key)
+        if big and cand.key not in COMMON_WORD_PLACES:
+            evidence[big] += 0.5  # type: ignore[assignment]
     for actor_id in actor_hits:
         home = actors.by_id[actor_id].home
         if home:
@@ -570,6 +369,12 @@ def extract(
     )
 
 
+REGION_CUE_RE = re.compile(
+    r"\s+(region|province|state|oblast|governorate|district|county|department|prefecture)\b",
+    re.I,
+)
+
+
 def _choose_place(
     facts: TextFacts,
     text: str,
@@ -583,11 +388,7 @@ def _choose_place(
         return None
     single_word = " " not in cand.key
     before = _previous_word(text, cand.start)
-    region_cue = re.match(
-        r"\s+(region|province|state|oblast|governorate|district|county|department|prefecture)\b",
-        text[cand.end : cand.end + 16],
-        re.I,
-    )
+    region_cue = REGION_CUE_RE.match(text[cand.end : cand.end + 16])
     if before in TITLES or _looks_like_person(text, toks, cand, gazetteer.has_place):
         return None
     if single_word and _inside_longer_name(cand, region_cue is not None):
@@ -600,7 +401,7 @@ def _choose_place(
         return None  # "Massa said", after "Sergio Massa"
     common = cand.key in COMMON_WORD_PLACES
     lowercase_elsewhere = (
-        single_word and cand.text != cand.text.lower() and cand.text.lower() in facts.lower_words
+        single_word and cand.text != cand.text.lower() and facts.writes_lowercase(cand.text.lower())
     )
 
     def score(record: PlaceRecord) -> float:
@@ -659,7 +460,7 @@ def _choose_place(
         and single_word
         and best.kind == "city"
         and best.population < 10_000
-        and cand.text not in facts.mid_sentence_words
+        and cand.text not in facts.mid_sentence_words()
     ):
         return None  # "Voters ...", "Officials ...": a capitalised word, not a hamlet
     if best.kind == "admin1" and best.lat == 0.0 and best.lon == 0.0:
@@ -667,34 +468,77 @@ def _choose_place(
     return best
 
 
+LOWER_WORD_RE = re.compile(r"(?<![\w'’])[a-z][a-z'’]*")
+
+
 @dataclass
 class TextFacts:
-    """Facts about the whole text, computed once: which words it also writes in lower case,
-    and which capitalised words it also writes in mid-sentence."""
+    """Facts about the whole text: which words it also writes in lower case, and which
+    capitalised words it also writes in mid-sentence."""
 
-    lower_words: set[str]
-    mid_sentence_words: set[str]
+    text: str
+    toks: list[Token]
+    initial: list[bool]
     admin1_codes: set[str] = field(default_factory=set)  # ISO 3166-2 regions named
     # words the text also uses as part of a person's name: "Sergio Massa", "Ariel Henry"
     name_parts: set[str] = field(default_factory=set)
+    _lowercase: dict[str, bool] = field(default_factory=dict)
+    _mid_sentence: set[str] | None = None
 
     @classmethod
-    def of(cls, text: str, toks: list[Token]) -> TextFacts:
-        lower = set(LOWER_WORD_RE.findall(text))
-        mid = {
-            t.text for t in toks if t.text[:1].isupper() and not _sentence_initial(text, t.start)
-        }
-        return cls(lower, mid)
+    def of(cls, text: str, toks: list[Token], initial: list[bool]) -> TextFacts:
+        return cls(text, toks, initial)
+
+    def mid_sentence_words(self) -> set[str]:
+        """The capitalised words the text also writes in mid-sentence; asked for only by a
+        few texts, so listed on first use."""
+        if self._mid_sentence is None:
+            self._mid_sentence = {
+                t.text
+                for t, first in zip(self.toks, self.initial, strict=True)
+                if not first and t.text[:1].isupper()
+            }
+        return self._mid_sentence
+
+    def writes_lowercase(self, word: str) -> bool:
+        """Whether the text has `word` as a whole lowercase word (one LOWER_WORD_RE finds).
+        Asked for a few dozen words per text, so searched for each rather than listing
+        every lowercase word of the text."""
+        found = self._lowercase.get(word)
+        if found is None:
+            found = self._lowercase[word] = _has_lowercase_word(self.text, word)
+        return found
 
 
-def _name_parts(text: str, toks: list[Token], run: list[int], found: list[Candidate]) -> set[str]:
+def _has_lowercase_word(text: str, word: str) -> bool:
+    if not LOWER_WORD_RE.fullmatch(word):
+        return False
+    size = len(word)
+    position = text.find(word)
+    while position >= 0:
+        before = text[position - 1] if position else " "
+        after = text[position + size : position + size + 1]
+        if not (before.isalnum() or before in "_'’") and not (
+            after and ("a" <= after <= "z" or after in "'’")
+        ):
+            return True
+        position = text.find(word, position + 1)
+    return False
+
+
+def _name_parts(
+    toks: list[Token], run: list[int], found: list[Candidate], initial: list[bool]
+) -> set[str]:
     """Capitalised word pairs that are no known name: most are people ("Sergio Massa")."""
     position = 0
     spans = sorted((c.start, c.end) for c in found)  # names the matcher found, in order
     parts: set[str] = set()
-    for i in range(len(toks) - 1):
-        if run[i] < 2:
-            continue
+    pairs: list[int] = []  # every token followed by another of its run
+    start, count = 0, len(toks)
+    while start < count:
+        pairs += range(start, start + run[start] - 1)
+        start += run[start]
+    for i in pairs:
         first, second = toks[i], toks[i + 1]
         if not (first.text[:1].isupper() and second.text[:1].isupper()):
             continue
@@ -709,7 +553,7 @@ def _name_parts(text: str, toks: list[Token], run: list[int], found: list[Candid
         low_first, low_second = first.text.lower(), second.text.lower()
         if low_second in PLACE_SUFFIXES or low_first in DIRECTIONS or low_first in TITLES:
             continue
-        if _sentence_initial(text, first.start):
+        if initial[i]:
             continue  # "Retaking Timbuktu": the first word is capitalised by the sentence
         parts.update((first.text, second.text))
     return parts

@@ -12,7 +12,12 @@ from django.db.models import Count, Max
 
 from geopol.articles.models import Article
 from geopol.articles.rendering import plain_text
-from geopol.articles.services import known_country_codes, set_machine_countries
+from geopol.articles.services import (
+    add_machine_countries,
+    known_country_codes,
+    set_machine_countries,
+)
+from geopol.core.db import insert_rows
 from geopol.extraction.actors import ActorDef, ActorIndex, registry_from_file
 from geopol.extraction.models import Actor, ArticleEntity, Decision, EntityKind, Mention
 from geopol.extraction.pipeline import Extraction, extract
@@ -154,6 +159,83 @@ def extract_from_article(article: Article) -> Extraction:
     )
 
 
+ENTITY_FIELDS = (
+    "article_id",
+    "kind",
+    "key",
+    "name",
+    "written_as",
+    "country_id",
+    "lat",
+    "lon",
+    "actor_id",
+    "primary",
+    "mentions",
+    "by_editor",
+    "decision",
+)
+
+
+def _entity_values(
+    article_id: int, result: Extraction, actor_pks: dict[str, int], known: frozenset[str]
+) -> list[dict[str, Any]]:
+    """The machine's proposals for one article: a value for each of ENTITY_FIELDS."""
+    blank = {
+        "article_id": article_id,
+        "written_as": "",
+        "country_id": None,
+        "lat": None,
+        "lon": None,
+        "actor_id": None,
+        "primary": False,
+        "by_editor": False,
+        "decision": Decision.PROPOSED.value,  # plain str: psycopg writes an enum by its name
+    }
+    rows: list[dict[str, Any]] = []
+    for country in result.countries:
+        rows.append(
+            blank
+            | {
+                "kind": EntityKind.COUNTRY.value,
+                "key": country.code,
+                "name": country.name,
+                "country_id": country.code if country.code in known else None,
+                "primary": country.primary,
+                "mentions": country.mentions,
+            }
+        )
+    for place in result.places:
+        rows.append(
+            blank
+            | {
+                "kind": EntityKind.PLACE.value,
+                "key": place.key,
+                "name": place.canonical,
+                "written_as": place.name[:200],
+                "country_id": place.country if place.country in known else None,
+                "lat": place.lat,
+                "lon": place.lon,
+                "mentions": place.mentions,
+            }
+        )
+    for actor in result.actors:
+        rows.append(
+            blank
+            | {
+                "kind": EntityKind.ACTOR.value,
+                "key": actor.id,
+                "name": actor.name,
+                "written_as": ", ".join(actor.aliases_in_text)[:200],
+                "actor_id": actor_pks.get(actor.id),
+                "mentions": actor.mentions,
+            }
+        )
+    return rows
+
+
+MENTION_FIELDS = ("entity_id", "text", "start", "end")
+
+
 @transaction.atomic
 def tag_article(article: Article, created: bool = False) -> Extraction:
     """Re-extract and store the machine's proposals; editors' decisions stay as they are.
@@ -173,47 +255,11 @@ def tag_article(article: Article, created: bool = False) -> Extraction:
         ArticleEntity.objects.filter(
             article=article, decision=Decision.PROPOSED, by_editor=False
         ).delete()
-    actor_pks = current_actors().pks
     known = known_country_codes()
-    rows: list[ArticleEntity] = []
-    for country in result.countries:
-        rows.append(
-            ArticleEntity(
-                article=article,
-                kind=EntityKind.COUNTRY,
-                key=country.code,
-                name=country.name,
-                country_id=country.code if country.code in known else None,
-                primary=country.primary,
-                mentions=country.mentions,
-            )
-        )
-    for place in result.places:
-        rows.append(
-            ArticleEntity(
-                article=article,
-                kind=EntityKind.PLACE,
-                key=place.key,
-                name=place.canonical,
-                written_as=place.name[:200],
-                country_id=place.country if place.country in known else None,
-                lat=place.lat,
-                lon=place.lon,
-                mentions=place.mentions,
-            )
-        )
-    for actor in result.actors:
-        rows.append(
-            ArticleEntity(
-                article=article,
-                kind=EntityKind.ACTOR,
-                key=actor.id,
-                name=actor.name,
-                written_as=", ".join(actor.aliases_in_text)[:200],
-                actor_id=actor_pks.get(actor.id),
-                mentions=actor.mentions,
-            )
-        )
+    rows = [
+        ArticleEntity(**values)
+        for values in _entity_values(article.pk, result, current_actors().pks, known)
+    ]
     fresh = []
     entity_ids: dict[tuple[str, str], int] = {}
     for row in rows:
@@ -228,10 +274,14 @@ def tag_article(article: Article, created: bool = False) -> Extraction:
     # SQLite and PostgreSQL both return the new primary keys from bulk_create
     for row in ArticleEntity.objects.bulk_create(fresh):
         entity_ids[(row.kind, row.key)] = row.pk
-    Mention.objects.bulk_create(
-        Mention(entity_id=entity_ids[(m.kind, m.key)], text=m.text[:200], start=m.start, end=m.end)
-        for m in result.mentions
-        if (m.kind, m.key) in entity_ids
+    insert_rows(
+        Mention,
+        MENTION_FIELDS,
+        (
+            (entity_ids[(m.kind, m.key)], m.text[:200], m.start, m.end)
+            for m in result.mentions
+            if (m.kind, m.key) in entity_ids
+        ),
     )
     removed = {
         k
@@ -250,6 +300,55 @@ def tag_article(article: Article, created: bool = False) -> Extraction:
     ]
     set_machine_countries(article, countries, known=known, created=created)
     return result
+
+
+def tag_articles(changes: list[tuple[Article, bool]]) -> None:
+    """tag_article for the articles of one imported file, (article, created) each: the new
+    ones' tags, spans and countries are written together, one statement each."""
+    new = [article for article, created in changes if created]
+    for article, created in changes:
+        if not created:
+            tag_article(article)  # editors' decisions to keep: one at a time
+    if not new:
+        return
+    known = known_country_codes()
+    actor_pks = current_actors().pks
+    results = [(article, extract_from_article(article)) for article in new]
+    insert_rows(
+        ArticleEntity,
+        ENTITY_FIELDS,
+        (
+            tuple(values[name] for name in ENTITY_FIELDS)
+            for article, result in results
+            for values in _entity_values(article.pk, result, actor_pks, known)
+        ),
+    )
+    # a new article has no other tags, so its tags' ids are read back by article and key
+    entity_ids: dict[tuple[int, str, str], int] = {}
+    ids = [article.pk for article in new]
+    for start in range(0, len(ids), 500):
+        entity_ids.update(
+            ((article_id, kind, key), pk)
+            for pk, article_id, kind, key in ArticleEntity.objects.filter(
+                article_id__in=ids[start : start + 500]
+            )
+            .order_by()
+            .values_list("pk", "article_id", "kind", "key")
+        )
+    insert_rows(
+        Mention,
+        MENTION_FIELDS,
+        (
+            (entity_ids[(article.pk, m.kind, m.key)], m.text[:200], m.start, m.end)
+            for article, result in results
+            for m in result.mentions
+            if (article.pk, m.kind, m.key) in entity_ids
+        ),
+    )
+    add_machine_countries(
+        ((article, [(c.code, c.primary) for c in result.countries]) for article, result in results),
+        known=known,
+    )
 
 
 def complete_entity(entity: ArticleEntity) -> None:

@@ -411,8 +411,8 @@ class Gazetteer:
         for names, record in records:
             for name in names:
                 self.extra.setdefault(fold_name(name), []).append(record)
-        self.__dict__.pop("first_words", None)
-        self.__dict__.pop("_memo", None)
+        for derived in ("first_words", "_memo", "_match_tables"):  # rebuilt on next use
+            self.__dict__.pop(derived, None)
 
     @functools.cached_property
     def first_words(self) -> dict[str, int]:

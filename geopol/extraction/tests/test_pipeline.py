@@ -172,3 +172,20 @@ def test_region_without_a_namesake_city_gets_no_coordinates(gazetteer, actors):
     )
     for place in result.places:
         assert place.lat is None or abs(place.lat) > 1  # never a marker at 0°, 0°
+
+
+def test_names_remembered_across_texts_still_read_their_own_context(gazetteer):
+    # The matcher remembers what each run of capitalised words holds ("Haqqani", "Visiting
+    # Paris") from one text to the next; what surrounds the run must still decide.
+    actors = ActorIndex.build(
+        [ActorDef("haqqani", "Haqqani network", "armed-group", (), (), "AF", ("AF", "PK"))]
+    )
+    for _ in range(2):  # the second round reads every run from memory
+        tail = run("Officials blamed the Haqqani network for the attack.", gazetteer, actors)
+        assert [a.id for a in tail.actors] == ["haqqani"]
+        alone = run("Officials said Haqqani fled to Kabul.", gazetteer, actors)
+        assert alone.actors == []
+        opening = run("Visiting Paris, the minister met officials.", gazetteer, actors)
+        assert [p.canonical for p in opening.places] == ["Paris"]
+        inside = run("The museum lent Visiting Paris to London.", gazetteer, actors)
+        assert [p.canonical for p in inside.places] == ["London"]  # a title, not the city

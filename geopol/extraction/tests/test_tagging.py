@@ -308,3 +308,49 @@ def test_country_listings_do_not_reveal_what_hidden_bodies_mention(client):
 
     client.force_login(User.objects.create_user("ed", password="pw-tests-1", is_staff=True))
     assert "Members Gulf piece" in client.get("/countries/qatar/").content.decode()
+
+
+def test_a_file_is_tagged_as_its_articles_would_be_one_by_one(tmp_path):
+    # An import file writes its new articles' tags, spans, countries, authors and topics
+    # together at the end; the result must be what importing each article alone gives.
+    from geopol.articles.importers import read_file
+    from geopol.articles.services import Outcome, import_article, import_articles
+
+    def record(n, title, countries):
+        return {
+            "title": title,
+            "published": f"2013-01-1{n}T09:00:00Z",
+            "body": BODY,
+            "countries": countries,
+            "authors": ["Desk A", "Desk B"],
+            "topics": ["Sahel"],
+            "source_url": f"https://example.org/{n}",
+        }
+
+    lines = [record(1, "Mali update", ["ML"]), record(2, "Mali update", ["FR", "ML"])]
+    lines.append(lines[0])  # the same article twice in one file
+    path = tmp_path / "wire.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    results = import_articles(read_file(path, 10_000_000))
+    assert [outcome for _, outcome in results] == [Outcome.CREATED] * 2 + [Outcome.UNCHANGED]
+    first, second = results[0][0], results[1][0]
+    assert first.slug != second.slug  # the title clash is settled inside the file
+
+    def snapshot(article):
+        return (
+            sorted(
+                (e.kind, e.key, e.primary, e.mentions, sorted(s.text for s in e.spans.all()))
+                for e in article.entities.all()
+            ),
+            [(c.country_id, c.primary, c.by_editor) for c in article.country_links.all()],
+            sorted(a.name for a in article.authors.all()),
+            [t.name for t in article.topics.all()],
+            [(r.number, r.note) for r in article.revisions.all()],
+        )
+
+    batched = [snapshot(first), snapshot(second)]
+    assert batched[1][1][:2] == [("FR", True, True), ("ML", False, True)]  # the file's order
+    assert any(kind == "actor" and key == "aqim" for kind, key, *_ in batched[0][0])
+    Article.objects.all().delete()
+    one_by_one = [import_article(data)[0] for data in read_file(path, 10_000_000)[:2]]
+    assert [snapshot(article) for article in one_by_one] == batched
