@@ -215,7 +215,7 @@ def test_a_file_of_new_articles_is_searchable_by_its_facets(tmp_path):
     lines = [
         {
             "title": f"Sahel brief {n}",
-            "published": "2024-05-0{}T08:00:00Z".format(n + 1),
+            "published": f"2024-05-0{n + 1}T08:00:00Z",
             "body": "Convoys crossed the border at dawn. " * 5,
             "authors": ["Amara Diallo"],
             "topics": ["Security"],
