@@ -76,3 +76,16 @@ def test_demo_loads_and_is_idempotent(tmp_path):
     assert created >= 30
     again = geopol("demo", data_dir=tmp_path).stdout
     assert f"0 created, 0 updated, {created} unchanged, 0 failed" in again
+
+
+def test_extract_reads_a_folder_of_articles_but_not_its_readme(tmp_path):
+    folder = tmp_path / "briefs"
+    folder.mkdir()
+    (folder / "README.md").write_text("# Notes for the desk\n\nNot an article.\n")
+    (folder / "one.md").write_text(
+        "---\ntitle: Mopti under pressure\npublished: 2013-01-10T12:00:00Z\n---\n\n"
+        "Fighters moved south from Douentza toward Mopti in Mali.\n"
+    )
+    result = geopol("extract", str(folder), "--json", data_dir=tmp_path / "d")
+    [line] = result.stdout.splitlines()
+    assert json.loads(line)["title"] == "Mopti under pressure"

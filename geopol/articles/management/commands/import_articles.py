@@ -28,8 +28,13 @@ class Source(NamedTuple):
     problem: str = ""
 
 
+FOLDER_NOTES = {"README", "LICENSE", "CHANGELOG", "NOTES"}
+
+
 def expand(arguments: list[str]) -> list[Source]:
-    """Files named by the arguments: files, folders (searched recursively) and glob patterns."""
+    """Files named by the arguments: files, folders (searched recursively) and glob patterns.
+    Inside a folder, hidden files and README/LICENSE notes are not articles and are skipped; a
+    file named on its own is always read."""
     found: list[Source] = []
     for argument in arguments:
         path = Path(argument)
@@ -37,7 +42,10 @@ def expand(arguments: list[str]) -> list[Source]:
             files = sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in READERS and not p.name.startswith(".")
+                if p.is_file()
+                and p.suffix.lower() in READERS
+                and not p.name.startswith(".")
+                and p.stem.upper() not in FOLDER_NOTES
             )
             found.extend(Source(str(p), p) for p in files)
             if not files:
