@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export GEOPOL_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run serve demo install install-dev test lint format bench bench-import bench-extract clean help
+.PHONY: run serve demo install install-dev test lint format bench bench-import bench-extract bench-digest clean help
 
 help:
 	@echo "make run      install, migrate, load the demo corpus and serve http://$(HOST):$(PORT)"
@@ -46,13 +46,16 @@ format: install-dev
 	$(BIN)/ruff format geopol tests bench
 	$(BIN)/ruff check --fix geopol tests bench
 
-bench: bench-import bench-extract
+bench: bench-import bench-extract bench-digest
 
 bench-import: install-dev
 	$(BIN)/python bench/bench_import.py
 
 bench-extract: install-dev
 	$(BIN)/python bench/bench_extract.py --import-articles 10000
+
+bench-digest: install-dev
+	$(BIN)/python bench/bench_digest.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

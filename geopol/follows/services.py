@@ -16,7 +16,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.mail import get_connection
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from geopol.articles.access import readable_tiers
@@ -35,7 +36,7 @@ from geopol.follows.models import (
     Mode,
     PrivateFeed,
 )
-from geopol.follows.reasons import Reason, reasons_for
+from geopol.follows.reasons import ArticleTags, Reason, reasons_for
 from geopol.follows.targets import describe, follows_q, load_tags, target_of
 
 log = logging.getLogger(__name__)
@@ -165,6 +166,30 @@ def _ordered(reasons: list[Reason], lead: Reason | None) -> list[str]:
     return [str(r) for r in [lead, *[r for r in reasons if r is not lead]]]
 
 
+def _delivery_for(
+    tags: ArticleTags, signature: tuple[tuple[str, str, str], ...], public: bool
+) -> tuple[tuple[str, str], str, str, int, str] | None:
+    """For a member whose matching follows are `signature` ((kind, key, frequency)...): the
+    lead follow, the reasons (JSON) for a reader and for a non-reader, the score and the
+    mode; None when nothing matches."""
+    pairs = [(kind, key) for kind, key, _ in signature]
+    reasons = reasons_for(tags, pairs, readable=True)
+    if not reasons:
+        return None
+    immediate = {(kind, key) for kind, key, freq in signature if freq == Frequency.IMMEDIATE}
+    leads = [r for r in reasons if (r.kind, r.key) in immediate]
+    lead = leads[0] if leads else reasons[0]
+    text = _ordered(reasons, lead)
+    if public:
+        teaser = text
+    else:
+        hidden = reasons_for(tags, pairs, readable=False)
+        same = next((r for r in hidden if (r.kind, r.key) == (lead.kind, lead.key)), None)
+        teaser = _ordered(hidden, same)
+    mode = Mode.IMMEDIATE if leads else Mode.DAILY
+    return (lead.kind, lead.key), json.dumps(text), json.dumps(teaser), reasons[0].strength, mode
+
+
 def match_article(article_id: int, now: dt.datetime | None = None) -> MatchResult:
     """Record a delivery for each member whose follows match a newly published article.
 
@@ -191,31 +216,19 @@ def match_article(article_id: int, now: dt.datetime | None = None) -> MatchResul
     ):
         by_user[user_id].append((pk, kind, key, frequency))
     public = article.access == Access.PUBLIC
+    # members who match the same follows get the same reasons: work each set out once
+    memo: dict[tuple, tuple[tuple[str, str], str, str, int, str] | None] = {}
     rows = []
     for user_id, follows in by_user.items():
-        pairs = [(kind, key) for _, kind, key, _ in follows]
-        reasons = reasons_for(tags, pairs, readable=True)
-        if not reasons:
+        signature = tuple(sorted((kind, key, freq) for _, kind, key, freq in follows))
+        if signature not in memo:
+            memo[signature] = _delivery_for(tags, signature, public)
+        found = memo[signature]
+        if found is None:
             continue
-        ids = {(kind, key): (pk, freq) for pk, kind, key, freq in follows}
-        immediate = [r for r in reasons if ids[(r.kind, r.key)][1] == Frequency.IMMEDIATE]
-        lead = immediate[0] if immediate else reasons[0]
-        text = _ordered(reasons, lead)
-        if public:
-            teaser = text
-        else:
-            hidden = reasons_for(tags, pairs, readable=False)
-            teaser = _ordered(hidden, next((r for r in hidden if r.key == lead.key), None))
-        rows.append(
-            (
-                user_id,
-                ids[(lead.kind, lead.key)][0],
-                json.dumps(text),
-                json.dumps(teaser),
-                reasons[0].strength,
-                Mode.IMMEDIATE if immediate else Mode.DAILY,
-            )
-        )
+        lead, text, teaser, score, mode = found
+        follow_id = next(pk for pk, kind, key, _ in follows if (kind, key) == lead)
+        rows.append((user_id, follow_id, text, teaser, score, mode))
     with transaction.atomic():
         MatchedArticle.objects.update_or_create(article=article)
         _insert_deliveries(article.pk, rows, now)
@@ -329,17 +342,98 @@ def digest_users(cutoff: dt.datetime) -> list[int]:
     )
 
 
-def _claim(user_id: int, pks: list[int]) -> AlertEmail | None:
-    """Claim these pending deliveries for one email, in one short transaction."""
-    with transaction.atomic():
-        email = AlertEmail.objects.create(user_id=user_id, kind=EmailKind.DIGEST)
-        claimed = Delivery.objects.filter(pk__in=pks, status=DeliveryStatus.PENDING).update(
-            status=DeliveryStatus.SENDING, email=email
+def _digest_owners(email_id: int | None = None) -> QuerySet[AlertEmail]:
+    """For a delivery (OuterRef), the digests that cover it: claimed (sending or sent) for
+    its member after it was created, earliest claim first. `email_id`: only claims made
+    before that one."""
+    owners = AlertEmail.objects.filter(
+        user=OuterRef("user"),
+        kind=EmailKind.DIGEST,
+        status__in=[EmailStatus.SENDING, EmailStatus.SENT],
+        covers_until__gt=OuterRef("created_at"),
+    ).order_by("pk")
+    return owners.filter(pk__lt=email_id) if email_id is not None else owners
+
+
+def settle_digests(user_ids: list[int]) -> int:
+    """Give each pending daily delivery of these members that a claimed digest covers the
+    state of that digest: sent, or in doubt ('sending') when its sender stopped. One
+    statement for many members, so sending a digest never rewrites its deliveries' rows
+    one by one."""
+    owner = _digest_owners()
+    daily = Delivery.objects.filter(user_id__in=user_ids, mode=Mode.DAILY)
+    settled = (
+        daily.filter(status=DeliveryStatus.PENDING)
+        .filter(Exists(owner))
+        .update(email=Subquery(owner.values("pk")[:1]), status=Subquery(owner.values("status")[:1]))
+    )
+    # in doubt when settled by another worker, and sent since by the one that claimed them
+    return settled + daily.filter(
+        status=DeliveryStatus.SENDING, email__status=EmailStatus.SENT
+    ).update(status=DeliveryStatus.SENT)
+
+
+@dataclass
+class Pending:
+    pk: int
+    article_id: int
+    score: int
+    reasons: list[str]
+    teaser_reasons: list[str]
+
+
+PENDING_FIELDS = ("pk", "article_id", "score", "reasons", "teaser_reasons")
+
+
+def _claim_digest(
+    user_id: int, cutoff: dt.datetime, preloaded: list[Pending], horizon: int
+) -> tuple[AlertEmail, list[Pending]] | None:
+    """Claim the member's digest for `cutoff` (an AlertEmail row, committed), and return the
+    deliveries it covers: pending, daily, created before `cutoff`, owned by no earlier
+    digest. None when another worker holds the claim or there is nothing to send.
+
+    `preloaded` was read after settling every claim up to id `horizon`, so only a claim
+    made since then can own some of it."""
+    try:
+        with transaction.atomic():
+            email = AlertEmail.objects.create(
+                user_id=user_id, kind=EmailKind.DIGEST, covers_until=cutoff
+            )
+    except IntegrityError:  # one_digest_per_member_and_cutoff: another worker has it
+        return None
+    rows = preloaded
+    earlier = AlertEmail.objects.filter(
+        user_id=user_id,
+        kind=EmailKind.DIGEST,
+        status__in=[EmailStatus.SENDING, EmailStatus.SENT],
+        pk__gt=horizon,
+        pk__lt=email.pk,
+    )
+    if earlier.exists():  # rare: another run claimed meanwhile; read what is left exactly
+        rows = [
+            Pending(*values)
+            for values in Delivery.objects.filter(
+                user_id=user_id,
+                mode=Mode.DAILY,
+                status=DeliveryStatus.PENDING,
+                created_at__lt=cutoff,
+            )
+            .exclude(Exists(_digest_owners(email.pk)))
+            .values_list(*PENDING_FIELDS)
+        ]
+    if not rows:
+        email.delete()
+        return None
+    return email, rows
+
+
+def _finish(email: AlertEmail, ok: bool, error: str = "") -> None:
+    if ok:
+        AlertEmail.objects.filter(pk=email.pk).update(
+            status=EmailStatus.SENT, sent_at=timezone.now()
         )
-        if not claimed:  # another worker was first, or the member unsubscribed
-            email.delete()
-            return None
-    return email
+    else:  # refused: the deliveries stay pending and belong to no digest
+        AlertEmail.objects.filter(pk=email.pk).update(status=EmailStatus.FAILED, error=error[:300])
 
 
 def send_digests(
@@ -347,31 +441,37 @@ def send_digests(
 ) -> int:
     """Send each of `user_ids` one digest of their pending daily deliveries created before
     `cutoff`; return how many digests went out. Each digest is claimed just before it is
-    sent, so a worker killed halfway leaves at most one message in doubt."""
+    sent, so a worker killed halfway leaves at most one message in doubt; its deliveries
+    are settled in bulk when the task ends, or by the next task for these members."""
     cutoff = cutoff or timezone.now()
-    pending: dict[int, list[Delivery]] = defaultdict(list)
-    for delivery in Delivery.objects.filter(
+    horizon = AlertEmail.objects.aggregate(last=Max("pk"))["last"] or 0
+    settle_digests(user_ids)  # what a stopped worker left behind
+    preloaded: dict[int, list[Pending]] = defaultdict(list)
+    for user_id, *values in Delivery.objects.filter(
         user_id__in=user_ids, mode=Mode.DAILY, status=DeliveryStatus.PENDING, created_at__lt=cutoff
-    ).only("user_id", "article_id", "reasons", "teaser_reasons", "score"):
-        pending[delivery.user_id].append(delivery)
-    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=list(pending))}
+    ).values_list("user_id", *PENDING_FIELDS):
+        preloaded[user_id].append(Pending(*values))
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=list(preloaded))}
     prime_permissions(users.values())
-    wanted = {d.article_id for rows in pending.values() for d in rows}
+    wanted = {p.article_id for rows in preloaded.values() for p in rows}
     articles = {a.pk: a for a in Article.objects.filter(pk__in=wanted).defer("body", "body_html")}
     builder = DigestBuilder()
     limit = settings.GEOPOL_DIGEST_MAX_ITEMS
     connection = connection or get_connection()
     sent = 0
+    dropped: list[int] = []
     with connection:
-        for user_id, rows in pending.items():
-            user = users[user_id]
-            email = _claim(user_id, [d.pk for d in rows])
-            if email is None:
+        for user_id, pending in preloaded.items():
+            user = users.get(user_id)
+            claim = _claim_digest(user_id, cutoff, pending, horizon) if user is not None else None
+            if user is None or claim is None:
                 continue
-            if Delivery.objects.filter(email=email).count() != len(rows):
-                rows = list(Delivery.objects.filter(email=email))  # some were taken meanwhile
+            email, rows = claim
+            for d in rows:
+                if d.article_id not in articles:  # published after the task began
+                    articles[d.article_id] = Article.objects.get(pk=d.article_id)
             tiers = readable_tiers(user)
-            entries, skipped = [], []
+            entries = []
             for d in sorted(
                 rows, key=lambda d: (d.score, articles[d.article_id].published_at), reverse=True
             ):
@@ -381,13 +481,9 @@ def send_digests(
                 if article.is_visible and reasons:
                     entries.append(Item(article, reasons, readable))
                 else:  # retracted since, or matched only through a body they may not read
-                    skipped.append(d.pk)
-            if skipped:
-                Delivery.objects.filter(pk__in=skipped).update(
-                    status=DeliveryStatus.DROPPED, email=None
-                )
+                    dropped.append(d.pk)
             if not entries or not user.email:
-                _close(email, ok=True)
+                _finish(email, ok=True)
                 continue
             message = builder.message(
                 user, email.pk, entries[:limit], more=max(0, len(entries) - limit)
@@ -396,10 +492,14 @@ def send_digests(
                 connection.send_messages([message])
             except Exception as error:
                 log.warning("digest email %s refused: %s", email.pk, error)
-                _close(email, ok=False, error=str(error))
+                _finish(email, ok=False, error=str(error))
                 continue
-            _close(email, ok=True)
+            _finish(email, ok=True)
             sent += 1
+    Delivery.objects.filter(pk__in=dropped, status=DeliveryStatus.PENDING).update(
+        status=DeliveryStatus.DROPPED
+    )
+    settle_digests(user_ids)
     return sent
 
 
