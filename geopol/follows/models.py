@@ -166,8 +166,13 @@ class Delivery(models.Model):
     """An article a member is to be told about, and why. One per member and article, however
     many follows match: the database refuses a second (one_alert_per_member_article)."""
 
+    # no index of its own: one_alert_per_member_article (user, article) serves lookups by
+    # member, and each extra index is one more scattered write per delivery
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        db_index=False,
     )
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
     follow = models.ForeignKey(Follow, null=True, on_delete=models.SET_NULL, related_name="+")
