@@ -138,6 +138,9 @@ class AlertEmail(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
+    settled = models.BooleanField(
+        default=False, help_text="A digest: its deliveries were marked with its outcome."
+    )
     covers_until = models.DateTimeField(
         null=True,
         blank=True,

@@ -357,9 +357,18 @@ def _digest_owners(email_id: int | None = None) -> QuerySet[AlertEmail]:
 
 def settle_digests(user_ids: list[int]) -> int:
     """Give each pending daily delivery of these members that a claimed digest covers the
-    state of that digest: sent, or in doubt ('sending') when its sender stopped. One
-    statement for many members, so sending a digest never rewrites its deliveries' rows
-    one by one."""
+    state of that digest: sent, or in doubt ('sending') when its sender stopped. For what a
+    stopped worker left behind: only members with a digest whose deliveries were never
+    marked are looked at."""
+    unsettled = AlertEmail.objects.filter(
+        user_id__in=user_ids,
+        kind=EmailKind.DIGEST,
+        settled=False,
+        status__in=[EmailStatus.SENDING, EmailStatus.SENT],
+    )
+    user_ids = list(unsettled.values_list("user_id", flat=True).distinct())
+    if not user_ids:
+        return 0
     owner = _digest_owners()
     daily = Delivery.objects.filter(user_id__in=user_ids, mode=Mode.DAILY)
     settled = (
@@ -368,9 +377,11 @@ def settle_digests(user_ids: list[int]) -> int:
         .update(email=Subquery(owner.values("pk")[:1]), status=Subquery(owner.values("status")[:1]))
     )
     # in doubt when settled by another worker, and sent since by the one that claimed them
-    return settled + daily.filter(
-        status=DeliveryStatus.SENDING, email__status=EmailStatus.SENT
-    ).update(status=DeliveryStatus.SENT)
+    settled += daily.filter(status=DeliveryStatus.SENDING, email__status=EmailStatus.SENT).update(
+        status=DeliveryStatus.SENT
+    )
+    unsettled.filter(user_id__in=user_ids, status=EmailStatus.SENT).update(settled=True)
+    return settled
 
 
 @dataclass
@@ -460,6 +471,7 @@ def send_digests(
     connection = connection or get_connection()
     sent = 0
     dropped: list[int] = []
+    done: list[tuple[AlertEmail, list[int]]] = []
     with connection:
         for user_id, pending in preloaded.items():
             user = users.get(user_id)
@@ -484,6 +496,7 @@ def send_digests(
                     dropped.append(d.pk)
             if not entries or not user.email:
                 _finish(email, ok=True)
+                done.append((email, [d.pk for d in rows]))
                 continue
             message = builder.message(
                 user, email.pk, entries[:limit], more=max(0, len(entries) - limit)
@@ -495,11 +508,18 @@ def send_digests(
                 _finish(email, ok=False, error=str(error))
                 continue
             _finish(email, ok=True)
+            done.append((email, [d.pk for d in rows]))
             sent += 1
-    Delivery.objects.filter(pk__in=dropped, status=DeliveryStatus.PENDING).update(
-        status=DeliveryStatus.DROPPED
-    )
-    settle_digests(user_ids)
+    # mark what was sent in one transaction: each page of deliveries is written once
+    with transaction.atomic():
+        Delivery.objects.filter(pk__in=dropped, status=DeliveryStatus.PENDING).update(
+            status=DeliveryStatus.DROPPED
+        )
+        for email, pks in done:
+            Delivery.objects.filter(pk__in=pks).exclude(status=DeliveryStatus.DROPPED).update(
+                status=DeliveryStatus.SENT, email=email
+            )
+        AlertEmail.objects.filter(pk__in=[email.pk for email, _ in done]).update(settled=True)
     return sent
 
 
