@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from geopol.articles.events import content_changed
 from geopol.articles.models import Article
-from geopol.follows.services import alert_window
+from geopol.follows.alerts import alert_window
 
 
 @receiver(content_changed, sender=Article)
