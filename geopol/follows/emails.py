@@ -126,7 +126,7 @@ class DigestBuilder:
         if key not in self.blocks:
             context = {"item": item}
             self.blocks[key] = (
-                render_to_string("follows/email/digest_item.txt", context),
+                render_to_string("follows/email/digest_item.txt", context).strip(),
                 render_to_string("follows/email/digest_item.html", context),
             )
         return self.blocks[key]
