@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export GEOPOL_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run serve demo install install-dev test lint format bench bench-import bench-extract bench-members bench-search clean help
+.PHONY: run serve demo install install-dev test lint format bench bench-import bench-extract bench-members bench-search bench-digest clean help
 
 help:
 	@echo "make run      install, migrate, load the demo corpus and serve http://$(HOST):$(PORT)"
@@ -46,7 +46,7 @@ format: install-dev
 	$(BIN)/ruff format geopol tests bench
 	$(BIN)/ruff check --fix geopol tests bench
 
-bench: bench-import bench-extract bench-search bench-members
+bench: bench-import bench-extract bench-search bench-members bench-digest
 
 bench-import: install-dev
 	$(BIN)/python bench/bench_import.py
@@ -62,6 +62,9 @@ bench-members: install-dev
 # SQLite FTS5 against tantivy at 100,000 documents; BENCH_SEARCH_ARGS="--docs 1000000" for 1M
 bench-search: install-dev
 	$(BIN)/python bench/bench_search.py $(BENCH_SEARCH_ARGS)
+
+bench-digest: install-dev
+	$(BIN)/python bench/bench_digest.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -225,6 +225,12 @@ def run(args, data_dir: Path, env: dict[str, str], sink, sink_file: Path) -> Non
     started = time.perf_counter()
     run_workers(args.workers, env)
     matched = time.perf_counter()
+    match_cpu = (
+        cpu_seconds(resource.RUSAGE_SELF)
+        - self_cpu
+        + cpu_seconds(resource.RUSAGE_CHILDREN)
+        - child_cpu
+    )
     digest_members = tasks.enqueue_digests(timezone.now())
     connection.close()
     run_workers(args.workers, env)
@@ -299,6 +305,8 @@ def run(args, data_dir: Path, env: dict[str, str], sink, sink_file: Path) -> Non
             "digest": round(finished - matched, 2),
             "elapsed": round(elapsed, 2),
             "cpu": round(cpu, 2),
+            "cpu_match": round(match_cpu, 2),
+            "cpu_digest": round(cpu - match_cpu, 2),
             "reference_smtp_only": round(reference_seconds, 2) if reference_seconds else None,
         },
         "messages_per_second": round(len(raw) / (finished - matched), 1) if raw else 0,

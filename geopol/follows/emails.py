@@ -12,6 +12,7 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from geopol.articles.models import Access, Article
@@ -22,7 +23,7 @@ UNSUBSCRIBE_SALT = "geopol.follows.unsubscribe"
 
 def unsubscribe_token(user_id: int, scope: str) -> str:
     """A signed token naming the member and what to stop: 'digest', or 'follow:ID'."""
-    return signing.dumps({"u": user_id, "s": scope}, salt=UNSUBSCRIBE_SALT, compress=True)
+    return signing.dumps({"u": user_id, "s": scope}, salt=UNSUBSCRIBE_SALT)
 
 
 def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
@@ -125,7 +126,7 @@ class DigestBuilder:
         if key not in self.blocks:
             context = {"item": item}
             self.blocks[key] = (
-                render_to_string("follows/email/digest_item.txt", context),
+                render_to_string("follows/email/digest_item.txt", context).strip(),
                 render_to_string("follows/email/digest_item.html", context),
             )
         return self.blocks[key]
@@ -133,11 +134,18 @@ class DigestBuilder:
     def message(
         self, user: Any, email_id: int, items: list[Item], more: int = 0
     ) -> EmailMultiAlternatives:
-        entries = []
-        for item in items:
+        # the list is joined here rather than looped over in a template: 10,000 digests of
+        # 20 items each make a template loop the largest cost of a digest run
+        texts, htmls = [], []
+        for n, item in enumerate(items, 1):
             text, html = self.block(item)
-            # html was rendered by an autoescaping template
-            entries.append({"text": text, "html": mark_safe(html), "reasons": item.reasons})
+            why = "; ".join(item.reasons)
+            texts.append(f"{n}. {text}\n   Why: {why}\n")
+            htmls.append(
+                f'<div style="border-top: 1px solid #ddd; padding: 12px 0">{html}'
+                '<p style="font-family: sans-serif; font-size: 13px; margin: 4px 0">'
+                f"<strong>Why:</strong> {escape(why)}</p></div>"
+            )
         count = len(items) + more
         noun = "analysis" if count == 1 else "analyses"
         return _message(
@@ -146,7 +154,9 @@ class DigestBuilder:
             f"{settings.SITE_NAME} daily digest: {count} new {noun}",
             "digest",
             {
-                "entries": entries,
+                # html blocks come from an autoescaping template; reasons are escaped above
+                "items_text": "\n".join(texts),
+                "items_html": mark_safe("\n".join(htmls)),
                 "count": count,
                 "more": more,
                 "my_url": absolute(reverse("follows:my-geopol")),

@@ -125,8 +125,10 @@ class EmailStatus(models.TextChoices):
 class AlertEmail(models.Model):
     """One email to one member: an alert about one article or a digest of several.
 
-    Created (status sending) in the same transaction that claims its deliveries, before a
-    byte goes to the mail server; its id is the Message-ID. See docs/alerts.md."""
+    Created (status sending) before a byte goes to the mail server: it is the claim. An
+    alert's delivery points to it in the same transaction; a digest owns the member's daily
+    deliveries created before `covers_until` that no earlier digest owns. Its id is the
+    Message-ID. See docs/alerts.md."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_emails"
@@ -136,9 +138,28 @@ class AlertEmail(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
+    settled = models.BooleanField(
+        default=False, help_text="A digest: its deliveries were marked with its outcome."
+    )
+    covers_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="A digest: it covers the member's daily deliveries created before this.",
+    )
 
     class Meta:
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["user", "kind", "covers_until"]),
+        ]
+        constraints = [
+            # one digest per member and cutoff, whatever the number of workers
+            models.UniqueConstraint(
+                fields=["user", "kind", "covers_until"],
+                condition=~models.Q(status="failed"),
+                name="one_digest_per_member_and_cutoff",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.pk} to {self.user_id}"
@@ -148,8 +169,13 @@ class Delivery(models.Model):
     """An article a member is to be told about, and why. One per member and article, however
     many follows match: the database refuses a second (one_alert_per_member_article)."""
 
+    # no index of its own: one_alert_per_member_article (user, article) serves lookups by
+    # member, and each extra index is one more scattered write per delivery
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        db_index=False,
     )
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
     follow = models.ForeignKey(Follow, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -95,7 +95,7 @@ def reason_for(tags: ArticleTags, kind: str, key: str, readable: bool) -> Reason
             kind,
             key,
             tags.region_names.get(key, key),
-            f"{best.name}, {why}, is in it",
+            f"via {best.name}, {why}",
             strength - 5,
         )
     if kind == "actor":

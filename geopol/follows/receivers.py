@@ -2,9 +2,9 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
-from geopol.articles.events import content_changed
+from geopol.articles.events import content_changed, content_changed_in_bulk
 from geopol.articles.models import Article
-from geopol.follows.services import alert_window
+from geopol.follows.alerts import alert_window
 
 
 @receiver(content_changed, sender=Article)
@@ -18,3 +18,10 @@ def match_when_published(sender, article: Article, **kwargs) -> None:
 
     pk = article.pk
     transaction.on_commit(lambda: match_article.enqueue(pk))
+
+
+@receiver(content_changed_in_bulk, sender=Article)
+def match_imported_file(sender, changes: list[tuple[Article, bool]], **kwargs) -> None:
+    """An imported file's articles, as content_changed would have matched them one by one."""
+    for article, created in changes:
+        match_when_published(sender, article=article, created=created)

@@ -8,26 +8,26 @@ import datetime as dt
 from django.utils import timezone
 from django_tasks import task
 
-from geopol.follows import services
+from geopol.follows import alerts
 
 DIGEST_CHUNK = 500  # members per digest task: a worker's unit of work, about a second
 
 
 @task()
 def match_article(article_id: int) -> int:
-    result = services.match_article(article_id)  # committed when it returns
+    result = alerts.match_article(article_id)  # committed when it returns
     enqueue_alerts(result.immediate)
     return result.deliveries
 
 
 @task()
 def send_alert(delivery_id: int) -> bool:
-    return services.send_alert(delivery_id)
+    return alerts.send_alert(delivery_id)
 
 
 @task()
 def send_digests(user_ids: list[int], cutoff: str) -> int:
-    return services.send_digests(user_ids, dt.datetime.fromisoformat(cutoff))
+    return alerts.send_digests(user_ids, dt.datetime.fromisoformat(cutoff))
 
 
 def enqueue_alerts(delivery_ids: list[int]) -> None:
@@ -37,8 +37,8 @@ def enqueue_alerts(delivery_ids: list[int]) -> None:
 
 def enqueue_digests(cutoff: dt.datetime, chunk: int = DIGEST_CHUNK) -> int:
     """One task per `chunk` members with daily deliveries waiting since before `cutoff`."""
-    services.refresh_planner_statistics()
-    users = services.digest_users(cutoff)
+    alerts.refresh_planner_statistics()
+    users = alerts.digest_users(cutoff)
     for start in range(0, len(users), chunk):
         send_digests.enqueue(users[start : start + chunk], cutoff.isoformat())
     return len(users)
@@ -49,15 +49,15 @@ def send_due(now: dt.datetime | None = None) -> dict[str, int]:
     that became published (scheduled ones, lost tasks), requeue alerts whose task was lost,
     and queue the daily digests once the digest hour has passed."""
     now = now or timezone.now()
-    articles = services.unmatched_articles(now)
+    articles = alerts.unmatched_articles(now)
     for pk in articles:
         match_article.enqueue(pk)
-    alerts = services.due_alerts(now)
-    enqueue_alerts(alerts)
-    members = enqueue_digests(services.last_digest_time(now))
+    lost = alerts.due_alerts(now)
+    enqueue_alerts(lost)
+    members = enqueue_digests(alerts.last_digest_time(now))
     return {
         "articles": len(articles),
-        "alerts": len(alerts),
+        "alerts": len(lost),
         "digest_members": members,
-        "in_doubt": services.in_doubt(now),
+        "in_doubt": alerts.in_doubt(now),
     }

@@ -21,6 +21,13 @@ from geopol.follows.reasons import reasons_for
 from geopol.follows.targets import articles_q, describe, find_target, load_tags
 
 PAGE_SIZE = 20
+PLURALS = {
+    FollowKind.REGION: "Regions",
+    FollowKind.COUNTRY: "Countries",
+    FollowKind.ACTOR: "Actors",
+    FollowKind.TOPIC: "Topics",
+    FollowKind.AUTHOR: "Analysts",
+}
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
@@ -88,7 +95,7 @@ def manage(request: HttpRequest) -> HttpResponse:
     follows = list(Follow.objects.filter(user=request.user))
     names = describe((f.kind, f.key) for f in follows)
     groups = []
-    for kind, label in FollowKind.choices:
+    for kind, label in PLURALS.items():
         rows = [(f, names.get((f.kind, f.key))) for f in follows if f.kind == kind]
         if rows:
             groups.append({"label": label, "rows": rows})

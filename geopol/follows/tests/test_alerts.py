@@ -14,7 +14,7 @@ from django.utils import timezone
 from geopol.articles.models import Access, Article, Status
 from geopol.articles.tests.factories import ArticleFactory
 from geopol.extraction.models import Actor, ArticleEntity, EntityKind
-from geopol.follows import services, tasks
+from geopol.follows import alerts, services, tasks
 from geopol.follows.models import AlertEmail, Delivery, DeliveryStatus, Follow, Frequency
 from geopol.follows.tests.conftest import html_of, run_tasks, text_of, wait_for
 from geopol.geo.models import Country, Region
@@ -34,7 +34,7 @@ def publish(capture, **kwargs) -> Article:
 
 
 def tomorrow_after_digest_hour() -> dt.datetime:
-    return services.last_digest_time() + dt.timedelta(days=1, minutes=1)
+    return alerts.last_digest_time() + dt.timedelta(days=1, minutes=1)
 
 
 def test_an_immediate_alert_says_why_and_comes_once_however_many_follows_match(
@@ -204,16 +204,21 @@ def test_a_worker_killed_mid_digest_sends_the_rest_after_a_restart_and_nothing_t
     run_tasks()
     ids = [u.pk for u in users]
     with pytest.raises(SystemExit):
-        services.send_digests(ids, tomorrow_after_digest_hour(), connection=KilledAfter(after=3))
+        alerts.send_digests(ids, tomorrow_after_digest_hour(), connection=KilledAfter(after=3))
     wait_for(inbox, 3)
     assert len(inbox.raw) == 3
     # restart: the timer's send-due finds who is still waiting; a worker sends
     report = tasks.send_due(tomorrow_after_digest_hour() + dt.timedelta(minutes=30))
-    assert report["digest_members"] == 3 and report["in_doubt"] == 1
+    assert report["in_doubt"] == 1
     run_tasks()
     wait_for(inbox, 6)
     assert sorted(m["To"] for m in inbox.messages) == sorted(u.email for u in users)
     assert AlertEmail.objects.filter(status="sending").count() == 1  # the one in doubt
+    statuses = sorted(Delivery.objects.values_list("status", flat=True))
+    assert statuses == ["sending"] + ["sent"] * 5  # in doubt: never sent again
+    tasks.send_due(tomorrow_after_digest_hour() + dt.timedelta(hours=2))
+    run_tasks()
+    assert len(inbox.raw) == 6
 
 
 def test_a_refused_message_is_tried_again_and_two_senders_never_both_send(
@@ -225,13 +230,13 @@ def test_a_refused_message_is_tried_again_and_two_senders_never_both_send(
     port, settings.EMAIL_PORT = settings.EMAIL_PORT, 1  # nothing listens on port 1: refused
     tasks.match_article.call(Article.objects.get().pk)
     delivery = Delivery.objects.get()
-    assert services.send_alert(delivery.pk) is False
+    assert alerts.send_alert(delivery.pk) is False
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.PENDING
     assert AlertEmail.objects.get().status == "failed"
     settings.EMAIL_PORT = port
-    assert services.send_alert(delivery.pk) is True
-    assert services.send_alert(delivery.pk) is False  # already sent
+    assert alerts.send_alert(delivery.pk) is True
+    assert alerts.send_alert(delivery.pk) is False  # already sent
     wait_for(inbox, 1)
     assert len(inbox.raw) == 1
 
@@ -282,3 +287,24 @@ def test_a_digest_lists_at_most_the_configured_number_and_says_how_many_more(
     text = text_of(digest)
     assert text.count("Why: you follow Mali") == 2 and "And 1 more in My Geopol" in text
     assert Delivery.objects.filter(status="sent").count() == 3
+
+
+def test_a_digest_claimed_by_another_worker_is_not_sent_again_even_with_another_cutoff(
+    make_user, inbox, django_capture_on_commit_callbacks
+):
+    user = make_user("ned")
+    services.follow(user, Country.objects.get(code="ML"), Frequency.DAILY)
+    publish(django_capture_on_commit_callbacks, title="Claimed elsewhere")
+    run_tasks()
+    first_cutoff = timezone.now()
+    # a worker claimed this member's digest and is still talking to the mail server
+    AlertEmail.objects.create(user=user, kind="digest", covers_until=first_cutoff)
+    assert alerts.send_digests([user.pk], first_cutoff) == 0  # same cutoff: the DB refuses
+    assert alerts.send_digests([user.pk], first_cutoff + dt.timedelta(hours=1)) == 0
+    assert inbox.raw == []
+    publish(django_capture_on_commit_callbacks, title="Published after that claim")
+    run_tasks()
+    assert alerts.send_digests([user.pk], timezone.now() + dt.timedelta(seconds=1)) == 1
+    wait_for(inbox, 1)
+    text = text_of(inbox.to("ned@example.org")[0])
+    assert "Published after that claim" in text and "Claimed elsewhere" not in text

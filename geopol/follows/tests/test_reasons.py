@@ -30,7 +30,7 @@ def test_primary_country_and_mentions_say_where_it_appears():
 
 def test_region_names_the_country_inside_it():
     (reason,) = reasons_for(TAGS, [("region", "sub-saharan-africa")], readable=True)
-    assert str(reason) == "you follow Sub-Saharan Africa (Mali, primary country, is in it)"
+    assert str(reason) == "you follow Sub-Saharan Africa (via Mali, primary country)"
 
 
 def test_actor_topic_author():

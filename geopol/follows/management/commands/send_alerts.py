@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Count
 from django.utils import timezone
 
-from geopol.follows import services, tasks
+from geopol.follows import alerts, tasks
 from geopol.follows.models import AlertEmail, Delivery
 
 
@@ -36,6 +36,6 @@ class Command(BaseCommand):
                 "emails": dict(
                     AlertEmail.objects.values_list("status").annotate(n=Count("id")).order_by()
                 ),
-                "in_doubt": services.in_doubt(),
+                "in_doubt": alerts.in_doubt(),
             }
         self.stdout.write(json.dumps(report, sort_keys=True))
