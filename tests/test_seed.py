@@ -116,3 +116,19 @@ def test_seed_reimport_changes_nothing(seed_page):
     summary = json.loads(out.getvalue())
     assert (summary["unchanged"], summary["created"]) == (1, 0)
     assert Article.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Sevare",
+        '"special operations forces"',
+        "special operations forces",
+        "country:ML from:2013-01 to:2013-01",
+    ],
+)
+def test_a_member_finds_the_seed(seed_page, client, query):
+    """Issue 4's acceptance searches, through the page a member uses."""
+    html = client.get("/search/", {"q": query}).content.decode()
+    assert re.search(r"\b1 result\b", html), query
+    assert "Prelude to Western" in html
