@@ -157,7 +157,7 @@ else:
 def cache_from_url(url: str, data_dir: Path) -> dict:
     """GEOPOL_CACHE_URL into a CACHES entry: redis://host:6379/1, file:///path or locmem://;
     empty means a directory cache in the data dir. Whatever is chosen, every web worker must
-    see the same cache: the article pages' fragments and their invalidation live there."""
+    see the same cache: the article pages and their invalidation live there."""
     parts = urlparse(url)
     if not url:
         return {
@@ -335,6 +335,9 @@ else:
 
 # Metering: a registered reader may open this many members-only analyses a month (0: none).
 GEOPOL_METERED_ARTICLES = int(env("GEOPOL_METERED_ARTICLES", "0"))
+# Article pages: rendered once per article and kind of reader (may read it or not, signed in or
+# not) and kept this long in the cache (0: on every request). See geopol/articles/pagecache.py.
+GEOPOL_PAGE_CACHE_SECONDS = int(env("GEOPOL_PAGE_CACHE_SECONDS", str(7 * 24 * 3600)))
 
 LOGGING = {
     "version": 1,
