@@ -285,9 +285,11 @@ CONTENT_SECURITY_POLICY = {
 # Accounts (django-allauth): the email address is the login; it must be verified.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins
+    # membership -> articles.read_members; before the model backends, so that a member's
+    # has_perm() on each article page costs one query, not three (it never authenticates)
+    "geopol.members.backends.MemberAccessBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "geopol.members.backends.MemberAccessBackend",  # membership -> articles.read_members
 ]
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
