@@ -192,3 +192,20 @@ def test_uncommitted_edits_are_not_cached_for_others(renders):
     Client().get(article.get_absolute_url())
     assert renders.call_count == 2
     assert Article.objects.count() == 1
+
+
+def test_connected_content_of_a_hidden_body_uses_only_the_countries_shown(committed):
+    body = (
+        "The junta in Niamey hardened its line.\n\n"
+        "Officials in Ouagadougou said Burkina Faso would send a battalion to Niger."
+    )
+    with committed():
+        article = ArticleFactory(access="members", body=body, countries=["NE"])
+        ArticleFactory(title="Burkina Faso: The Second Coup", countries=["BF"])
+        member = MembershipFactory().user
+    assert article.country_links.filter(country_id="BF", by_editor=False).exists()
+    assert "Burkina Faso: The Second Coup" in signed_in(member).get(article.get_absolute_url()).text
+    assert "Burkina Faso: The Second Coup" not in Client().get(article.get_absolute_url()).text
+    api = f"/api/v1/articles/{article.slug}"
+    assert signed_in(member).get(api).json()["connected"]
+    assert Client().get(api).json()["connected"] == []

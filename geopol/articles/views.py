@@ -134,7 +134,11 @@ def _render_shared_page(
         "regions": Article.regions_of(countries),
         "authors": authors,
         "topics": list(article.topics.all()),
-        "connected": Article.objects.connected_to(article),
+        # for readers who may not read the text, only the countries they are shown: the
+        # machine's tags would tell what the hidden body mentions
+        "connected": Article.objects.connected_to(
+            article, codes=None if readable else [c.code for c in countries]
+        ),
         "has_map_figure": readable and article.figures.filter(kind="map").exists(),
         "json_ld": json.dumps(
             _json_ld(article, readable, countries, authors), ensure_ascii=False
