@@ -6,10 +6,18 @@ registered and members-only, imported with geoparsing as `geopol import` does), 
 connections over loopback, each request a random article page, with the session cookie of a
 member whose membership is a `Membership` row. Target: p99 under 50 ms, zero errors.
 
+Article pages are cached per article and kind of reader (geopol/articles/pagecache.py), so
+the member's pages are loaded twice: first with an empty cache ("cold", each page's first
+visit renders it), then after every page was visited once by a member and by an anonymous
+reader ("warm", the steady state of a site whose pages have been read). Server CPU time per
+request (the gunicorn processes' user + system time over the run / requests) is reported
+with each run: on a shared machine it varies less than latency.
+
 Reference measured in the same run: the same pages for an anonymous reader (no session, no
-membership lookup).
+membership lookup), warm.
 
     .venv/bin/python bench/bench_members.py [--articles N] [--seconds S] [--workers W]
+        [--threads T]
 """
 
 from __future__ import annotations
@@ -95,7 +103,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(data_dir: Path, workers: int) -> tuple[subprocess.Popen, str]:
+def serve(data_dir: Path, workers: int, threads: int) -> tuple[subprocess.Popen, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("GEOPOL_TESTING", "GEOPOL_DEBUG")}
     env.update(GEOPOL_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="geopol.settings")
     port = free_port()
@@ -110,6 +118,8 @@ def serve(data_dir: Path, workers: int) -> tuple[subprocess.Popen, str]:
             str(port),
             "--workers",
             str(workers),
+            "--threads",
+            str(threads),
         ],
         cwd=REPO,
         env=env,
@@ -137,12 +147,52 @@ def stop(proc: subprocess.Popen) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
+CLEAR_CACHE = "from django.core.cache import cache; cache.clear()"
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(base: str, paths_file: Path, cookie: str, seconds: int, script_dir: Path) -> dict:
+def server_cpu_seconds(proc: subprocess.Popen) -> float:
+    """User + system CPU time of every process in the server's process group (gunicorn's
+    master and workers), from /proc; 0 where /proc is missing."""
+    total = 0
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == proc.pid:  # process group id
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def visit_all(base: str, paths: list[str], cookie: str) -> dict:
+    """Each page once, one after another (what fills the cache); latency of these visits."""
+    times = []
+    for path in paths:
+        request = urllib.request.Request(base + path, headers={"Cookie": cookie} if cookie else {})
+        started = time.perf_counter()
+        with urllib.request.urlopen(request) as response:
+            response.read()
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return {
+        "pages": len(times),
+        "p50_ms": round(times[len(times) // 2], 2),
+        "p99_ms": round(times[int(len(times) * 0.99)], 2),
+    }
+
+
+def wrk(
+    base: str,
+    paths_file: Path,
+    cookie: str,
+    seconds: int,
+    script_dir: Path,
+    server: subprocess.Popen | None = None,
+) -> dict:
     script = script_dir / f"wrk-{'member' if cookie else 'anonymous'}.lua"
     script.write_text(LUA % {"paths": paths_file, "cookie": cookie})
+    cpu_before = server_cpu_seconds(server) if server else 0.0
     out = subprocess.run(
         [
             *("wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--latency"),
@@ -152,6 +202,7 @@ def wrk(base: str, paths_file: Path, cookie: str, seconds: int, script_dir: Path
         text=True,
         check=True,
     ).stdout
+    cpu = server_cpu_seconds(server) - cpu_before if server else 0.0
     latency = {
         q: round(float(v) * UNITS[u], 2)
         for q, v, u in re.findall(r"^\s+(50|75|90|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
@@ -162,6 +213,7 @@ def wrk(base: str, paths_file: Path, cookie: str, seconds: int, script_dir: Path
     return {
         "requests": requests,
         "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "server_cpu_ms_per_request": round(cpu / max(requests, 1) * 1000, 2),
         "latency_ms": {f"p{q}": v for q, v in latency.items()},
         "errors": {
             "non_2xx_3xx": int(non_2xx.group(1)) if non_2xx else 0,
@@ -175,6 +227,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument("--threads", type=int, default=4, help="per worker (gthread); 1: sync")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install -y wrk")
@@ -183,9 +236,10 @@ def main() -> None:
     paths, cookie, members_path = prepare(data_dir, args.articles)
     rng = random.Random(3)
     paths_file = data_dir / "paths.txt"
-    paths_file.write_text("\n".join(rng.sample(paths, min(2000, len(paths)))) + "\n")
+    sample = rng.sample(paths, min(2000, len(paths)))
+    paths_file.write_text("\n".join(sample) + "\n")
 
-    proc, base = serve(data_dir, args.workers)
+    proc, base = serve(data_dir, args.workers, args.threads)
     try:
         # the member really reads the members-only body, the anonymous reader does not
         request = urllib.request.Request(base + members_path, headers={"Cookie": cookie})
@@ -194,9 +248,22 @@ def main() -> None:
         with urllib.request.urlopen(base + members_path) as response:
             assert "This analysis is for members" in response.read().decode()
 
-        wrk(base, paths_file, cookie, 3, data_dir)  # warm-up: caches, connections
-        member = wrk(base, paths_file, cookie, args.seconds, data_dir)
-        anonymous = wrk(base, paths_file, "", args.seconds, data_dir)
+        # cold: the cache emptied (the checks above filled two pages), the first visits of
+        # each page render it under load
+        subprocess.run(
+            [sys.executable, "-m", "geopol.cli", "manage", "shell", "-c", CLEAR_CACHE],
+            cwd=REPO,
+            env={**os.environ, "GEOPOL_DATA_DIR": str(data_dir)},
+            check=True,
+        )
+        member_cold = wrk(base, paths_file, cookie, args.seconds, data_dir, proc)
+        first_visits = {
+            "member": visit_all(base, sample, cookie),
+            "anonymous": visit_all(base, sample, ""),
+        }
+        wrk(base, paths_file, cookie, 3, data_dir)  # warm-up: connections
+        member = wrk(base, paths_file, cookie, args.seconds, data_dir, proc)
+        anonymous = wrk(base, paths_file, "", args.seconds, data_dir, proc)
     finally:
         stop(proc)
     p99 = member["latency_ms"].get("p99", float("inf"))
@@ -209,9 +276,12 @@ def main() -> None:
             "cpus": os.cpu_count(),
         },
         "articles": args.articles,
-        "server": f"gunicorn, {args.workers} sync workers, SQLite",
+        "server": f"gunicorn, {args.workers} workers x {args.threads} threads, SQLite, "
+        f"{os.environ.get('GEOPOL_CACHE_URL') or 'directory cache'}",
         "load": f"wrk, {CONNECTIONS} connections, {args.seconds} s, random article pages",
         "member": member,
+        "member_cold_cache": member_cold,
+        "first_visits_sequential": first_visits,
         "reference_anonymous": anonymous,
         "ratio_p99_to_reference": round(p99 / anonymous["latency_ms"]["p99"], 2),
         "target": {"p99_ms": 50, "met": p99 < 50 and errors == 0},

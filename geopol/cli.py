@@ -6,7 +6,7 @@
     geopol [--data-dir DIR] gazetteer load FILE...
     geopol [--data-dir DIR] demo
     geopol [--data-dir DIR] reindex
-    geopol [--data-dir DIR] serve [--host H] [--port P] [--workers N]
+    geopol [--data-dir DIR] serve [--host H] [--port P] [--workers N] [--threads T]
     geopol [--data-dir DIR] alerts send-due | digest-now | status
     geopol [--data-dir DIR] worker [db_worker options]   (runs background tasks: alerts)
     geopol [--data-dir DIR] manage DJANGO_COMMAND ...   (createsuperuser, shell, ...)
@@ -67,6 +67,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=3)
+    serve.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="threads per worker; above 1, gunicorn's gthread workers, which keep "
+        "connections alive (default: 1, sync workers)",
+    )
     commands.add_parser(
         "worker", help="run the background-task worker (sends alerts)", add_help=False
     )
@@ -93,7 +100,7 @@ def migrate_if_needed() -> None:
         call_command("migrate", interactive=False, verbosity=0)
 
 
-def serve(host: str, port: int, workers: int) -> None:
+def serve(host: str, port: int, workers: int, threads: int = 1) -> None:
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -112,6 +119,8 @@ def serve(host: str, port: int, workers: int) -> None:
         "--graceful-timeout",
         "5",
     ]
+    if threads > 1:
+        args += ["--worker-class", "gthread", "--threads", str(threads)]
     os.execv(sys.executable, args)
 
 
@@ -146,7 +155,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     migrate_if_needed()
     if command == "serve":
-        serve(options.host, options.port, options.workers)
+        serve(options.host, options.port, options.workers, options.threads)
         return
     if command == "worker":
         execute_from_command_line(["geopol worker", *worker_command(), *rest])

@@ -5,6 +5,7 @@ See docs/settings.md for the table of variables (a test keeps the two in step).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -145,8 +146,58 @@ else:
                 ),
                 "transaction_mode": "IMMEDIATE",
             },
+            # keep each worker's connection: opening one (and its PRAGMAs) cost more than
+            # the rest of a cached article page
+            "CONN_MAX_AGE": None,
+            "CONN_HEALTH_CHECKS": True,
         }
     }
+
+
+def cache_from_url(url: str, data_dir: Path) -> dict:
+    """GEOPOL_CACHE_URL into a CACHES entry: redis://host:6379/1, file:///path or locmem://;
+    empty means a directory cache in the data dir. Whatever is chosen, every web worker must
+    see the same cache: the article pages and their invalidation live there."""
+    parts = urlparse(url)
+    if not url:
+        return {
+            "BACKEND": "geopol.core.cache.DirectoryCache",
+            "LOCATION": str(data_dir / "cache"),
+            # a rendered page per article and access level, maps, rate-limit counters
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    if parts.scheme in {"redis", "rediss", "unix"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if parts.scheme == "file":
+        return {
+            "BACKEND": "geopol.core.cache.DirectoryCache",
+            "LOCATION": unquote(parts.path),
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    if parts.scheme == "locmem":  # one process only: tests, `runserver`
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ValueError(
+        f"GEOPOL_CACHE_URL: unsupported scheme {parts.scheme!r}; use redis://127.0.0.1:6379/1, "
+        "file:///path/to/dir or locmem://, or leave it unset for a cache in the data dir"
+    )
+
+
+def code_fingerprint() -> str:
+    """Changes whenever a Python module or template of Geopol changes: cached fragments
+    rendered by older code are then never read (the cache's key prefix)."""
+    digest = hashlib.sha256()
+    for path in sorted(BASE_DIR.rglob("*")):
+        if path.suffix in {".py", ".html"} and "tests" not in path.parts:
+            stat = path.stat()
+            digest.update(
+                f"{path.relative_to(BASE_DIR)}:{stat.st_size}:{stat.st_mtime_ns}".encode()
+            )
+    return digest.hexdigest()[:10]
+
+
+CACHES = {"default": cache_from_url(env("GEOPOL_CACHE_URL"), DATA_DIR)}
+CACHES["default"]["KEY_PREFIX"] = code_fingerprint()
+
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -194,6 +245,9 @@ MEDIA_ROOT = DATA_DIR / "media"
 # Cookies are HTTPS-only unless DEBUG; browsers still send them to http://localhost and
 # http://127.0.0.1, so `make run` works. Serving plain HTTP elsewhere needs
 # GEOPOL_SECURE_COOKIES=false (and should not happen).
+# Sessions read from the shared cache, written through to the database (which stays the
+# record: a cleared cache only costs a query): one query less on every signed-in page.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("GEOPOL_SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -234,9 +288,11 @@ CONTENT_SECURITY_POLICY = {
 # Accounts (django-allauth): the email address is the login; it must be verified.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins
+    # membership -> articles.read_members; before the model backends, so that a member's
+    # has_perm() on each article page costs one query, not three (it never authenticates)
+    "geopol.members.backends.MemberAccessBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "geopol.members.backends.MemberAccessBackend",  # membership -> articles.read_members
 ]
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -284,6 +340,9 @@ else:
 
 # Metering: a registered reader may open this many members-only analyses a month (0: none).
 GEOPOL_METERED_ARTICLES = int(env("GEOPOL_METERED_ARTICLES", "0"))
+# Article pages: rendered once per article and kind of reader (may read it or not, signed in or
+# not) and kept this long in the cache (0: on every request). See geopol/articles/pagecache.py.
+GEOPOL_PAGE_CACHE_SECONDS = int(env("GEOPOL_PAGE_CACHE_SECONDS", str(7 * 24 * 3600)))
 
 LOGGING = {
     "version": 1,

@@ -31,7 +31,7 @@ from geopol.articles.services import record_revision, render_article
 from geopol.articles.tests.factories import ArticleFactory, AuthorFactory
 from geopol.extraction.models import ArticleEntity, EntityKind
 from geopol.geo.models import Country
-from geopol.members.tests.factories import SeatFactory, UserFactory
+from geopol.members.tests.factories import MembershipFactory, SeatFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -135,8 +135,14 @@ class Site:
 
 
 @pytest.fixture
-def site(settings) -> Site:
+def site(settings, django_capture_on_commit_callbacks) -> Site:
     settings.GEOPOL_METERED_ARTICLES = 0
+    # as if committed: article pages are then cached and shared, as in production
+    with django_capture_on_commit_callbacks(execute=True):
+        return make_site()
+
+
+def make_site() -> Site:
     analyst = AuthorFactory(name="Imane Draveur", slug="imane-draveur")
     topic = Topic.objects.create(name="Sahel security", slug="sahel-security")
 
@@ -409,6 +415,11 @@ def _hidden(site: Site, reader: str) -> dict[str, set[str]]:
 
 
 def test_no_members_only_text_leaks_anywhere(site):
+    # a member reads every article first: their pages are in the cache before the crawl
+    member = Client()
+    member.force_login(MembershipFactory().user)
+    for slug in site.slugs["article"]:
+        member.get(f"/articles/{slug}/")
     for reader, client in readers().items():
         result = crawl(client, seeds_for(client, site), _hidden(site, reader), known_values(site))
         assert not result.leaks, f"{reader} reads hidden text:\n" + "\n".join(result.leaks)
@@ -438,8 +449,6 @@ def _assert_coverage(result: Crawl, site: Site) -> None:
 
 def test_the_crawl_sees_text_that_is_readable(site):
     """The detector works: a member reads the members body, and the crawl notices it."""
-    from geopol.members.tests.factories import MembershipFactory
-
     member = Client()
     member.force_login(MembershipFactory().user)
     result = crawl(
@@ -451,7 +460,9 @@ def test_the_crawl_sees_text_that_is_readable(site):
     assert len(result.leaks) >= 2
 
 
-def test_an_article_moved_behind_the_paywall_leaks_nowhere(site):
+def test_an_article_moved_behind_the_paywall_leaks_nowhere(
+    site, django_capture_on_commit_callbacks
+):
     """Public first (its text is everywhere, as it should be), then members-only: no
     surface keeps the old full text, search index included."""
     switched = hidden_shingles(site.switched)
@@ -462,13 +473,15 @@ def test_an_article_moved_behind_the_paywall_leaks_nowhere(site):
     assert before.leaks, "a public article's text should be found while it is public"
     assert any("/api/v1/search" in leak for leak in before.leaks)
 
-    # the editor changes its access, as the back office saves it (save, render, revision)
-    article = Article.objects.get(pk=site.switched.pk)
-    article.access = "members"
-    article.teaser = "Editors moved this analysis behind the paywall."
-    article.save()
-    render_article(article)
-    record_revision(article, source="admin", note="edited")
+    # the editor changes its access, as the back office saves it (save, render, revision),
+    # and the transaction commits (cached pages are replaced)
+    with django_capture_on_commit_callbacks(execute=True):
+        article = Article.objects.get(pk=site.switched.pk)
+        article.access = "members"
+        article.teaser = "Editors moved this analysis behind the paywall."
+        article.save()
+        render_article(article)
+        record_revision(article, source="admin", note="edited")
     article.refresh_from_db()
 
     site.hidden_words.extend(["Fennimore", "Lantrevi"])

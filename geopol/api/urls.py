@@ -165,7 +165,16 @@ def get_article(request: HttpRequest, slug: str):
         "topics": [t.name for t in article.topics.all()],
         "body_html": article.body_html if readable else None,
         "readable": readable,
-        "connected": [_summary(a, request.user) for a in Article.objects.connected_to(article)],
+        # the machine's tags of a hidden text would tell what it mentions
+        "connected": [
+            _summary(a, request.user)
+            for a in Article.objects.connected_to(
+                article,
+                codes=None
+                if readable
+                else [c.code for c in article.ordered_countries(given_only=True)],
+            )
+        ],
     }
 
 

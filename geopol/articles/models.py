@@ -94,16 +94,45 @@ class ArticleQuerySet(models.QuerySet["Article"]):
     def in_country(self, country: Country, tiers: Iterable[str] | None = None) -> ArticleQuerySet:
         return self._tagged(Q(country=country), tiers)
 
-    def connected_to(self, article: Article, limit: int = 5) -> ArticleQuerySet:
-        """Other published articles sharing the most countries with `article`, then newest."""
-        codes = list(article.countries.values_list("code", flat=True))
-        return (
-            self.published()
-            .exclude(pk=article.pk)
-            .filter(countries__in=codes)
-            .annotate(shared=Count("countries", filter=Q(countries__in=codes), distinct=True))
-            .order_by("-shared", "-published_at")[:limit]
+    def connected_to(
+        self, article: Article, limit: int = 5, codes: Iterable[str] | None = None
+    ) -> list[Article]:
+        """Other published articles sharing the most countries with `article`, then newest;
+        each with `shared`, the number of countries in common. `codes`: the countries to
+        match (default: all of the article's tags).
+
+        Two steps, so that ranking never reads an article's row: the candidates are ranked
+        from the (country, article) index and the (id, status, published_at) index alone,
+        then only the winners are loaded (without their bodies)."""
+        codes = (
+            list(article.country_links.values_list("country_id", flat=True))
+            if codes is None
+            else list(codes)
         )
+        if not codes:
+            return []
+        tagged = ArticleCountry.objects.filter(country_id__in=codes)
+        shared = (
+            tagged.filter(article_id=models.OuterRef("pk"))
+            .values("article_id")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
+        ranked = dict(
+            self.published()
+            .filter(pk__in=tagged.values("article_id"))
+            .exclude(pk=article.pk)
+            .annotate(shared=models.Subquery(shared))
+            .order_by("-shared", "-published_at", "-id")
+            .values_list("pk", "shared")[:limit]
+        )
+        found = {a.pk: a for a in self.filter(pk__in=ranked).defer("body", "body_html")}
+        connected = []
+        for pk, n in ranked.items():
+            if pk in found:
+                found[pk].shared = n  # type: ignore[attr-defined]
+                connected.append(found[pk])
+        return connected
 
 
 class Article(models.Model):
@@ -149,6 +178,12 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        indexes = [
+            # covers "is it published?" for a row found by id without reading the row (whose
+            # body comes first and spills into overflow pages): Connected Content ranks
+            # thousands of candidates this way
+            models.Index(fields=["id", "status", "published_at"], name="article_listed"),
+        ]
         permissions = [
             ("publish_article", "Can publish, schedule and retract articles"),
             ("read_members", "Can read members-only articles"),
@@ -218,6 +253,8 @@ class ArticleCountry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "country"], name="one_tag_per_country")
         ]
+        # the articles tagged with a country, read from the index alone (Connected Content)
+        indexes = [models.Index(fields=["country", "article"], name="tag_country_article")]
         verbose_name = "country tag"
 
     def __str__(self) -> str:

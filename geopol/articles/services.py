@@ -24,6 +24,7 @@ from geopol.articles.models import (
     Status,
     Topic,
 )
+from geopol.articles.pagecache import pages_changed
 from geopol.articles.rendering import (
     FigureView,
     first_paragraph_of_text,
@@ -90,6 +91,7 @@ def render_article(article: Article) -> None:
     )
     content_changed.send(sender=Article, article=article)
     sync_search_index([article])  # after the receivers: they add facets (actors, places)
+    pages_changed()  # the update above and the receivers' bulk writes send no signal
 
 
 def sync_search_index(articles: Iterable[Article], new: bool = False) -> None:
@@ -184,6 +186,7 @@ def set_countries(article: Article, codes: list[str], created: bool = False) -> 
         ArticleCountry(article=article, country_id=code, position=i, primary=i == 0, by_editor=True)
         for i, code in enumerate(seen)
     )
+    pages_changed()
 
 
 def set_machine_countries(
@@ -216,6 +219,7 @@ def set_machine_countries(
             (c, p) for c, p in countries if c not in editor_codes and c in known
         )
     )
+    pages_changed()
 
 
 def add_machine_countries(

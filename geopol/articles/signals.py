@@ -3,8 +3,18 @@
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from geopol.articles.models import Article
+from geopol.articles import pagecache
+from geopol.articles.models import Article, ArticleCountry, Author, Figure, Topic
 from geopol.articles.services import SEARCHABLE, remove_from_search, sync_search_index
+from geopol.geo.models import Country, Region
+
+# What an article page shows (pagecache): saved or deleted anywhere, every cached page is
+# out of date. Bulk writes send no signal; the services that make them call pages_changed.
+for _model in (Article, ArticleCountry, Figure, Author, Topic, Country, Region):
+    post_save.connect(pagecache.pages_changed, sender=_model, dispatch_uid="pages-saved")
+    post_delete.connect(pagecache.pages_changed, sender=_model, dispatch_uid="pages-deleted")
+for _through in (Article.authors.through, Article.topics.through):
+    m2m_changed.connect(pagecache.pages_changed, sender=_through, dispatch_uid="pages-m2m")
 
 
 @receiver(post_save, sender=Article)

@@ -1,16 +1,25 @@
 from __future__ import annotations
 
 import json
+import secrets
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
-from geopol.articles.access import can_preview, open_article, readable_tiers
+from geopol.articles import pagecache
+from geopol.articles.access import Reading, can_preview, open_article, readable_tiers
 from geopol.articles.models import Article, ArticleType, Author, Status, Topic
+from geopol.core.context_processors import site
+from geopol.geo.context_processors import navigation
 from geopol.geo.models import Country, Region
 
 PAGE_SIZE = 20
@@ -62,33 +71,121 @@ def _tag_count(links: str, tiers: frozenset[str]) -> Count:
 
 
 def _article_page(request: HttpRequest, article: Article, preview: bool = False) -> HttpResponse:
-    reading = open_article(request.user, article)
+    reading = open_article(request.user, article)  # per request: metered reads are counted
     readable = reading.readable
+    signed_in = request.user.is_authenticated
+
+    def render_page(nonce: str) -> pagecache.PageWithHoles:
+        return _render_shared_page(article, readable, signed_in, preview, nonce)
+
+    page = (
+        render_page(secrets.token_hex(8))
+        if preview
+        else pagecache.article_page(article, readable, signed_in, render_page)
+    )
+    html = page.fill(
+        {
+            "bookmark": _bookmark_button(request, article, preview),
+            "meter": _meter_notice(reading),
+            "paywall": "" if readable else _paywall(request, article, reading),
+            "messages": _messages(request),
+        }
+    )
+    status = 410 if article.status == Status.RETRACTED and not preview else 200
+    return HttpResponse(html, status=status)
+
+
+HOLES = ("bookmark", "meter", "paywall", "messages")
+
+
+class _Reader:
+    """Who a shared page is rendered for: whether they are signed in, nothing else."""
+
+    def __init__(self, signed_in: bool):
+        self.is_authenticated = signed_in
+
+
+class _Path:
+    """The one thing of the request a shared page may use: its path (sign-in links)."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+
+def _render_shared_page(
+    article: Article, readable: bool, signed_in: bool, preview: bool, nonce: str
+) -> pagecache.PageWithHoles:
+    """The page as every reader of this variant sees it, with holes for the per-reader parts;
+    rendered without the request, so nothing about the reader can end up in it."""
     # what the geoparser found comes from the text: not for readers who may not read it
     countries = article.ordered_countries(given_only=not readable)
+    authors = list(article.authors.all())
+    path = reverse("article-preview", args=[article.pk]) if preview else article.get_absolute_url()
     context = {
+        **site(None),  # the context processors base.html needs, none about the request
+        **navigation(None),
+        "user": _Reader(signed_in),
+        "request": _Path(path),
+        "holes": pagecache.PageWithHoles.holes(nonce, HOLES),
         "article": article,
         "preview": preview,
         "readable": readable,
-        "reading": reading,
-        "metered_articles": getattr(settings, "GEOPOL_METERED_ARTICLES", 0),
         "countries": countries,
         "regions": Article.regions_of(countries),
-        "authors": list(article.authors.all()),
+        "authors": authors,
         "topics": list(article.topics.all()),
-        "connected": Article.objects.connected_to(article).prefetch_related("countries"),
+        # for readers who may not read the text, only the countries they are shown: the
+        # machine's tags would tell what the hidden body mentions
+        "connected": Article.objects.connected_to(
+            article, codes=None if readable else [c.code for c in countries]
+        ),
         "has_map_figure": readable and article.figures.filter(kind="map").exists(),
         "json_ld": json.dumps(
-            _json_ld(request, article, readable, countries), ensure_ascii=False
+            _json_ld(article, readable, countries, authors), ensure_ascii=False
         ).replace("<", "\\u003c"),
         "canonical_url": settings.SITE_URL + article.get_absolute_url(),
     }
-    status = 410 if article.status == Status.RETRACTED and not preview else 200
-    return render(request, "articles/article.html", context, status=status)
+    return pagecache.PageWithHoles(render_to_string("articles/article.html", context), nonce)
+
+
+def _bookmark_button(request: HttpRequest, article: Article, preview: bool) -> str:
+    if preview or not request.user.is_authenticated or not article.is_visible:
+        return ""
+    # a plain context (no context processors): the button needs only these
+    context = {"article": article, "request": request, "csrf_token": get_token(request)}
+    return render_to_string("articles/bookmark.html", context)
+
+
+def _meter_notice(reading: Reading) -> str:
+    if not (reading.readable and reading.allowance):
+        return ""
+    return format_html(
+        '<p class="notice meter">{} of {} free members-only analyses left this month.</p>',
+        reading.left,
+        reading.allowance,
+    )
+
+
+def _paywall(request: HttpRequest, article: Article, reading: Reading) -> str:
+    context = {
+        "article": article,
+        "reading": reading,
+        "metered_articles": getattr(settings, "GEOPOL_METERED_ARTICLES", 0),
+        "user": request.user,
+        "request": request,
+    }
+    return render_to_string("articles/paywall.html", context)
+
+
+def _messages(request: HttpRequest) -> str:
+    storage = get_messages(request)
+    if not storage:
+        return ""
+    return render_to_string("includes/messages.html", {"messages": storage})
 
 
 def _json_ld(
-    request: HttpRequest, article: Article, readable: bool, countries: list[Country]
+    article: Article, readable: bool, countries: list[Country], authors: list[Author]
 ) -> dict:
     url = settings.SITE_URL + article.get_absolute_url()
     data = {
@@ -103,7 +200,7 @@ def _json_ld(
         "articleSection": article.get_type_display(),
         "wordCount": article.word_count,
         "timeRequired": f"PT{article.reading_minutes}M",
-        "author": [{"@type": "Person", "name": a.name} for a in article.authors.all()]
+        "author": [{"@type": "Person", "name": a.name} for a in authors]
         or [{"@type": "Organization", "name": settings.SITE_NAME}],
         "publisher": {
             "@type": "Organization",
@@ -125,7 +222,8 @@ def _json_ld(
 
 
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article.objects.prefetch_related("authors", "topics"), slug=slug)
+    # the body is read only when the page's shared parts are rendered (not when cached)
+    article = get_object_or_404(Article.objects.defer("body", "body_html"), slug=slug)
     if article.status == Status.RETRACTED:
         return _article_page(request, article)
     if not article.is_visible:
@@ -138,7 +236,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_preview(request.user):
         raise Http404("No such article")
-    article = get_object_or_404(Article.objects.prefetch_related("authors", "topics"), pk=pk)
+    article = get_object_or_404(Article, pk=pk)
     return _article_page(request, article, preview=True)
 
 

@@ -3,7 +3,8 @@ from django.dispatch import receiver
 
 from geopol.articles.events import content_changed, content_changed_in_bulk
 from geopol.articles.models import Article
-from geopol.extraction.models import Actor
+from geopol.articles.pagecache import pages_changed
+from geopol.extraction.models import Actor, ArticleEntity
 from geopol.extraction.services import forget_cached, tag_article, tag_articles
 from geopol.geo.models import Place
 
@@ -22,3 +23,9 @@ def tag_changed_articles(sender, changes: list[tuple[Article, bool]], **kwargs) 
 @receiver([post_save, post_delete], sender=Actor)
 def gazetteer_or_registry_changed(sender, **kwargs) -> None:
     forget_cached()  # other processes notice within RECHECK_SECONDS
+    pages_changed()  # article pages name places and actors
+
+
+# an editor confirming, removing or adding a place or actor changes the article's page
+post_save.connect(pages_changed, sender=ArticleEntity, dispatch_uid="pages-entity-saved")
+post_delete.connect(pages_changed, sender=ArticleEntity, dispatch_uid="pages-entity-deleted")

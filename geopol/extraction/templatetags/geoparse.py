@@ -8,7 +8,6 @@ from collections import Counter
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from geopol.articles.access import can_read
 from geopol.articles.models import Article
 from geopol.extraction.maps import article_map_spec, cached_svg, places_map_spec
 from geopol.extraction.models import ArticleEntity, EntityKind
@@ -23,18 +22,17 @@ CANVAS_RE = re.compile(
 )
 
 
-@register.simple_tag(takes_context=True)
-def article_map(context, article: Article) -> SafeString:
-    """The locator map under an article; places only for readers who may read it."""
-    readable = can_read(context.get("user"), article)
+@register.simple_tag
+def article_map(article: Article, readable: bool) -> SafeString:
+    """The locator map under an article; places only for readers who may read it
+    (`readable`, decided by the view: these tags render parts cached for many readers)."""
     return mark_safe(cached_svg(article_map_spec(article, with_places=readable)))
 
 
-@register.simple_tag(takes_context=True)
-def body_with_maps(context, article: Article) -> SafeString:
+@register.simple_tag
+def body_with_maps(article: Article, readable: bool) -> SafeString:
     """The body HTML with each map figure drawn: the article's places plus the figure's
-    authored layers."""
-    readable = can_read(context.get("user"), article)
+    authored layers (with places only when `readable`)."""
     figures = {f.key: f for f in article.figures.all() if f.kind == "map"}
 
     def draw(match: re.Match[str]) -> str:

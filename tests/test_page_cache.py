@@ -1,0 +1,211 @@
+"""Article pages come from a cache shared by every reader of one kind (pagecache): what must
+never cross from one reader to another, and what must reach the page after an edit.
+
+Data is created inside `django_capture_on_commit_callbacks(execute=True)`, as if committed:
+until a transaction with edits commits, its own process renders pages without the cache."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from unittest import mock
+
+import pytest
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
+from django.utils import timezone
+
+from geopol.articles import views
+from geopol.articles.models import Article, Status
+from geopol.articles.services import render_article, set_countries
+from geopol.articles.tests.factories import ArticleFactory
+from geopol.follows.models import Bookmark
+from geopol.members.models import MeteredRead
+from geopol.members.tests.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN = "The Vardellan envoy will almost certainly walk out of the Porrith talks."
+BODY = f"The talks opened in Niamey under heavy guard.\n\n{HIDDEN}"
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run the block's on-commit callbacks, as a commit would (pages cached from then on)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def renders():
+    """Counts the renderings of shared pages: a page served from the cache adds none."""
+    with mock.patch.object(views, "_render_shared_page", wraps=views._render_shared_page) as render:
+        yield render
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def form_token(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def bookmark_url(html: str) -> str:
+    return re.search(r'class="bookmark-form" method="post" action="([^"]+)"', html).group(1)
+
+
+def test_members_share_one_rendering_but_never_a_token_or_bookmark(committed, renders):
+    with committed():
+        article = ArticleFactory(access="members", body=BODY, countries=["NE"])
+        alice, bob = MembershipFactory().user, MembershipFactory().user
+        Bookmark.objects.create(user=alice, article=article)
+    as_alice, as_bob = signed_in(alice), signed_in(bob)
+
+    alice_page = as_alice.get(article.get_absolute_url()).text
+    bob_page = as_bob.get(article.get_absolute_url()).text
+    assert renders.call_count == 1, "the second member's page should come from the cache"
+    assert HIDDEN in alice_page and HIDDEN in bob_page
+    assert "Saved · Remove from reading list" in alice_page
+    assert "Saved" not in bob_page and "Save for later" in bob_page
+    # each form carries its own reader's CSRF secret (cookie), never the other's
+    alice_secret = as_alice.cookies["csrftoken"].value
+    bob_secret = as_bob.cookies["csrftoken"].value
+    assert alice_secret != bob_secret
+    assert _unmask_cipher_token(form_token(alice_page)) == alice_secret
+    assert _unmask_cipher_token(form_token(bob_page)) == bob_secret
+
+    # and the form works: CSRF is enforced and passes with the token of the cached page
+    as_bob_strict = Client(enforce_csrf_checks=True)
+    as_bob_strict.cookies = as_bob.cookies
+    form = {"csrfmiddlewaretoken": form_token(bob_page), "next": article.get_absolute_url()}
+    assert as_bob_strict.post(bookmark_url(bob_page), form).status_code == 302
+    assert Bookmark.objects.filter(user=bob, article=article).exists()
+    alice_strict = Client(enforce_csrf_checks=True)
+    alice_strict.cookies = as_alice.cookies
+    stolen = {"csrfmiddlewaretoken": form_token(bob_page), "next": "/"}
+    assert alice_strict.post(bookmark_url(bob_page), stolen).status_code == 403
+
+
+@pytest.mark.parametrize("member_first", [True, False])
+def test_each_kind_of_reader_gets_its_own_page_in_any_order(committed, renders, member_first):
+    with committed():
+        article = ArticleFactory(access="members", body=BODY, countries=["NE"])
+        member, free = MembershipFactory().user, UserFactory()
+    readers = {"member": signed_in(member), "free": signed_in(free), "anonymous": Client()}
+    order = ["member", "free", "anonymous"] if member_first else ["anonymous", "free", "member"]
+    for _ in range(2):  # the second round comes from the cache
+        for reader in order:
+            page = readers[reader].get(article.get_absolute_url()).text
+            if reader == "member":
+                assert HIDDEN in page and "This analysis is for members" not in page
+            else:
+                assert HIDDEN not in page and "This analysis is for members" in page
+            signed = reader != "anonymous"
+            assert ("Your account" in page) is signed and ("Sign in" in page) is not signed
+    assert renders.call_count == 3
+
+
+def test_a_metered_read_is_counted_when_the_page_comes_from_the_cache(committed, renders, settings):
+    settings.GEOPOL_METERED_ARTICLES = 1
+    with committed():
+        first = ArticleFactory(access="members", body=BODY, countries=["NE"])
+        second = ArticleFactory(access="members", body=BODY, countries=["NE"])
+        member, reader, other = MembershipFactory().user, UserFactory(), UserFactory()
+    signed_in(member).get(first.get_absolute_url())  # caches the full, signed-in page
+    as_reader = signed_in(reader)
+
+    page = as_reader.get(first.get_absolute_url()).text
+    assert renders.call_count == 1
+    assert HIDDEN in page and "0 of 1 free members-only analyses left this month" in page
+    assert MeteredRead.objects.filter(user=reader).count() == 1
+    page = as_reader.get(second.get_absolute_url()).text
+    assert HIDDEN not in page
+    assert "You have read your 1 free members-only analyses this month" in page
+    # another free reader's page says their own count
+    page = signed_in(other).get(second.get_absolute_url()).text
+    assert HIDDEN in page and "0 of 1 free" in page
+    assert MeteredRead.objects.filter(user=other).count() == 1
+
+
+def test_an_edit_reaches_every_cached_page(committed):
+    with committed():
+        article = ArticleFactory(title="Niger: Talks Open", countries=["NE"], body=BODY)
+        older = ArticleFactory(
+            title="Niger: The Junta Digs In",
+            countries=["NE"],
+            published_at=timezone.now() - dt.timedelta(days=40),
+        )
+    reader = Client()
+    page = reader.get(article.get_absolute_url()).text
+    assert "Niger: The Junta Digs In" in page and "Porrith" in page
+    assert "Niger: Talks Open" in reader.get(older.get_absolute_url()).text
+
+    with committed():  # the editor saves a new text, as the admin does
+        article.body = "The talks opened in Niamey and closed within the hour."
+        article.title = "Niger: Talks Collapse"
+        article.save()
+        render_article(article)
+    page = reader.get(article.get_absolute_url()).text
+    assert "Niger: Talks Collapse" in page and "closed within the hour" in page
+    assert "Porrith" not in page
+    # other articles' Connected Content shows the new title too
+    assert "Niger: Talks Collapse" in reader.get(older.get_absolute_url()).text
+
+    with committed():  # a new analysis sharing both countries, then a retraction
+        set_countries(article, ["NE", "ML"])
+        newer = ArticleFactory(title="Sahel: Two Juntas, One Front", countries=["NE", "ML"])
+    page = reader.get(article.get_absolute_url()).text
+    assert page.index("Sahel: Two Juntas") < page.index("Niger: The Junta Digs In")
+    assert "Mali" in page
+    with committed():
+        newer.status = Status.RETRACTED
+        newer.save()
+    assert "Sahel: Two Juntas" not in reader.get(article.get_absolute_url()).text
+    with committed():
+        older.delete()
+    assert "Nothing connected yet" in reader.get(article.get_absolute_url()).text
+
+
+def test_a_scheduled_article_joins_connected_content_when_due(committed):
+    now = timezone.now()
+    with committed():
+        article = ArticleFactory(countries=["NE"])
+        ArticleFactory(
+            title="Niger: What Comes Next",
+            countries=["NE"],
+            status=Status.SCHEDULED,
+            published_at=now + dt.timedelta(hours=1),
+        )
+    reader = Client()
+    assert "What Comes Next" not in reader.get(article.get_absolute_url()).text
+    later = now + dt.timedelta(hours=2)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert "What Comes Next" in reader.get(article.get_absolute_url()).text
+
+
+def test_uncommitted_edits_are_not_cached_for_others(renders):
+    """Inside the transaction that edits (here: the test's), pages bypass the cache."""
+    article = ArticleFactory(countries=["NE"])
+    Client().get(article.get_absolute_url())
+    Client().get(article.get_absolute_url())
+    assert renders.call_count == 2
+    assert Article.objects.count() == 1
+
+
+def test_connected_content_of_a_hidden_body_uses_only_the_countries_shown(committed):
+    body = (
+        "The junta in Niamey hardened its line.\n\n"
+        "Officials in Ouagadougou said Burkina Faso would send a battalion to Niger."
+    )
+    with committed():
+        article = ArticleFactory(access="members", body=body, countries=["NE"])
+        ArticleFactory(title="Burkina Faso: The Second Coup", countries=["BF"])
+        member = MembershipFactory().user
+    assert article.country_links.filter(country_id="BF", by_editor=False).exists()
+    assert "Burkina Faso: The Second Coup" in signed_in(member).get(article.get_absolute_url()).text
+    assert "Burkina Faso: The Second Coup" not in Client().get(article.get_absolute_url()).text
+    api = f"/api/v1/articles/{article.slug}"
+    assert signed_in(member).get(api).json()["connected"]
+    assert Client().get(api).json()["connected"] == []
