@@ -323,21 +323,6 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "members/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = int(env("GEOPOL_PROXY_COUNT", "0")) or None
 
-# Email: SMTP when GEOPOL_EMAIL_HOST is set, else each message is written as a file into
-# DATA_DIR/mail (so a laptop install can still open its verification links).
-DEFAULT_FROM_EMAIL = env("GEOPOL_EMAIL_FROM", "Geopol <noreply@localhost>")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
-if env("GEOPOL_EMAIL_HOST"):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = env("GEOPOL_EMAIL_HOST")
-    EMAIL_PORT = int(env("GEOPOL_EMAIL_PORT", "25"))
-    EMAIL_HOST_USER = env("GEOPOL_EMAIL_USER")
-    EMAIL_HOST_PASSWORD = env("GEOPOL_EMAIL_PASSWORD")
-    EMAIL_USE_TLS = env_bool("GEOPOL_EMAIL_TLS", False)
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = DATA_DIR / "mail"
-
 # Metering: a registered reader may open this many members-only analyses a month (0: none).
 GEOPOL_METERED_ARTICLES = int(env("GEOPOL_METERED_ARTICLES", "0"))
 # Article pages: rendered once per article and kind of reader (may read it or not, signed in or
@@ -388,8 +373,9 @@ if GEOPOL_TASKS_REDIS_URL:
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Email: SMTP when a host is given, otherwise each message is written as a file in
-# DATA_DIR/mail (a laptop install sends nothing by accident).
+# Email (account emails, alerts, digests): SMTP when GEOPOL_SMTP_HOST is set, otherwise each
+# message is written as a file into DATA_DIR/mail (a laptop install sends nothing by accident
+# and can still open its verification links).
 EMAIL_HOST = env("GEOPOL_SMTP_HOST")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -401,7 +387,7 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = DATA_DIR / "mail"
-DEFAULT_FROM_EMAIL = env("GEOPOL_EMAIL_FROM", f"{SITE_NAME} <alerts@localhost>")
+DEFAULT_FROM_EMAIL = env("GEOPOL_EMAIL_FROM", f"{SITE_NAME} <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Alerts: an article published longer ago than this alerts nobody (edits, archive imports).
