@@ -603,6 +603,9 @@ def main() -> None:
     parser.add_argument("--data-dir", help="where the indexes go (default: a temp folder)")
     parser.add_argument("--keep", action="store_true", help="keep the indexes afterwards")
     parser.add_argument("--output", help="also write the JSON to this file")
+    parser.add_argument(
+        "--build-only", action="store_true", help="only the SQLite index build (reindex rate)"
+    )
     args = parser.parse_args()
 
     try:
@@ -638,6 +641,15 @@ def run(args, generator: CorpusGenerator, data_dir: Path) -> dict:
     log(f"sqlite: indexing {args.docs:,} documents")
     sqlite_build = build_sqlite(backend, generator, args.docs, args.batch)
     sqlite_build["database_bytes"] = sum(p.stat().st_size for p in data_dir.glob("geopol.sqlite3*"))
+    if args.build_only:
+        minutes = args.docs / sqlite_build["docs_per_second"] / 60
+        cpu_minutes = args.docs / sqlite_build["docs_per_cpu_second"] / 60
+        return {
+            "benchmark": "search_v1_build",
+            "machine": {**facts, "load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
+            "sqlite_fts5": {"build": sqlite_build},
+            "reindex_minutes": {"wall": round(minutes, 1), "cpu": round(cpu_minutes, 1)},
+        }
     log(f"sqlite: {args.queries} queries")
     sqlite_rows = run_sqlite(backend, queries)
     titles = check_titles(backend, generator, args.docs, args.seed)
