@@ -502,6 +502,7 @@ def latency_report(rows: list[dict]) -> dict:
             **summary([r["ms"] for r in chosen]),
             "cpu_p50": round(statistics.median(r["cpu_ms"] for r in chosen), 2),
             "cpu_p99": round(percentile([r["cpu_ms"] for r in chosen], 0.99), 2),
+            "cpu_max": round(max(r["cpu_ms"] for r in chosen), 2),
             "median_matches": int(statistics.median(r["total"] for r in chosen)),
         }
     report["over_1s"] = sum(r["ms"] > 1000 for r in rows)
@@ -513,7 +514,7 @@ def ratios(sqlite: dict, reference: dict) -> dict:
     for kind in (*KINDS, "overall"):
         out[kind] = {
             k: round(sqlite[kind][k] / max(reference[kind][k], 0.001), 1)
-            for k in ("p50", "p95", "p99")
+            for k in ("p50", "p95", "p99", "cpu_p50", "cpu_p99")
         }
     return out
 
@@ -552,23 +553,44 @@ def where_time_goes(rows: list[dict]) -> dict:
 
 
 def targets(docs: int, sqlite: dict, build: dict) -> dict:
+    """Wall time decides; CPU time is shown beside it (on a busy machine it is what the
+    query itself cost)."""
     overall = sqlite["overall"]
     found: dict[str, dict] = {}
+
+    def latency(name: str, q: str, limit: float) -> None:
+        found[name] = {
+            "value": overall[q],
+            "cpu": overall[f"cpu_{q}"],
+            "met": overall[q] <= limit,
+            "met_in_cpu_time": overall[f"cpu_{q}"] <= limit,
+        }
+
     if docs <= 100_000:
-        found["p50_le_10ms_at_100k"] = {"value": overall["p50"], "met": overall["p50"] <= 10}
-        found["p99_le_50ms_at_100k"] = {"value": overall["p99"], "met": overall["p99"] <= 50}
+        latency("p50_le_10ms_at_100k", "p50", 10)
+        latency("p99_le_50ms_at_100k", "p99", 50)
     else:
-        found["p99_le_200ms_at_1m"] = {"value": overall["p99"], "met": overall["p99"] <= 200}
-        reindex_minutes = 1_000_000 / build["docs_per_second"] / 60
+        latency("p99_le_200ms_at_1m", "p99", 200)
+        minutes = docs / build["docs_per_second"] / 60
+        cpu_minutes = docs / build["docs_per_cpu_second"] / 60
         found["reindex_1m_under_15_min"] = {
-            "value_minutes": round(reindex_minutes, 1),
-            "met": reindex_minutes < 15,
+            "value_minutes": round(minutes, 1),
+            "cpu_minutes": round(cpu_minutes, 1),
+            "met": minutes < 15,
+            "met_in_cpu_time": cpu_minutes < 15,
         }
     found["index_ge_2000_docs_per_s"] = {
         "value": build["docs_per_second"],
+        "per_cpu_second": build["docs_per_cpu_second"],
         "met": build["docs_per_second"] >= 2000,
+        "met_in_cpu_time": build["docs_per_cpu_second"] >= 2000,
     }
-    found["no_query_over_1s"] = {"value_max_ms": overall["max"], "met": overall["max"] <= 1000}
+    found["no_query_over_1s"] = {
+        "value_max_ms": overall["max"],
+        "cpu_max_ms": overall["cpu_max"],
+        "met": overall["max"] <= 1000,
+        "met_in_cpu_time": overall["cpu_max"] <= 1000,
+    }
     return found
 
 
@@ -581,6 +603,9 @@ def main() -> None:
     parser.add_argument("--data-dir", help="where the indexes go (default: a temp folder)")
     parser.add_argument("--keep", action="store_true", help="keep the indexes afterwards")
     parser.add_argument("--output", help="also write the JSON to this file")
+    parser.add_argument(
+        "--build-only", action="store_true", help="only the SQLite index build (reindex rate)"
+    )
     args = parser.parse_args()
 
     try:
@@ -616,6 +641,15 @@ def run(args, generator: CorpusGenerator, data_dir: Path) -> dict:
     log(f"sqlite: indexing {args.docs:,} documents")
     sqlite_build = build_sqlite(backend, generator, args.docs, args.batch)
     sqlite_build["database_bytes"] = sum(p.stat().st_size for p in data_dir.glob("geopol.sqlite3*"))
+    if args.build_only:
+        minutes = args.docs / sqlite_build["docs_per_second"] / 60
+        cpu_minutes = args.docs / sqlite_build["docs_per_cpu_second"] / 60
+        return {
+            "benchmark": "search_v1_build",
+            "machine": {**facts, "load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
+            "sqlite_fts5": {"build": sqlite_build},
+            "reindex_minutes": {"wall": round(minutes, 1), "cpu": round(cpu_minutes, 1)},
+        }
     log(f"sqlite: {args.queries} queries")
     sqlite_rows = run_sqlite(backend, queries)
     titles = check_titles(backend, generator, args.docs, args.seed)

@@ -13,7 +13,7 @@ from 1995 to 2026 (about 9% growth a year), skewed types and topics, and a share
 registered and members-only documents.
 
 Documents are generated one at a time (`documents(n, seed)`), so a million of them stream
-without being held in memory; only the sentence pool (~40 MB) is.
+without being held in memory; only the sentence pool (~240,000 sentences) is.
 
     .venv/bin/python bench/corpus.py --docs 5 --seed 1      # print a few as JSON
 """
