@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from geopol.core.text import fold
@@ -212,23 +213,29 @@ def parse_query(text: str) -> ParsedQuery:
     return parsed
 
 
-def _fts5_term(term: Term) -> str:
+def _fts5_term(term: Term, families: Mapping[str, Sequence[str]] | None) -> str:
     quoted = " ".join(word.replace('"', "") for word in term.words)
     if term.family:
-        return f'("{quoted}" OR "{term.family}"*)'
+        # the base itself as a prefix, or, when the backend looked them up, just the other
+        # indexed forms of the family (none: the word alone)
+        others = [term.family] if families is None else families.get(term.family, ())
+        if others:
+            alternatives = " OR ".join(f'"{t}"*' for t in others)
+            return f'("{quoted}" OR {alternatives})'
     return f'"{quoted}"' + ("*" if term.prefix else "")
 
 
-def to_fts5(parsed: ParsedQuery) -> str:
-    """An FTS5 MATCH expression; every word is quoted, so FTS5 syntax in input is inert."""
+def to_fts5(parsed: ParsedQuery, families: Mapping[str, Sequence[str]] | None = None) -> str:
+    """An FTS5 MATCH expression; every word is quoted, so FTS5 syntax in input is inert.
+    `families` maps a word family's base to the indexed forms to add (see Term.family)."""
     positives, negatives = [], []
     for clause in parsed.clauses:
         if clause[0].negated:
-            negatives.append(_fts5_term(clause[0]))
+            negatives.append(_fts5_term(clause[0], families))
         elif len(clause) == 1:
-            positives.append(_fts5_term(clause[0]))
+            positives.append(_fts5_term(clause[0], families))
         else:
-            positives.append("(" + " OR ".join(_fts5_term(t) for t in clause) + ")")
+            positives.append("(" + " OR ".join(_fts5_term(t, families) for t in clause) + ")")
     expression = " AND ".join(positives)
     for negative in negatives:
         expression = f"({expression}) NOT {negative}"

@@ -13,11 +13,13 @@ import datetime as dt
 import difflib
 import html
 import math
+import time
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 
+from geopol.core.text import fold
 from geopol.search.backends.base import (
     Document,
     FacetCount,
@@ -58,9 +60,16 @@ EVERY_DOCUMENT = "f0"  # a tag every document carries: date-only searches match 
 KEY_SHIFT = 1024
 # A gentle recency boost: a document published today scores up to 25% above an old one.
 RECENCY_BOOST, RECENCY_SECONDS = 0.25, 2 * 365 * 86400.0
-TITLE_WINDOW = 2000  # newest title-phrase matches ranked beyond the window
+# Titles holding a query of two or more words as a phrase, ranked even when older than the
+# window: the newest TITLE_WINDOW of them. Each costs FTS5 a lookup of its own (a rowid list
+# is answered one rowid at a time), so the list stays short.
+TITLE_WINDOW = 20
 MIN_SPELL_WORD = 4
 TITLE_SUGGESTIONS = 3
+
+VOCABULARY = "search_vocabulary"  # fts5vocab over the index: its stemmed terms
+FAMILY_SPREAD = 2  # letters a family member's stem may add to the base ("interven" + "t")
+FAMILY_SECONDS = 600  # how long a looked-up family is remembered
 
 CREATE_SQL = [
     f"""
@@ -101,10 +110,11 @@ CREATE_SQL = [
     )
     """,
     f"CREATE TABLE IF NOT EXISTS {RETIRED} (key INTEGER PRIMARY KEY)",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCABULARY} USING fts5vocab({TABLE}, row)",
     f"CREATE TABLE IF NOT EXISTS {WORDS} (term TEXT PRIMARY KEY) WITHOUT ROWID",
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {TRIGRAMS} USING fts5(term, tokenize = 'trigram')",
 ]
-TABLES = [TABLE, DOCS, VALUES, DOC_FACETS, SUGGEST, TITLES, RETIRED, WORDS, TRIGRAMS]
+TABLES = [VOCABULARY, TABLE, DOCS, VALUES, DOC_FACETS, SUGGEST, TITLES, RETIRED, WORDS, TRIGRAMS]
 DROP_SQL = [f"DROP TABLE IF EXISTS {t}" for t in [*TABLES, "search_schedule"]]
 
 
@@ -146,6 +156,10 @@ def _quoted(expression: str, columns: Sequence[str]) -> str:
 
 
 class SQLiteFTS5Backend(SearchBackend):
+    def __init__(self, alias: str = "default", **options: object):
+        super().__init__(alias, **options)
+        self._family_cache: dict[str, tuple[float, list[str]]] = {}
+
     @property
     def connection(self):
         connection = connections[self.database]
@@ -231,6 +245,7 @@ class SQLiteFTS5Backend(SearchBackend):
         docs = list({d.id: d for d in documents}.values())
         if not docs:
             return 0
+        self._family_cache.clear()  # new stems (other processes see them within minutes)
         with self.connection.cursor() as cursor:
             if not new:
                 self._delete(cursor, [d.id for d in docs])
@@ -349,7 +364,8 @@ class SQLiteFTS5Backend(SearchBackend):
         """The WHERE clause selecting every match of the request, or None if nothing can."""
         parsed = request.query
         columns = ["title", "teaser"] + [c for t, c in BODY_COLUMNS.items() if t in request.tiers]
-        parts = [_quoted(to_fts5(parsed), columns)] if request.has_text else []
+        families = self._families(cursor, parsed) if request.has_text else {}
+        parts = [_quoted(to_fts5(parsed, families), columns)] if request.has_text else []
         pairs = {(f, v) for f, values in request.filters.items() for v in values}
         codes = self._facet_codes(cursor, pairs, create=False)
         if len(codes) < len(pairs):
@@ -375,6 +391,35 @@ class SQLiteFTS5Backend(SearchBackend):
         if hidden:  # ints from our own table, safe to inline
             where += f" AND {TABLE}.rowid NOT IN ({', '.join(map(str, hidden))})"
         return where, params
+
+    def _families(self, cursor, parsed: ParsedQuery) -> dict[str, list[str]]:
+        """For each word family in the query, the other stems the index holds for it: the
+        stemmer keeps "intervent" (intervention) apart from "interven" (intervene). A family
+        with no other stem adds nothing (a prefix over a common base would cost a merge of
+        every doclist under it)."""
+        found: dict[str, list[str]] = {}
+        now = time.monotonic()
+        for clause in parsed.clauses:
+            for term in clause:
+                base = term.family
+                if not base or base in found:
+                    continue
+                cached = self._family_cache.get(base)
+                if cached is None or now - cached[0] > FAMILY_SECONDS:
+                    cursor.execute(
+                        f"SELECT term FROM {VOCABULARY} WHERE term >= %s AND term < %s",
+                        [base, base + "{"],
+                    )
+                    stems = [
+                        r[0] for r in cursor.fetchall() if len(r[0]) <= len(base) + FAMILY_SPREAD
+                    ]
+                    cached = (now, stems)
+                    self._family_cache[base] = cached
+                word = fold(term.words[0])
+                # the word's own stem is the longest of them that starts the word
+                own = max((t for t in cached[1] if word.startswith(t)), key=len, default="")
+                found[base] = [t for t in cached[1] if t != own]
+        return found
 
     def search(self, request: SearchRequest) -> SearchResults:
         parsed = request.query
@@ -423,7 +468,6 @@ class SQLiteFTS5Backend(SearchBackend):
         if key:
             cursor.execute(f"SELECT key FROM {DOCS} WHERE title_key = %s LIMIT 50", [key])
             exact = [int(row[0]) for row in cursor.fetchall()]
-        candidates, candidate_params = "", []
         ranked_count, rest = total, ""  # how many are ranked; how to list the others
         if total > self.rank_window:
             cursor.execute(
@@ -431,33 +475,56 @@ class SQLiteFTS5Backend(SearchBackend):
                 [*params, self.rank_window - 1],
             )
             cutoff = int(cursor.fetchone()[0])
-            keep = set(exact)
             phrase = title_phrase(parsed)
-            if phrase:
+            titled: list[int] = []
+            titled_match = ""
+            if len(phrase) > 1:
                 words = " ".join(w.replace('"', "") for w in phrase)
+                titled_match = f'({params[0]}) AND {{title}} : "{words}"'
                 cursor.execute(
-                    f"SELECT rowid FROM {TABLE} WHERE {where} ORDER BY rowid DESC LIMIT %s",
-                    [f'({params[0]}) AND {{title}} : "{words}"', *params[1:], TITLE_WINDOW],
+                    f"SELECT rowid FROM {TABLE} WHERE {where} AND rowid < %s "
+                    "ORDER BY rowid DESC LIMIT %s",
+                    [titled_match, *params[1:], cutoff, TITLE_WINDOW],
                 )
-                keep.update(int(row[0]) for row in cursor.fetchall())
-            candidates = " AND (rowid >= %s"
-            candidate_params = [cutoff]
-            extra = sorted(k for k in keep if k < cutoff)
+                titled = [int(row[0]) for row in cursor.fetchall()]
+            exact_old = sorted(k for k in exact if k < cutoff and k not in titled)
+            extra = sorted(set(titled) | set(exact_old))
             listed = ", ".join(map(str, extra))
-            if extra:
-                candidates += f" OR rowid IN ({listed})"
-            candidates += ")"
+            # separate statements, not one with "rowid >= cutoff OR rowid IN (...)": the OR
+            # hides the range from FTS5, which then scores every match; and a rowid list is
+            # answered a rowid at a time, so the older title-phrase matches are a key range
+            # of the title-phrase query instead (scored with the phrase counted once more)
+            candidate_sets = [(" AND rowid >= %s", [cutoff], params[0])]
+            if titled:
+                candidate_sets.append(
+                    (" AND rowid >= %s AND rowid < %s", [min(titled), cutoff], titled_match)
+                )
+            if exact_old:
+                exact_list = ", ".join(map(str, exact_old))
+                candidate_sets.append((f" AND rowid IN ({exact_list})", [], params[0]))
             ranked_count = self.rank_window + len(extra)
             rest = f" AND rowid < {cutoff}" + (f" AND rowid NOT IN ({listed})" if extra else "")
+        else:
+            candidate_sets = [("", [], params[0])]
         first = f"rowid IN ({', '.join(map(str, exact))}) DESC, " if exact else ""
         found: list[tuple[int, float]] = []
         if request.offset < ranked_count:
-            cursor.execute(
-                f"SELECT rowid, {score} AS score FROM {TABLE} WHERE {where}{candidates} "
-                f"ORDER BY {first}score LIMIT %s OFFSET %s",
-                [*params, *candidate_params, request.limit, request.offset],
-            )
-            found = [(int(k), round(-float(s), 4)) for k, s in cursor.fetchall()]
+            rows: list[tuple[int, float]] = []
+            seen: set[int] = set()
+            for clause, clause_params, match in candidate_sets:
+                cursor.execute(
+                    f"SELECT rowid, {score} AS score FROM {TABLE} WHERE {where}{clause} "
+                    f"ORDER BY {first}score LIMIT %s",
+                    [match, *params[1:], *clause_params, request.offset + request.limit],
+                )
+                for k, sc in cursor.fetchall():
+                    if int(k) not in seen:
+                        seen.add(int(k))
+                        rows.append((int(k), float(sc)))
+            first_keys = set(exact)
+            rows.sort(key=lambda row: (row[0] not in first_keys, row[1]))  # bm25: lower is better
+            page = rows[request.offset : request.offset + request.limit]
+            found = [(k, round(-s, 4)) for k, s in page]
         wanted = request.limit - len(found)
         if rest and wanted > 0:  # past the ranked matches: the others, newest first
             cursor.execute(
