@@ -4,6 +4,7 @@ filters, and actors as completions. Registered with geopol.articles.search at st
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from urllib.parse import urlencode
 
 from django.db.models import Q
 
@@ -71,10 +72,28 @@ def actor_suggestions() -> Iterable[Suggestion]:
         yield Suggestion("actor", label, actor.get_absolute_url(), 2.0)
 
 
+def place_suggestions() -> Iterable[Suggestion]:
+    """Places named in analyses, as completions leading to a place search (and as words
+    "did you mean" knows). Only places anyone may see: in public analyses, or given or
+    confirmed by an editor."""
+    names = (
+        ArticleEntity.objects.kept()
+        .filter(kind=EntityKind.PLACE)
+        .filter(
+            Q(article__access=Access.PUBLIC) | Q(by_editor=True) | Q(decision=Decision.CONFIRMED)
+        )
+        .values_list("name", flat=True)
+        .distinct()
+    )
+    for name in names:
+        yield Suggestion("place", name, "/search/?" + urlencode({"q": f'place:"{name}"'}), 1.0)
+
+
 def register() -> None:
     if entity_facets not in article_search.facet_providers:
         article_search.facet_providers.append(entity_facets)
         article_search.suggestion_providers.append(actor_suggestions)
+        article_search.suggestion_providers.append(place_suggestions)
     article_search.value_resolvers["actor"] = resolve_actor
     article_search.value_resolvers["place"] = resolve_place
     article_search.value_labelers["actor"] = label_actors

@@ -173,3 +173,16 @@ def test_did_you_mean_reveals_nothing_of_hidden_bodies(client):
     absent = client.get("/api/v1/search", {"q": "kidol"}).json()
     assert hidden["total"] == absent["total"] == 0
     assert hidden["did_you_mean"] == absent["did_you_mean"] == "kidal"
+
+
+def test_places_named_in_public_analyses_complete_and_correct_spelling(client):
+    ArticleFactory(
+        title="Central Mali",
+        body="Fighters moved from Douentza toward Mopti and Sevare in central Mali overnight.",
+        countries=["ML"],
+    )
+    refresh_suggestions()
+    data = client.get("/search/suggest", {"q": "doue"}).json()["suggestions"]
+    assert ("place", "Douentza") in [(s["kind"], s["label"]) for s in data]
+    html = client.get("/search/", {"q": "Douenza"}).content.decode()
+    assert "Did you mean" in html and "douentza" in html.split("Did you mean")[1][:200].lower()

@@ -2,7 +2,7 @@
 // Without JavaScript the boxes are plain forms; this only adds a list of links under them.
 (function () {
   "use strict";
-  var KINDS = { region: "Region", country: "Country", actor: "Actor", topic: "Topic", author: "Analyst", article: "Analysis" };
+  var KINDS = { region: "Region", country: "Country", actor: "Actor", place: "Place", topic: "Topic", author: "Analyst", article: "Analysis" };
 
   function attach(input) {
     var list = document.createElement("ul");
