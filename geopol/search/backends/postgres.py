@@ -42,9 +42,11 @@ from geopol.search.backends.base import (
     SearchResults,
     Suggestion,
 )
-from geopol.search.backends.sqlite_fts5 import (
+from geopol.search.backends.plan import (
+    CLOSE,
     KEY_SHIFT,
     MIN_SPELL_WORD,
+    OPEN,
     RECENCY_BOOST,
     RECENCY_SECONDS,
     TITLE_WINDOW,
@@ -93,9 +95,8 @@ def readable_code(stored: int, tiers: Collection[str]) -> int | None:
 # ts_rank weights {D, C, B, A}: body (C) 1, teaser (B) 4, title (A) 10, as in SQLite's bm25.
 RANK_WEIGHTS = "{0.1, 0.1, 0.4, 1.0}"
 RANK_NORMALIZATION = 1  # divide by 1 + log(document length)
-# Private-use characters: markers around matches (escaping never touches them) and stand-ins
-# for < > & so PostgreSQL's parser reads "<script>" in plain text as a word, not a tag.
-OPEN, CLOSE = "\ue000", "\ue001"
+# Private-use stand-ins for < > & (beside plan.OPEN/CLOSE, the match markers), so
+# PostgreSQL's parser reads "<script>" in plain text as a word, not a tag.
 ANGLES = "<>&"
 STAND_INS = "\ue002\ue003\ue004"
 RESTORE = str.maketrans(STAND_INS, ANGLES)

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import html
-import math
 import time
 from collections.abc import Iterable, Sequence
 
@@ -28,6 +26,18 @@ from geopol.search.backends.base import (
     SearchRequest,
     SearchResults,
     Suggestion,
+)
+from geopol.search.backends.plan import (
+    CLOSE,
+    KEY_SHIFT,
+    MIN_SPELL_WORD,
+    OPEN,
+    RECENCY_BOOST,
+    RECENCY_SECONDS,
+    TITLE_WINDOW,
+    document_key,
+    key_bound,
+    marked_html,
 )
 from geopol.search.query import (
     WORD_RE,
@@ -49,22 +59,10 @@ TITLES = "search_titles"  # article titles, keyed like the documents
 RETIRED = "search_retired_keys"
 WORDS = "search_words"
 TRIGRAMS = "search_words_trigram"
-# Private-use characters mark matches, so escaping the text never touches our markers.
-OPEN, CLOSE = "\ue000", "\ue001"
 # bm25 column weights: title, teaser, then the body in the column of its access tier; tags 0.
 WEIGHTS = (10.0, 4.0, 1.0, 1.0, 1.0, 0.0)
 BODY_COLUMNS = {"public": "body", "registered": "body_registered", "members": "body_members"}
 EVERY_DOCUMENT = "f0"  # a tag every document carries: date-only searches match it
-# Documents published in the same second are told apart by 10 bits hashed from the id, which
-# also give facet estimates an even sample of any match set.
-KEY_SHIFT = 1024
-# A gentle recency boost: a document published today scores up to 25% above an old one.
-RECENCY_BOOST, RECENCY_SECONDS = 0.25, 2 * 365 * 86400.0
-# Titles holding a query of two or more words as a phrase, ranked even when older than the
-# window: the newest TITLE_WINDOW of them. Each costs FTS5 a lookup of its own (a rowid list
-# is answered one rowid at a time), so the list stays short.
-TITLE_WINDOW = 20
-MIN_SPELL_WORD = 4
 TITLE_SUGGESTIONS = 3
 
 VOCABULARY = "search_vocabulary"  # fts5vocab over the index: its stemmed terms
@@ -116,20 +114,6 @@ CREATE_SQL = [
 ]
 TABLES = [VOCABULARY, TABLE, DOCS, VALUES, DOC_FACETS, SUGGEST, TITLES, RETIRED, WORDS, TRIGRAMS]
 DROP_SQL = [f"DROP TABLE IF EXISTS {t}" for t in [*TABLES, "search_schedule"]]
-
-
-def marked_html(text: str) -> str:
-    return html.escape(text).replace(OPEN, "<mark>").replace(CLOSE, "</mark>")
-
-
-def document_key(doc_id: int, published: dt.datetime) -> int:
-    spread = ((doc_id * 2654435761) & 0xFFFFFFFF) >> 22  # Knuth's multiplicative hash
-    return int(published.timestamp()) * KEY_SHIFT + spread
-
-
-def key_bound(moment: dt.datetime) -> int:
-    """The smallest key of anything published at or after `moment`."""
-    return math.ceil(moment.timestamp()) * KEY_SHIFT
 
 
 # A facet value for everyone is the token f<code>; one only for readers of the document's tier
