@@ -206,12 +206,14 @@ class RevisionAdmin(admin.ModelAdmin):
 
 class ReindexingAdmin(admin.ModelAdmin):
     """For things search documents carry (an author's slug, a topic's, an actor's...): saving
-    or deleting one reindexes the articles that name it and refreshes the completions."""
+    or deleting one reindexes the articles that name it and refreshes the completions.
+    `article_lookup` is the Article query path to the object (e.g. "topics")."""
 
+    article_lookup = ""
     refreshes_suggestions = True
 
     def articles_of(self, obj) -> list[Article]:
-        raise NotImplementedError
+        return list(Article.objects.filter(**{self.article_lookup: obj}).distinct())
 
     def _reindex(self, articles: list[Article]) -> None:
         sync_search_index(list(Article.objects.filter(pk__in=[a.pk for a in articles])))
@@ -239,8 +241,7 @@ class AuthorAdmin(ReindexingAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def articles_of(self, obj: Author) -> list[Article]:
-        return list(obj.articles.all())
+    article_lookup = "authors"
 
 
 @admin.register(Topic)
@@ -249,5 +250,4 @@ class TopicAdmin(ReindexingAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def articles_of(self, obj: Topic) -> list[Article]:
-        return list(obj.articles.all())
+    article_lookup = "topics"

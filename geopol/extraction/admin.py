@@ -61,8 +61,7 @@ class ActorAdmin(ReindexingAdmin):
     def acronym_list(self, obj: Actor) -> str:
         return ", ".join(obj.acronyms)
 
-    def articles_of(self, obj: Actor) -> list[Article]:
-        return list(Article.objects.filter(entities__actor=obj).distinct())
+    article_lookup = "entities__actor"
 
 
 @admin.register(ArticleEntity)
@@ -74,7 +73,5 @@ class ArticleEntityAdmin(ReindexingAdmin):
     search_fields = ["name", "key", "article__title"]
     list_editable = ["decision"]
     raw_id_fields = ["article", "actor"]
+    article_lookup = "entities"
     refreshes_suggestions = False
-
-    def articles_of(self, obj: ArticleEntity) -> list[Article]:
-        return [obj.article]
