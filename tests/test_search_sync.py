@@ -230,3 +230,8 @@ def test_a_file_of_new_articles_is_searchable_by_its_facets(tmp_path):
     assert len(found('author:"Amara Diallo" country:NE')) == 3
     assert len(found("region:sub-saharan-africa from:2024-05-02")) == 2
     assert get_backend().count() == 3
+
+
+def test_cli_search_refuses_a_bad_date():
+    with pytest.raises(CommandError, match="--from 'never' is not a date"):
+        call_command("search_articles", "mali", "--from", "never", stdout=io.StringIO())

@@ -7,6 +7,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from geopol.articles.search import search_articles
+from geopol.search.query import parse_date
 
 FILTERS = [
     ("country", "ML or Mali"),
@@ -59,6 +60,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, query: list[str], json: bool = False, limit: int = 10, **options):
+        for option in ("date_from", "date_to"):
+            value = options[option]
+            if value and parse_date(value) is None:
+                flag = "--" + option.removeprefix("date_")
+                raise CommandError(
+                    f"{flag} {value!r} is not a date: write 2012, 2012-01 or 2012-01-15"
+                )
         filters = {name: options[name] for name, _ in FILTERS if options.get(name)}
         text = " ".join(query)
         if not text and not filters and not options["date_from"] and not options["date_to"]:
