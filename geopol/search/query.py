@@ -80,10 +80,6 @@ class ParsedQuery:
         """No word to match (filters alone may still select documents)."""
         return not any(not t.negated for clause in self.clauses for t in clause)
 
-    @property
-    def selects_anything(self) -> bool:
-        return not self.is_empty or bool(self.filters or self.date_from or self.date_to)
-
     def without_text(self) -> ParsedQuery:
         return ParsedQuery(
             note=self.note,

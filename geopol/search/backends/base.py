@@ -91,7 +91,6 @@ class SearchResults:
     hits: list[Hit]
     total: int
     note: str = ""
-    terms: list[str] = field(default_factory=list)
     facets: dict[str, list[FacetCount]] = field(default_factory=dict)
     facets_estimated: bool = False  # counts scaled up from a sample of a very large match set
     total_estimated: bool = False  # `total` too (a backend that cannot count cheaply: "about")

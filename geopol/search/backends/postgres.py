@@ -509,7 +509,7 @@ class PostgresSearchBackend(SearchBackend):
 
     def search(self, request: SearchRequest) -> SearchResults:
         parsed = request.query
-        empty = SearchResults(hits=[], total=0, note=parsed.note, terms=parsed.positive_words())
+        empty = SearchResults(hits=[], total=0, note=parsed.note)
         if not request.selects_anything:
             return empty
         # The planner prices `tsvector @@ tsquery` as one operator call and so prefers reading
@@ -542,7 +542,6 @@ class PostgresSearchBackend(SearchBackend):
             hits=self._hits(cursor, request, ranked, where.tsquery),
             total=walk.total,
             note=parsed.note,
-            terms=parsed.positive_words(),
             facets=self._facets(cursor, request, walk),
             facets_estimated=bool(request.facets) and walk.share < KEY_SHIFT,
             total_estimated=walk.estimated,

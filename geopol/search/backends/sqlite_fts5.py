@@ -407,7 +407,7 @@ class SQLiteFTS5Backend(SearchBackend):
 
     def search(self, request: SearchRequest) -> SearchResults:
         parsed = request.query
-        empty = SearchResults(hits=[], total=0, note=parsed.note, terms=parsed.positive_words())
+        empty = SearchResults(hits=[], total=0, note=parsed.note)
         if not request.selects_anything:
             return empty
         with self.connection.cursor() as cursor:
@@ -434,7 +434,6 @@ class SQLiteFTS5Backend(SearchBackend):
             hits=hits,
             total=total,
             note=parsed.note,
-            terms=parsed.positive_words(),
             facets=facets,
             facets_estimated=estimated,
         )

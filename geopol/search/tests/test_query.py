@@ -75,7 +75,7 @@ def test_field_filters_and_dates():
 
 def test_filters_alone_select_and_bad_dates_say_so():
     parsed = parse_query("type:forecast")
-    assert parsed.is_empty and parsed.selects_anything
+    assert parsed.is_empty and parsed.filters == [("type", "forecast")]
     parsed = parse_query("mali from:someday")
     assert "not a date" in parsed.note and parsed.date_from is None
     assert parse_query("to:2013").date_to.year == 2014
