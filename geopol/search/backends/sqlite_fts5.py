@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
@@ -65,9 +67,29 @@ BODY_COLUMNS = {"public": "body", "registered": "body_registered", "members": "b
 EVERY_DOCUMENT = "f0"  # a tag every document carries: date-only searches match it
 TITLE_SUGGESTIONS = 3
 
+# Every SAMPLE_SHARE-th of KEY_SHIFT documents (chosen by the hashed low bits of the key) again,
+# in a table whose doclists are 1/16 as long: totals and facet counts of very large match sets
+# are estimated from it instead of walking every match.
+SAMPLE = "search_sample"
+SAMPLE_SHARE = 64
+# Titles alone, stemmed like the index: the older documents whose title holds a query as a
+# phrase are found in short doclists instead of by walking every match of the query.
+TITLE_TERMS = "search_title_terms"
+# Totals are exact up to this many matches (the newest this many plus one are fetched once,
+# in one walk that gives the count, the rank window and the facet keys); above it they are
+# estimated from SAMPLE and flagged. Settable per backend in SEARCH_BACKENDS ("EXACT_TOTAL").
+EXACT_TOTAL = 4000
 VOCABULARY = "search_vocabulary"  # fts5vocab over the index: its stemmed terms
 FAMILY_SPREAD = 2  # letters a family member's stem may add to the base ("interven" + "t")
 FAMILY_SECONDS = 600  # how long a looked-up family is remembered
+# A family member found in fewer documents than this share of the word's own stem is left
+# out: it adds almost no matches, and its prefix (which the porter tokenizer stems again:
+# "national"* is searched as "nation"*) can cost a merge of every doclist under the base.
+FAMILY_MIN_SHARE = 0.01
+# A family member that is a prefix of the word's own stem ("interven" for "intervention") is
+# searched as a prefix covering the word itself; above this many documents of the word, that
+# merge costs more than the few extra matches are worth, and the word is searched alone.
+FAMILY_PREFIX_MAX_DOCS = 5000
 
 CREATE_SQL = [
     f"""
@@ -108,11 +130,42 @@ CREATE_SQL = [
     )
     """,
     f"CREATE TABLE IF NOT EXISTS {RETIRED} (key INTEGER PRIMARY KEY)",
+    f"""
+    CREATE VIRTUAL TABLE IF NOT EXISTS {SAMPLE} USING fts5(
+        title, teaser, body, body_registered, body_members, tags,
+        tokenize = 'porter unicode61 remove_diacritics 2'
+    )
+    """,
+    f"""
+    CREATE VIRTUAL TABLE IF NOT EXISTS {TITLE_TERMS} USING fts5(
+        title, tokenize = 'porter unicode61 remove_diacritics 2'
+    )
+    """,
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCABULARY} USING fts5vocab({TABLE}, row)",
     f"CREATE TABLE IF NOT EXISTS {WORDS} (term TEXT PRIMARY KEY) WITHOUT ROWID",
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {TRIGRAMS} USING fts5(term, tokenize = 'trigram')",
 ]
-TABLES = [VOCABULARY, TABLE, DOCS, VALUES, DOC_FACETS, SUGGEST, TITLES, RETIRED, WORDS, TRIGRAMS]
+TABLES = [
+    VOCABULARY,
+    TABLE,
+    SAMPLE,
+    TITLE_TERMS,
+    DOCS,
+    VALUES,
+    DOC_FACETS,
+    SUGGEST,
+    TITLES,
+    RETIRED,
+    WORDS,
+    TRIGRAMS,
+]
+TEXT_COLUMNS = "title, teaser, body, body_registered, body_members, tags"
+# Fill SAMPLE and TITLE_TERMS from an index made before they existed (migration 0003).
+FILL_SQL = [
+    f"INSERT INTO {SAMPLE} (rowid, {TEXT_COLUMNS}) SELECT rowid, {TEXT_COLUMNS} FROM {TABLE} "
+    f"WHERE (rowid & {KEY_SHIFT - 1}) < {SAMPLE_SHARE} ORDER BY rowid",
+    f"INSERT INTO {TITLE_TERMS} (rowid, title) SELECT rowid, title FROM {TABLE} ORDER BY rowid",
+]
 DROP_SQL = [f"DROP TABLE IF EXISTS {t}" for t in [*TABLES, "search_schedule"]]
 
 
@@ -135,6 +188,34 @@ def _doc_codes(d: Document, codes: dict) -> dict[int, str]:
     return found
 
 
+@dataclass(frozen=True)
+class _Matches:
+    """A request's matches: one MATCH expression and key bounds (dates, scheduled documents),
+    put to the index or to its sample, which have the same columns."""
+
+    expression: str
+    bounds: str  # " AND {t}.rowid ..." with {t} the table
+
+    def on(self, table: str) -> tuple[str, list[object]]:
+        return f"{table} MATCH %s" + self.bounds.replace("{t}", table), [self.expression]
+
+
+TAG_LIKE = re.compile(r"[fgm]\d*")  # a word a tag token (f12, g3, m45) could match or start
+
+
+def _may_match_tags(parsed: ParsedQuery) -> bool:
+    return any(
+        TAG_LIKE.fullmatch(fold(word))
+        for clause in parsed.clauses
+        for term in clause
+        for word in term.words
+    )
+
+
+def _sampled(key: int) -> bool:
+    return (key & (KEY_SHIFT - 1)) < SAMPLE_SHARE
+
+
 def _quoted(expression: str, columns: Sequence[str]) -> str:
     return "{" + " ".join(columns) + "} : (" + expression + ")"
 
@@ -142,7 +223,8 @@ def _quoted(expression: str, columns: Sequence[str]) -> str:
 class SQLiteFTS5Backend(SearchBackend):
     def __init__(self, alias: str = "default", **options: object):
         super().__init__(alias, **options)
-        self._family_cache: dict[str, tuple[float, list[str]]] = {}
+        self._family_cache: dict[str, tuple[float, dict[str, int]]] = {}
+        self.exact_total = int(self.options.pop("EXACT_TOTAL", EXACT_TOTAL))  # type: ignore[call-overload]
 
     @property
     def connection(self):
@@ -262,10 +344,18 @@ class SQLiteFTS5Backend(SearchBackend):
                 doc_rows.append((d.id, key, d.findable_from.timestamp(), title_key(d.title)))
                 facet_rows.extend((key, c, tier) for c, tier in sorted(doc_codes.items()))
                 suggest_rows.append((key, d.title, d.url))
+            for table, rows in (
+                (TABLE, fts_rows),
+                (SAMPLE, [r for r in fts_rows if _sampled(int(r[0]))]),  # type: ignore[call-overload]
+            ):
+                cursor.executemany(
+                    f"INSERT INTO {table} (rowid, {TEXT_COLUMNS}) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                    rows,
+                )
             cursor.executemany(
-                f"INSERT INTO {TABLE} (rowid, title, teaser, body, body_registered, "
-                "body_members, tags) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                fts_rows,
+                f"INSERT INTO {TITLE_TERMS} (rowid, title) VALUES (%s, %s)",
+                [r[:2] for r in fts_rows],
             )
             cursor.executemany(
                 f"INSERT INTO {DOCS} (doc_id, key, visible_from, title_key) "
@@ -313,6 +403,10 @@ class SQLiteFTS5Backend(SearchBackend):
             if not keys:
                 continue
             cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", keys)
+            cursor.executemany(f"DELETE FROM {TITLE_TERMS} WHERE rowid = %s", keys)
+            cursor.executemany(
+                f"DELETE FROM {SAMPLE} WHERE rowid = %s", [k for k in keys if _sampled(k[0])]
+            )
             cursor.executemany(f"DELETE FROM {TITLES} WHERE rowid = %s", keys)
             cursor.executemany(f"DELETE FROM {DOC_FACETS} WHERE key = %s", keys)
             cursor.executemany(f"DELETE FROM {DOCS} WHERE key = %s", keys)
@@ -344,43 +438,47 @@ class SQLiteFTS5Backend(SearchBackend):
 
     # -- searching ---------------------------------------------------------------------------
 
-    def _where(self, cursor, request: SearchRequest) -> tuple[str, list[object]] | None:
-        """The WHERE clause selecting every match of the request, or None if nothing can."""
+    def _matches(self, cursor, request: SearchRequest) -> _Matches | None:
+        """Every match of the request, as a WHERE clause for the index or its sample; None
+        if nothing can match."""
         parsed = request.query
         columns = ["title", "teaser"] + [c for t, c in BODY_COLUMNS.items() if t in request.tiers]
         families = self._families(cursor, parsed) if request.has_text else {}
-        parts = [_quoted(to_fts5(parsed, families), columns)] if request.has_text else []
+        parts = []
+        if request.has_text:
+            expression = to_fts5(parsed, families)
+            # a column filter makes FTS5 read every match's positions to check the column
+            # (a third of a phrase's walk); with every column but the tags readable and no
+            # word shaped like a tag token, it filters nothing
+            if len(columns) < len(WEIGHTS) - 1 or _may_match_tags(parsed):
+                expression = _quoted(expression, columns)
+            parts.append(expression)
         pairs = {(f, v) for f, values in request.filters.items() for v in values}
         codes = self._facet_codes(cursor, pairs, create=False)
         if len(codes) < len(pairs):
             return None  # a value no document carries
-        for code in sorted(
-            codes.values()
-        ):  # a value counts if everyone, or this reader, may see it
+        for code in sorted(codes.values()):  # a value counts if everyone, or this reader, may
             tokens = sorted({_tag_token(code, t) for t in request.tiers} | {_tag_token(code)})
             parts.append(_quoted(" OR ".join(f'"{t}"' for t in tokens), ["tags"]))
         if not parts:
             parts = [_quoted(f'"{EVERY_DOCUMENT}"', ["tags"])]
-        where = f"{TABLE} MATCH %s"
-        params: list[object] = [" AND ".join(parts)]
+        bounds = []  # ints of our own making, safe to inline
         if request.date_from:
-            where += f" AND {TABLE}.rowid >= %s"
-            params.append(key_bound(request.date_from))
+            bounds.append(f"{{t}}.rowid >= {key_bound(request.date_from)}")
         if request.date_to:
-            where += f" AND {TABLE}.rowid < %s"
-            params.append(key_bound(request.date_to))
+            bounds.append(f"{{t}}.rowid < {key_bound(request.date_to)}")
         moment = (request.now or dt.datetime.now(dt.UTC)).timestamp()
         cursor.execute(f"SELECT key FROM {DOCS} WHERE visible_from > %s", [moment])
         hidden = [int(row[0]) for row in cursor.fetchall()]
-        if hidden:  # ints from our own table, safe to inline
-            where += f" AND {TABLE}.rowid NOT IN ({', '.join(map(str, hidden))})"
-        return where, params
+        if hidden:
+            bounds.append(f"{{t}}.rowid NOT IN ({', '.join(map(str, hidden))})")
+        return _Matches(" AND ".join(parts), "".join(f" AND {b}" for b in bounds))
 
     def _families(self, cursor, parsed: ParsedQuery) -> dict[str, list[str]]:
         """For each word family in the query, the other stems the index holds for it: the
         stemmer keeps "intervent" (intervention) apart from "interven" (intervene). A family
         with no other stem adds nothing (a prefix over a common base would cost a merge of
-        every doclist under it)."""
+        every doclist under it), nor does a stem far rarer than the word's own."""
         found: dict[str, list[str]] = {}
         now = time.monotonic()
         for clause in parsed.clauses:
@@ -391,18 +489,35 @@ class SQLiteFTS5Backend(SearchBackend):
                 cached = self._family_cache.get(base)
                 if cached is None or now - cached[0] > FAMILY_SECONDS:
                     cursor.execute(
-                        f"SELECT term FROM {VOCABULARY} WHERE term >= %s AND term < %s",
+                        f"SELECT term, doc FROM {VOCABULARY} WHERE term >= %s AND term < %s",
                         [base, base + "{"],
                     )
-                    stems = [
-                        r[0] for r in cursor.fetchall() if len(r[0]) <= len(base) + FAMILY_SPREAD
-                    ]
+                    stems = {
+                        r[0]: int(r[1])
+                        for r in cursor.fetchall()
+                        if len(r[0]) <= len(base) + FAMILY_SPREAD
+                    }
                     cached = (now, stems)
                     self._family_cache[base] = cached
+                stems = cached[1]
                 word = fold(term.words[0])
-                # the word's own stem is the longest of them that starts the word
-                own = max((t for t in cached[1] if word.startswith(t)), key=len, default="")
-                found[base] = [t for t in cached[1] if t != own]
+                # the word's own stem: of the stems that start the word, the most frequent
+                # ("cooperation" is "cooper", not a rare "cooperat")
+                own = max(
+                    (t for t in stems if word.startswith(t)),
+                    key=lambda t: (stems[t], len(t)),
+                    default="",
+                )
+                own_docs = stems.get(own, 0)
+                found[base] = [
+                    t
+                    for t, docs in stems.items()
+                    if t != own
+                    and docs >= own_docs * FAMILY_MIN_SHARE
+                    # "t"* over the word's own stem: every statement would merge all its
+                    # doclists, the word's own included (FTS5 has no prefix index here)
+                    and not (own.startswith(t) and own_docs > FAMILY_PREFIX_MAX_DOCS)
+                ]
         return found
 
     def search(self, request: SearchRequest) -> SearchResults:
@@ -411,103 +526,143 @@ class SQLiteFTS5Backend(SearchBackend):
         if not request.selects_anything:
             return empty
         with self.connection.cursor() as cursor:
-            clause = self._where(cursor, request)
-            if clause is None:
+            matches = self._matches(cursor, request)
+            if matches is None:
                 return empty
-            where, params = clause
-            cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", params)
-            total = int(cursor.fetchone()[0])
-            if not total:
-                return empty
-            if request.sort == "date" or not request.has_text:
-                cursor.execute(
-                    f"SELECT rowid, 0 FROM {TABLE} WHERE {where} ORDER BY rowid DESC "
-                    "LIMIT %s OFFSET %s",
-                    [*params, request.limit, request.offset],
-                )
-                ranked = [(int(k), 0.0) for k, _ in cursor.fetchall()]
+            where, params = matches.on(TABLE)
+            ranking = request.has_text and request.sort != "date"
+            # the sample's count (a sixteenth of the walk) says which plan fits
+            estimate = self._estimated_total(cursor, matches) if ranking else None
+            if estimate is not None and estimate <= self.rank_window:
+                # few matches: score them all in one statement, which gives the count and
+                # the facet keys too (a phrase of common words costs a walk per statement)
+                scored = self._scored(cursor, request, where, params)
+                newest = sorted(scored, reverse=True)
+                complete = True
+                ranked = self._ranked_in_hand(cursor, request, scored, newest)
             else:
-                ranked = self._ranked(cursor, request, where, params, total)
+                # one walk, newest first, for the count, the rank window and the facet keys;
+                # FTS5 stops after `cap + 1` matches, so a common word costs no more
+                cap = max(self.exact_total, self.exact_facets, self.rank_window)
+                cursor.execute(
+                    f"SELECT rowid FROM {TABLE} WHERE {where} ORDER BY rowid DESC LIMIT %s",
+                    [*params, cap + 1],
+                )
+                newest = [int(row[0]) for row in cursor.fetchall()]
+                complete = len(newest) <= cap
+                if ranking:
+                    ranked = self._ranked(cursor, request, where, params, newest)
+                else:
+                    ranked = self._newest(cursor, request, where, params, newest)
+            if not newest:
+                return empty
+            total = len(newest)
+            if not complete:
+                if estimate is None:
+                    estimate = self._estimated_total(cursor, matches)
+                total = max(total, estimate)
             hits = self._hits(cursor, request, where, params, ranked)
-            facets, estimated = self._facet_counts(cursor, request, where, params, total)
+            facets, estimated = self._facet_counts(cursor, request, matches, newest, total)
         return SearchResults(
             hits=hits,
             total=total,
             note=parsed.note,
             facets=facets,
             facets_estimated=estimated,
+            total_estimated=not complete,
         )
 
-    def _ranked(self, cursor, request, where, params, total) -> list[tuple[int, float]]:
-        parsed: ParsedQuery = request.query
+    def _estimated_total(self, cursor, matches: _Matches) -> int:
+        where, params = matches.on(SAMPLE)
+        cursor.execute(f"SELECT count(*) FROM {SAMPLE} WHERE {where}", params)
+        return round(int(cursor.fetchone()[0]) * KEY_SHIFT / SAMPLE_SHARE)
+
+    def _score(self, request: SearchRequest) -> str:
         weights = ", ".join(str(w) for w in WEIGHTS)
         now = (request.now or dt.datetime.now(dt.UTC)).timestamp()
-        score = (
+        return (
             f"bm25({TABLE}, {weights}) * (1.0 + {RECENCY_BOOST} * "
             f"exp(-max(0.0, {now} - (rowid / {KEY_SHIFT})) / {RECENCY_SECONDS}))"
         )
-        exact: list[int] = []
+
+    def _exact_titles(self, cursor, parsed: ParsedQuery) -> list[int]:
         key = exact_title_key(parsed)
-        if key:
-            cursor.execute(f"SELECT key FROM {DOCS} WHERE title_key = %s LIMIT 50", [key])
-            exact = [int(row[0]) for row in cursor.fetchall()]
-        ranked_count, rest = total, ""  # how many are ranked; how to list the others
-        if total > self.rank_window:
-            cursor.execute(
-                f"SELECT rowid FROM {TABLE} WHERE {where} ORDER BY rowid DESC LIMIT 1 OFFSET %s",
-                [*params, self.rank_window - 1],
-            )
-            cutoff = int(cursor.fetchone()[0])
-            phrase = title_phrase(parsed)
-            titled: list[int] = []
-            titled_match = ""
-            if len(phrase) > 1:
-                words = " ".join(w.replace('"', "") for w in phrase)
-                titled_match = f'({params[0]}) AND {{title}} : "{words}"'
-                cursor.execute(
-                    f"SELECT rowid FROM {TABLE} WHERE {where} AND rowid < %s "
-                    "ORDER BY rowid DESC LIMIT %s",
-                    [titled_match, *params[1:], cutoff, TITLE_WINDOW],
-                )
-                titled = [int(row[0]) for row in cursor.fetchall()]
-            exact_old = sorted(k for k in exact if k < cutoff and k not in titled)
-            extra = sorted(set(titled) | set(exact_old))
-            listed = ", ".join(map(str, extra))
-            # separate statements, not one with "rowid >= cutoff OR rowid IN (...)": the OR
-            # hides the range from FTS5, which then scores every match; and a rowid list is
-            # answered a rowid at a time, so the older title-phrase matches are a key range
-            # of the title-phrase query instead (scored with the phrase counted once more)
-            candidate_sets = [(" AND rowid >= %s", [cutoff], params[0])]
-            if titled:
-                candidate_sets.append(
-                    (" AND rowid >= %s AND rowid < %s", [min(titled), cutoff], titled_match)
-                )
-            if exact_old:
-                exact_list = ", ".join(map(str, exact_old))
-                candidate_sets.append((f" AND rowid IN ({exact_list})", [], params[0]))
-            ranked_count = self.rank_window + len(extra)
-            rest = f" AND rowid < {cutoff}" + (f" AND rowid NOT IN ({listed})" if extra else "")
-        else:
-            candidate_sets = [("", [], params[0])]
+        if not key:
+            return []
+        cursor.execute(f"SELECT key FROM {DOCS} WHERE title_key = %s LIMIT 50", [key])
+        return [int(row[0]) for row in cursor.fetchall()]
+
+    def _scored(self, cursor, request, where, params) -> dict[int, float]:
+        cursor.execute(f"SELECT rowid, {self._score(request)} FROM {TABLE} WHERE {where}", params)
+        return {int(k): float(score) for k, score in cursor.fetchall()}
+
+    def _ranked_in_hand(self, cursor, request, scored, newest) -> list[tuple[int, float]]:
+        """The page of a match set scored whole, in the order the bounded plan gives: the
+        newest RANK_WINDOW and the older exact and title-phrase matches by score (exact
+        titles first), then the others newest first."""
+        exact = set(self._exact_titles(cursor, request.query))
+        ranked, rest = newest, []
+        if len(newest) > self.rank_window:
+            cutoff = newest[self.rank_window - 1]
+            older = {k for k in exact if k < cutoff}
+            older |= set(self._older_title_phrases(cursor, request.query, cutoff))
+            older &= scored.keys()
+            ranked = [k for k in newest if k >= cutoff or k in older]
+            rest = [k for k in newest if k < cutoff and k not in older]
+        ranked = sorted(ranked, key=lambda k: (k not in exact, scored[k]))  # bm25: lower first
+        page = (ranked + rest)[request.offset : request.offset + request.limit]
+        return [(k, round(-scored[k], 4)) for k in page]
+
+    def _newest(self, cursor, request, where, params, newest) -> list[tuple[int, float]]:
+        end = request.offset + request.limit
+        if end <= len(newest):
+            return [(k, 0.0) for k in newest[request.offset : end]]
+        cursor.execute(
+            f"SELECT rowid FROM {TABLE} WHERE {where} ORDER BY rowid DESC LIMIT %s OFFSET %s",
+            [*params, request.limit, request.offset],
+        )
+        return [(int(row[0]), 0.0) for row in cursor.fetchall()]
+
+    def _ranked(self, cursor, request, where, params, newest) -> list[tuple[int, float]]:
+        parsed: ParsedQuery = request.query
+        score = self._score(request)
+        exact = self._exact_titles(cursor, parsed)
         first = f"rowid IN ({', '.join(map(str, exact))}) DESC, " if exact else ""
-        found: list[tuple[int, float]] = []
-        if request.offset < ranked_count:
-            rows: list[tuple[int, float]] = []
-            seen: set[int] = set()
-            for clause, clause_params, match in candidate_sets:
+        end = request.offset + request.limit
+        ranked_count, rest, window = len(newest), "", ""
+        if len(newest) > self.rank_window:
+            cutoff = newest[self.rank_window - 1]
+            older = sorted(
+                {k for k in exact if k < cutoff}
+                | set(self._older_title_phrases(cursor, parsed, cutoff))
+            )
+            kept: list[int] = []
+            if older:  # which of them match the whole query (lookups, no scoring)
                 cursor.execute(
-                    f"SELECT rowid, {score} AS score FROM {TABLE} WHERE {where}{clause} "
-                    f"ORDER BY {first}score LIMIT %s",
-                    [match, *params[1:], *clause_params, request.offset + request.limit],
+                    f"SELECT rowid FROM {TABLE} WHERE {where} "
+                    f"AND rowid IN ({', '.join(map(str, older))})",
+                    params,
                 )
-                for k, sc in cursor.fetchall():
-                    if int(k) not in seen:
-                        seen.add(int(k))
-                        rows.append((int(k), float(sc)))
-            first_keys = set(exact)
-            rows.sort(key=lambda row: (row[0] not in first_keys, row[1]))  # bm25: lower is better
-            page = rows[request.offset : request.offset + request.limit]
-            found = [(k, round(-s, 4)) for k, s in page]
+                kept = sorted(int(row[0]) for row in cursor.fetchall())
+            # FTS5 walks only the key range it is given. Not "rowid IN (...)" alone: a scored
+            # statement restarts the query for each listed rowid, bm25's walk of every match
+            # included; nor an OR with the range, which hides the range from FTS5.
+            window = f" AND rowid >= {kept[0] if kept else cutoff}"
+            if kept:
+                window += f" AND (rowid >= {cutoff} OR rowid IN ({', '.join(map(str, kept))}))"
+            ranked_count = self.rank_window + len(kept)
+            rest = f" AND rowid < {cutoff}" + (
+                f" AND rowid NOT IN ({', '.join(map(str, kept))})" if kept else ""
+            )
+        cursor.execute(
+            f"SELECT rowid, {score} AS score FROM {TABLE} WHERE {where}{window} "
+            f"ORDER BY {first}score LIMIT %s",
+            [*params, end],
+        )
+        rows = [(int(k), float(sc)) for k, sc in cursor.fetchall()]
+        first_keys = set(exact)
+        rows.sort(key=lambda row: (row[0] not in first_keys, row[1]))  # bm25: lower is better
+        found = [(k, round(-s, 4)) for k, s in rows[request.offset : end]]
         wanted = request.limit - len(found)
         if rest and wanted > 0:  # past the ranked matches: the others, newest first
             cursor.execute(
@@ -517,6 +672,21 @@ class SQLiteFTS5Backend(SearchBackend):
             )
             found += [(int(k), round(-float(s), 4)) for k, s in cursor.fetchall()]
         return found
+
+    def _older_title_phrases(self, cursor, parsed: ParsedQuery, cutoff: int) -> list[int]:
+        """Keys older than the rank window whose title holds the query's words as a phrase,
+        newest first: found in the titles' short doclists (the candidates still have to match
+        the whole query, which the statement scoring them checks)."""
+        phrase = title_phrase(parsed)
+        if len(phrase) < 2:
+            return []
+        words = " ".join(w.replace('"', "") for w in phrase)
+        cursor.execute(
+            f"SELECT rowid FROM {TITLE_TERMS} WHERE {TITLE_TERMS} MATCH %s AND rowid < %s "
+            "ORDER BY rowid DESC LIMIT %s",
+            [f'"{words}"', cutoff, TITLE_WINDOW],
+        )
+        return [int(row[0]) for row in cursor.fetchall()]
 
     def _hits(self, cursor, request, where, params, ranked) -> list[Hit]:
         if not ranked:
@@ -555,21 +725,39 @@ class SQLiteFTS5Backend(SearchBackend):
             )
         return hits
 
-    def _facet_counts(self, cursor, request, where, params, total):
+    def _facet_counts(self, cursor, request, matches: _Matches, newest: list[int], total: int):
+        """Exact counts from the keys already fetched when there are few matches; above
+        EXACT_FACETS, counts over an even sample (the hashed low key bits) scaled up: a share
+        of the fetched keys when they are all the matches, else of the sample table."""
         if not request.facets:
             return {}, False
+        tiers = sorted({""} | {t for t in request.tiers if t != "public"})
+        tier_marks = ", ".join(["%s"] * len(tiers))
         share = KEY_SHIFT  # of KEY_SHIFT: sample the keys whose hashed low bits fall below it
         if total > self.exact_facets:
             share = max(1, KEY_SHIFT * self.exact_facets // total)
-        sample = f" AND ({TABLE}.rowid & {KEY_SHIFT - 1}) < {share}" if share < KEY_SHIFT else ""
-        tiers = sorted({""} | {t for t in request.tiers if t != "public"})
-        cursor.execute(
-            f"SELECT f.code, count(*) FROM {TABLE} "
-            f"JOIN {DOC_FACETS} f ON f.key = {TABLE}.rowid WHERE {where}{sample} "
-            f"AND f.tier IN ({', '.join(['%s'] * len(tiers))}) GROUP BY f.code",
-            [*params, *tiers],
-        )
-        rows = cursor.fetchall()
+        rows: list[tuple[int, int]] = []
+        if len(newest) == total:  # every match is in hand
+            keys = [k for k in newest if (k & (KEY_SHIFT - 1)) < share]
+            if keys:
+                cursor.execute(
+                    f"SELECT code, count(*) FROM {DOC_FACETS} WHERE key IN "
+                    f"({', '.join(map(str, keys))}) AND tier IN ({tier_marks}) GROUP BY code",
+                    tiers,
+                )
+                rows = cursor.fetchall()
+        else:
+            share = min(share, SAMPLE_SHARE)
+            where, params = matches.on(SAMPLE)
+            sample = f" AND ({SAMPLE}.rowid & {KEY_SHIFT - 1}) < {share}"
+            cursor.execute(
+                f"SELECT f.code, count(*) FROM {SAMPLE} "
+                f"JOIN {DOC_FACETS} f ON f.key = {SAMPLE}.rowid WHERE {where}"
+                f"{sample if share < SAMPLE_SHARE else ''} "
+                f"AND f.tier IN ({tier_marks}) GROUP BY f.code",
+                [*params, *tiers],
+            )
+            rows = cursor.fetchall()
         names = self._facet_values(cursor, (int(code) for code, _ in rows))
         facets: dict[str, list[FacetCount]] = {name: [] for name in request.facets}
         for code, count in rows:
