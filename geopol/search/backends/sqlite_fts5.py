@@ -531,11 +531,13 @@ class SQLiteFTS5Backend(SearchBackend):
                 return empty
             where, params = matches.on(TABLE)
             ranking = request.has_text and request.sort != "date"
+            cap = max(self.exact_total, self.exact_facets, self.rank_window)
             # the sample's count (a sixteenth of the walk) says which plan fits
             estimate = self._estimated_total(cursor, matches) if ranking else None
-            if estimate is not None and estimate <= self.rank_window:
+            if estimate is not None and estimate <= cap:
                 # few matches: score them all in one statement, which gives the count and
-                # the facet keys too (a phrase of common words costs a walk per statement)
+                # the facet keys too (a phrase of common words costs a walk per statement;
+                # bm25 of a few thousand rows costs about a millisecond more)
                 scored = self._scored(cursor, request, where, params)
                 newest = sorted(scored, reverse=True)
                 complete = True
@@ -543,7 +545,6 @@ class SQLiteFTS5Backend(SearchBackend):
             else:
                 # one walk, newest first, for the count, the rank window and the facet keys;
                 # FTS5 stops after `cap + 1` matches, so a common word costs no more
-                cap = max(self.exact_total, self.exact_facets, self.rank_window)
                 cursor.execute(
                     f"SELECT rowid FROM {TABLE} WHERE {where} ORDER BY rowid DESC LIMIT %s",
                     [*params, cap + 1],
