@@ -157,6 +157,11 @@ class SearchBackend(abc.ABC):
     def similar_terms(self, word: str, limit: int = 3) -> list[str]:
         """Indexed words or suggestion words spelled like `word`, best first ("did you mean")."""
 
+    def compact_step(self) -> bool:
+        """One short step of compacting the index after a bulk load (`geopol reindex` calls it,
+        each call in its own transaction, until it returns False); by default nothing to do."""
+        return False
+
     def statistics(self) -> dict[str, object]:
         """Size facts for benchmarks and the operator."""
         return {"documents": self.count()}

@@ -3,7 +3,7 @@
 import pytest
 
 from geopol.search.backends.sqlite_fts5 import SQLiteFTS5Backend
-from geopol.search.tests.contract import SearchBackendContract
+from geopol.search.tests.contract import PAST, SearchBackendContract, doc
 
 pytestmark = pytest.mark.django_db
 
@@ -27,3 +27,16 @@ class TestSQLiteFTS5Backend(SearchBackendContract):
             assert self.search(backend, text, tiers=every_tier).total == (
                 2 if text == "mali OR f1" else 0
             ), text
+
+    def test_compacting_merges_segments_and_keeps_every_document(self, make_backend):
+        backend = make_backend()
+        for i in range(1, 7):  # each older than the last: FTS5 writes a segment for each
+            backend.index(
+                [doc(i, f"Note {i}", "Sahel convoys.", published=PAST.replace(day=20 - i))]
+            )
+        steps = 0
+        while backend.compact_step():
+            steps += 1
+            assert steps < 50
+        assert steps >= 1 and not backend.compact_step()
+        assert self.search(backend, "sahel convoys").total == 6

@@ -19,9 +19,10 @@ BATCH = 1000
 
 def reindex(progress: bool | None = None, after_batch: Callable[[], None] | None = None) -> int:
     """Index every searchable article again, BATCH at a time, each batch in its own short
-    transaction, then drop what is no longer searchable. Documents are replaced in place, so
-    searches keep finding everything meanwhile, and other writes (sign-ins, edits) wait at
-    most one batch. Articles saved meanwhile index themselves. Returns the articles indexed."""
+    transaction, then compact the index in short steps and drop what is no longer
+    searchable. Documents are replaced in place, so searches keep finding everything
+    meanwhile, and other writes (sign-ins, edits) wait at most one batch or step. Articles
+    saved meanwhile index themselves. Returns the articles indexed."""
     backend = get_backend()
     backend.setup()
     ids = list(
@@ -42,6 +43,10 @@ def reindex(progress: bool | None = None, after_batch: Callable[[], None] | None
             bar.update(len(chunk))
             if after_batch:
                 after_batch()
+    while True:  # merge what the batches left, in short steps (writers wait at most one)
+        with transaction.atomic():
+            if not backend.compact_step():
+                break
     with transaction.atomic():
         searchable = set(Article.objects.filter(status__in=SEARCHABLE).values_list("pk", flat=True))
         stale = backend.indexed_ids() - searchable
