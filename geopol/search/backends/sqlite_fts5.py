@@ -581,7 +581,9 @@ class SQLiteFTS5Backend(SearchBackend):
                     estimate = self._estimated_total(cursor, matches)
                 total = max(total, estimate)
             hits = self._hits(cursor, request, where, params, ranked)
-            facets, estimated = self._facet_counts(cursor, request, matches, newest, total)
+            facets, estimated = self._facet_counts(
+                cursor, request, matches, newest if complete else None, total
+            )
         return SearchResults(
             hits=hits,
             total=total,
@@ -744,7 +746,9 @@ class SQLiteFTS5Backend(SearchBackend):
             )
         return hits
 
-    def _facet_counts(self, cursor, request, matches: _Matches, newest: list[int], total: int):
+    def _facet_counts(
+        self, cursor, request, matches: _Matches, every_key: list[int] | None, total: int
+    ):
         """Exact counts from the keys already fetched when there are few matches; above
         EXACT_FACETS, counts over an even sample (the hashed low key bits) scaled up: a share
         of the fetched keys when they are all the matches, else of the sample table."""
@@ -756,8 +760,8 @@ class SQLiteFTS5Backend(SearchBackend):
         if total > self.exact_facets:
             share = max(1, KEY_SHIFT * self.exact_facets // total)
         rows: list[tuple[int, int]] = []
-        if len(newest) == total:  # every match is in hand
-            keys = [k for k in newest if (k & (KEY_SHIFT - 1)) < share]
+        if every_key is not None:  # every match is in hand
+            keys = [k for k in every_key if (k & (KEY_SHIFT - 1)) < share]
             if keys:
                 cursor.execute(
                     f"SELECT code, count(*) FROM {DOC_FACETS} WHERE key IN "
