@@ -468,3 +468,54 @@ def in_doubt(now: dt.datetime | None = None) -> int:
     return AlertEmail.objects.filter(
         status=EmailStatus.SENDING, created_at__lt=now - dt.timedelta(minutes=10)
     ).count()
+
+
+# Forgetting: deliveries and emails are kept GEOPOL_ALERTS_KEEP_DAYS, then deleted
+
+PRUNE_CHUNK = 5000  # rows per delete: SQLite's write lock is held for one chunk at a time
+
+
+def prune(now: dt.datetime | None = None) -> dict[str, int]:
+    """Delete the deliveries and emails older than GEOPOL_ALERTS_KEEP_DAYS that are settled:
+    sent, dropped or in doubt. Waiting deliveries are kept. Safe because an article published
+    longer ago than GEOPOL_ALERTS_MAX_AGE_HOURS alerts nobody again (the setting is checked
+    to be shorter), and a digest's deliveries are settled before its email goes."""
+    now = now or timezone.now()
+    keep = dt.timedelta(days=settings.GEOPOL_ALERTS_KEEP_DAYS)
+    if keep <= alert_window():
+        raise ValueError(
+            f"GEOPOL_ALERTS_KEEP_DAYS ({settings.GEOPOL_ALERTS_KEEP_DAYS}) must be longer than "
+            f"GEOPOL_ALERTS_MAX_AGE_HOURS ({settings.GEOPOL_ALERTS_MAX_AGE_HOURS} h): a member "
+            "could otherwise be alerted twice about an article edited after its delivery was "
+            "forgotten. Raise the first or lower the second."
+        )
+    before = now - keep
+    # a digest owns its deliveries only through its email: mark them before it goes
+    unsettled = AlertEmail.objects.filter(
+        kind=EmailKind.DIGEST,
+        settled=False,
+        status__in=[EmailStatus.SENDING, EmailStatus.SENT],
+        created_at__lt=before,
+    )
+    settle_digests(list(unsettled.values_list("user_id", flat=True).distinct()))
+    deliveries = Delivery.objects.filter(
+        status__in=[DeliveryStatus.SENT, DeliveryStatus.DROPPED, DeliveryStatus.SENDING],
+        mode__in=[Mode.IMMEDIATE, Mode.DAILY],  # the whole (status, mode, created_at) index
+        created_at__lt=before,
+    )
+    emails = AlertEmail.objects.filter(
+        status__in=[EmailStatus.SENT, EmailStatus.FAILED, EmailStatus.SENDING],
+        created_at__lt=before,
+    )
+    return {"deliveries": _delete_in_chunks(deliveries), "emails": _delete_in_chunks(emails)}
+
+
+def _delete_in_chunks(queryset: QuerySet[Any]) -> int:
+    deleted = 0
+    while True:
+        chunk = list(queryset.values_list("pk", flat=True)[:PRUNE_CHUNK])
+        if not chunk:
+            return deleted
+        with transaction.atomic():
+            deleted += queryset.model.objects.filter(pk__in=chunk).delete()[0]
+

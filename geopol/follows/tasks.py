@@ -47,7 +47,8 @@ def enqueue_digests(cutoff: dt.datetime, chunk: int = DIGEST_CHUNK) -> int:
 def send_due(now: dt.datetime | None = None) -> dict[str, int]:
     """What an operator's timer runs every minute (`geopol alerts send-due`): match articles
     that became published (scheduled ones, lost tasks), requeue alerts whose task was lost,
-    and queue the daily digests once the digest hour has passed."""
+    queue the daily digests once the digest hour has passed, and forget what is older than
+    GEOPOL_ALERTS_KEEP_DAYS."""
     now = now or timezone.now()
     articles = alerts.unmatched_articles(now)
     for pk in articles:
@@ -55,7 +56,10 @@ def send_due(now: dt.datetime | None = None) -> dict[str, int]:
     lost = alerts.due_alerts(now)
     enqueue_alerts(lost)
     members = enqueue_digests(alerts.last_digest_time(now))
+    pruned = alerts.prune(now)
     return {
+        "pruned_deliveries": pruned["deliveries"],
+        "pruned_emails": pruned["emails"],
         "articles": len(articles),
         "alerts": len(lost),
         "digest_members": members,

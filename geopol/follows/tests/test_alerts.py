@@ -7,6 +7,8 @@ from urllib.parse import urlparse
 
 import pytest
 from django.core.mail.backends.smtp import EmailBackend
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
@@ -308,3 +310,42 @@ def test_a_digest_claimed_by_another_worker_is_not_sent_again_even_with_another_
     wait_for(inbox, 1)
     text = text_of(inbox.to("ned@example.org")[0])
     assert "Published after that claim" in text and "Claimed elsewhere" not in text
+
+
+def test_old_deliveries_and_emails_are_forgotten_without_sending_anything_again(
+    make_user, inbox, django_capture_on_commit_callbacks, settings
+):
+    settings.GEOPOL_ALERTS_KEEP_DAYS = 30
+    sent_to, claimed = make_user("olga"), make_user("pia")
+    services.follow(sent_to, Country.objects.get(code="ML"), Frequency.DAILY)
+    services.follow(claimed, Country.objects.get(code="ML"), Frequency.DAILY)
+    publish(django_capture_on_commit_callbacks, title="Mali in the spring")
+    run_tasks()
+    # pia's digest was claimed by a worker that died before confirming it: in doubt
+    AlertEmail.objects.create(user=claimed, kind="digest", covers_until=timezone.now())
+    tasks.send_due(tomorrow_after_digest_hour())
+    run_tasks()
+    wait_for(inbox, 1)
+    assert [m["To"] for m in inbox.messages] == ["olga@example.org"]
+    assert Delivery.objects.count() == 2 and AlertEmail.objects.count() == 2
+
+    report = tasks.send_due(timezone.now() + dt.timedelta(days=29))
+    assert (report["pruned_deliveries"], report["pruned_emails"]) == (0, 0)
+    report = tasks.send_due(timezone.now() + dt.timedelta(days=31))
+    assert (report["pruned_deliveries"], report["pruned_emails"]) == (2, 2)
+    assert not Delivery.objects.exists() and not AlertEmail.objects.exists()
+    run_tasks()
+    assert len(inbox.raw) == 1  # the in-doubt digest was not sent after its claim went
+
+    # what is still waiting is kept, however old
+    publish(django_capture_on_commit_callbacks, title="Mali in the autumn")
+    run_tasks()
+    assert alerts.prune(timezone.now() + dt.timedelta(days=60)) == {"deliveries": 0, "emails": 0}
+    assert Delivery.objects.filter(status="pending").count() == 2
+
+
+def test_keeping_deliveries_shorter_than_the_alert_window_is_refused(settings):
+    settings.GEOPOL_ALERTS_KEEP_DAYS = 1
+    settings.GEOPOL_ALERTS_MAX_AGE_HOURS = 48
+    with pytest.raises(CommandError, match=r"GEOPOL_ALERTS_KEEP_DAYS \(1\) must be longer than"):
+        call_command("send_alerts", "prune")
