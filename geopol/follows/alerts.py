@@ -518,4 +518,3 @@ def _delete_in_chunks(queryset: QuerySet[Any]) -> int:
             return deleted
         with transaction.atomic():
             deleted += queryset.model.objects.filter(pk__in=chunk).delete()[0]
-
