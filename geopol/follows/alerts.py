@@ -10,13 +10,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.mail import get_connection
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, Max, Min, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from geopol.articles.access import readable_tiers
@@ -26,6 +27,7 @@ from geopol.follows.models import (
     AlertEmail,
     Delivery,
     DeliveryStatus,
+    DigestSchedule,
     EmailKind,
     EmailStatus,
     Follow,
@@ -442,11 +444,49 @@ def refresh_planner_statistics() -> None:
         cursor.execute(f"ANALYZE {Delivery._meta.db_table}")
 
 
-def last_digest_time(now: dt.datetime | None = None) -> dt.datetime:
-    """The latest daily digest moment (GEOPOL_DIGEST_HOUR UTC) at or before `now`."""
+def last_digest_time(
+    now: dt.datetime | None = None, hour: int | None = None, zone: str = "UTC"
+) -> dt.datetime:
+    """The latest daily digest moment at or before `now`: `hour` o'clock (default
+    GEOPOL_DIGEST_HOUR) in the time zone `zone`, as an aware UTC datetime."""
     now = now or timezone.now()
-    moment = now.replace(hour=settings.GEOPOL_DIGEST_HOUR, minute=0, second=0, microsecond=0)
-    return moment if moment <= now else moment - dt.timedelta(days=1)
+    hour = settings.GEOPOL_DIGEST_HOUR if hour is None else hour
+    tz = ZoneInfo(zone)
+    local = now.astimezone(tz)
+    day = local.date()
+    moment = dt.datetime.combine(day, dt.time(hour), tzinfo=tz)
+    if moment > local:
+        moment = dt.datetime.combine(day - dt.timedelta(days=1), dt.time(hour), tzinfo=tz)
+    return moment.astimezone(dt.UTC)
+
+
+def due_digests(now: dt.datetime | None = None) -> dict[dt.datetime, list[int]]:
+    """The members whose digest is due, by cutoff: those with a daily delivery waiting since
+    before their latest digest moment (their DigestSchedule, else GEOPOL_DIGEST_HOUR UTC).
+    One query over the waiting deliveries, whatever the number of time zones."""
+    now = now or timezone.now()
+    oldest = (
+        Delivery.objects.filter(mode=Mode.DAILY, status=DeliveryStatus.PENDING)
+        .values_list("user_id")
+        .annotate(first=Min("created_at"))
+        .order_by("user_id")
+    )
+    schedules = {
+        user_id: (hour, zone)
+        for user_id, hour, zone in DigestSchedule.objects.values_list("user_id", "hour", "timezone")
+    }
+    cutoffs: dict[tuple[int, str] | None, dt.datetime] = {}
+    due: dict[dt.datetime, list[int]] = defaultdict(list)
+    for user_id, first in oldest:
+        schedule = schedules.get(user_id)
+        if schedule not in cutoffs:
+            cutoffs[schedule] = (
+                last_digest_time(now, *schedule) if schedule else last_digest_time(now)
+            )
+        cutoff = cutoffs[schedule]
+        if first < cutoff:
+            due[cutoff].append(user_id)
+    return dict(due)
 
 
 def due_alerts(now: dt.datetime | None = None, grace: dt.timedelta | None = None) -> list[int]:

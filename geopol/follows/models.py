@@ -87,6 +87,20 @@ class PrivateFeed(models.Model):
         return f"private feed of {self.user_id}"
 
 
+class DigestSchedule(models.Model):
+    """When a member's daily digest goes out: after `hour` o'clock in `timezone`. A member
+    without one gets it after GEOPOL_DIGEST_HOUR, UTC."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_schedule"
+    )
+    hour = models.PositiveSmallIntegerField(help_text="0 to 23, local time.")
+    timezone = models.CharField(max_length=64, help_text='An IANA name, e.g. "Europe/Paris".')
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.hour:02d}:00 {self.timezone}"
+
+
 class MatchedArticle(models.Model):
     """An article whose alerts were worked out; `send-due` matches the published rest."""
 

@@ -36,9 +36,19 @@ def enqueue_alerts(delivery_ids: list[int]) -> None:
 
 
 def enqueue_digests(cutoff: dt.datetime, chunk: int = DIGEST_CHUNK) -> int:
-    """One task per `chunk` members with daily deliveries waiting since before `cutoff`."""
+    """Every member's digest now: one task per `chunk` members with daily deliveries waiting
+    since before `cutoff` (`geopol alerts digest-now`)."""
     alerts.refresh_planner_statistics()
-    users = alerts.digest_users(cutoff)
+    return _enqueue(cutoff, alerts.digest_users(cutoff), chunk)
+
+
+def enqueue_due_digests(now: dt.datetime, chunk: int = DIGEST_CHUNK) -> int:
+    """The digests whose moment has passed, each member at their own hour and time zone."""
+    alerts.refresh_planner_statistics()
+    return sum(_enqueue(cutoff, users, chunk) for cutoff, users in alerts.due_digests(now).items())
+
+
+def _enqueue(cutoff: dt.datetime, users: list[int], chunk: int) -> int:
     for start in range(0, len(users), chunk):
         send_digests.enqueue(users[start : start + chunk], cutoff.isoformat())
     return len(users)
@@ -55,7 +65,7 @@ def send_due(now: dt.datetime | None = None) -> dict[str, int]:
         match_article.enqueue(pk)
     lost = alerts.due_alerts(now)
     enqueue_alerts(lost)
-    members = enqueue_digests(alerts.last_digest_time(now))
+    members = enqueue_due_digests(now)
     pruned = alerts.prune(now)
     return {
         "pruned_deliveries": pruned["deliveries"],

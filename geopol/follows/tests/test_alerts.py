@@ -4,6 +4,7 @@ started by the test, and read back from it."""
 import datetime as dt
 import re
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.mail.backends.smtp import EmailBackend
@@ -17,7 +18,14 @@ from geopol.articles.models import Access, Article, Status
 from geopol.articles.tests.factories import ArticleFactory
 from geopol.extraction.models import Actor, ArticleEntity, EntityKind
 from geopol.follows import alerts, services, tasks
-from geopol.follows.models import AlertEmail, Delivery, DeliveryStatus, Follow, Frequency
+from geopol.follows.models import (
+    AlertEmail,
+    Delivery,
+    DeliveryStatus,
+    DigestSchedule,
+    Follow,
+    Frequency,
+)
 from geopol.follows.tests.conftest import html_of, run_tasks, text_of, wait_for
 from geopol.geo.models import Country, Region
 
@@ -349,3 +357,58 @@ def test_keeping_deliveries_shorter_than_the_alert_window_is_refused(settings):
     settings.GEOPOL_ALERTS_MAX_AGE_HOURS = 48
     with pytest.raises(CommandError, match=r"GEOPOL_ALERTS_KEEP_DAYS \(1\) must be longer than"):
         call_command("send_alerts", "prune")
+
+
+def test_the_digest_moment_is_the_members_hour_in_their_time_zone():
+    june = dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC)
+    assert alerts.last_digest_time(june, 7, "Asia/Tokyo") == dt.datetime(
+        2026, 6, 9, 22, 0, tzinfo=dt.UTC
+    )
+    assert alerts.last_digest_time(june, 13, "UTC") == dt.datetime(2026, 6, 9, 13, tzinfo=dt.UTC)
+    # Paris on the day clocks go back: 08:00 local is 07:00 UTC, the day before it was 06:00
+    after = dt.datetime(2026, 10, 25, 7, 30, tzinfo=dt.UTC)
+    assert alerts.last_digest_time(after, 8, "Europe/Paris") == dt.datetime(
+        2026, 10, 25, 7, 0, tzinfo=dt.UTC
+    )
+    assert alerts.last_digest_time(after - dt.timedelta(hours=1), 8, "Europe/Paris") == (
+        dt.datetime(2026, 10, 24, 6, 0, tzinfo=dt.UTC)
+    )
+
+
+def test_each_member_gets_the_digest_after_their_own_hour_in_their_time_zone(
+    make_user, inbox, django_capture_on_commit_callbacks, settings, client
+):
+    now = timezone.now()
+    first = (now + dt.timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+    settings.GEOPOL_DIGEST_HOUR = (first + dt.timedelta(hours=2)).hour  # the site's default, UTC
+    early, default = make_user("quinn"), make_user("rita")
+    for user in (early, default):
+        services.follow(user, Country.objects.get(code="ML"), Frequency.DAILY)
+    client.force_login(early)
+    tokyo_hour = first.astimezone(ZoneInfo("Asia/Tokyo")).hour
+    response = client.post(
+        "/my/digest/", {"hour": str(tokyo_hour), "timezone": "Asia/Tokyo"}, follow=True
+    )
+    assert f"Your daily digest now comes after {tokyo_hour:02d}:00, Asia/Tokyo." in (
+        response.content.decode()
+    )
+    publish(django_capture_on_commit_callbacks, title="Mali at dawn")
+    run_tasks()
+
+    assert tasks.send_due(first - dt.timedelta(minutes=1))["digest_members"] == 0
+    assert tasks.send_due(first + dt.timedelta(minutes=1))["digest_members"] == 1
+    run_tasks()
+    wait_for(inbox, 1)
+    assert [m["To"] for m in inbox.messages] == ["quinn@example.org"]
+    assert tasks.send_due(first + dt.timedelta(hours=2, minutes=1))["digest_members"] == 1
+    run_tasks()
+    wait_for(inbox, 2)
+    assert sorted(m["To"] for m in inbox.messages) == ["quinn@example.org", "rita@example.org"]
+
+
+def test_a_time_zone_that_does_not_exist_is_refused_by_name(make_user, client):
+    client.force_login(make_user("sam"))
+    page = client.post("/my/digest/", {"hour": "7", "timezone": "Mars/Olympus"}, follow=True)
+    text = page.content.decode()
+    assert "Daily digest, Time zone: Mars/Olympus is not a time zone we know" in text
+    assert not DigestSchedule.objects.exists()

@@ -15,8 +15,9 @@ from geopol.follows.models import AlertEmail, Delivery
 
 class Command(BaseCommand):
     help = (
-        "send-due: queue what is due (newly published articles, lost alerts, the daily digest "
-        "after GEOPOL_DIGEST_HOUR); run it every minute from cron or a systemd timer. "
+        "send-due: queue what is due (newly published articles, lost alerts, each member's "
+        "daily digest after their hour, default GEOPOL_DIGEST_HOUR UTC); run it every minute "
+        "from cron or a systemd timer. "
         "digest-now: queue the daily digest now. status: counts. prune: delete sent, dropped "
         "and in-doubt deliveries and emails older than GEOPOL_ALERTS_KEEP_DAYS (send-due "
         "does it too). A worker (geopol worker) does the sending."
