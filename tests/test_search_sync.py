@@ -208,6 +208,9 @@ def test_topics_authors_and_editor_decisions_reach_search(admin_client):
     entity.refresh_from_db()
     assert entity.decision == Decision.CONFIRMED
     assert found("actor:ansar-dine") == ["Members brief on the Niger bend"]
+    # the actor by its name, an alias or an acronym, as a member would type it
+    for typed in ['actor:"Ansar Dine"', 'actor:"ansar eddine"', 'actor:"Ansar al-Din"']:
+        assert found(typed) == ["Members brief on the Niger bend"], typed
 
 
 def test_a_file_of_new_articles_is_searchable_by_its_facets(tmp_path):

@@ -13,7 +13,8 @@ from geopol.articles.models import Access, Article
 from geopol.articles.search import FacetValues
 from geopol.core.text import fold
 from geopol.extraction.models import Actor, ArticleEntity, Decision, EntityKind
-from geopol.geo.gazetteer import fold_name
+from geopol.extraction.services import current_actors
+from geopol.geo.gazetteer import fold_name, name_keys
 from geopol.search.backends.base import Suggestion
 
 
@@ -41,18 +42,21 @@ def entity_facets(articles: Sequence[Article]) -> Mapping[int, FacetValues]:
 
 
 def resolve_actor(typed: str) -> list[tuple[str, str]]:
-    key = fold(typed.strip())
-    if not key:
+    """The actor `actor:` names: by slug, name, alias or acronym, folded, from the registry
+    the geoparser keeps in memory (no scan of the actors table per query)."""
+    text = typed.strip()
+    if not fold(text):
         return []
-    exact = Actor.objects.filter(Q(slug=key.replace(" ", "-")) | Q(name__iexact=typed.strip()))
-    found = exact.first()
-    if found is None:
-        for actor in Actor.objects.only("slug", "name", "aliases", "acronyms"):
-            names = [actor.name, *(actor.aliases or []), *(actor.acronyms or [])]
-            if key in {fold(n) for n in names}:
-                found = actor
-                break
-    return [(found.slug, found.name)] if found else []
+    index = current_actors()
+    ids: tuple[str, ...] = ()
+    slug = fold(text).replace(" ", "-")
+    if slug in index.by_id:
+        ids = (slug,)
+    for key in name_keys(text):
+        ids = ids or index.aliases.get(key, ())
+    ids = ids or index.acronyms.get(text, ()) or index.acronyms.get(text.upper(), ())
+    found = index.by_id.get(ids[0]) if ids else None
+    return [(found.id, found.name)] if found else []
 
 
 def resolve_place(typed: str) -> list[tuple[str, str]]:
