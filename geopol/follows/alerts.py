@@ -37,6 +37,7 @@ from geopol.follows.models import (
 )
 from geopol.follows.reasons import ArticleTags, Reason, reasons_for
 from geopol.follows.targets import follows_q, load_tags
+from geopol.members.backends import prime_member_access
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +56,9 @@ class MatchResult:
 
 
 def prime_permissions(users: Iterable[Any]) -> None:
-    """Load the permissions of many members in two queries and cache them on each user the
-    way Django's ModelBackend does, so that can_read / readable_tiers ask nothing more."""
+    """Load the permissions and member access of many members in four queries and cache them
+    on each user the way Django's ModelBackend and the member backend do, so that can_read /
+    readable_tiers ask nothing more."""
     users = [u for u in users if not hasattr(u, "_perm_cache")]
     if not users:
         return
@@ -72,6 +74,7 @@ def prime_permissions(users: Iterable[Any]) -> None:
         perms[user_id].add(f"{app}.{codename}")
     for user in users:
         user._perm_cache = perms[user.pk]
+    prime_member_access(users)
 
 
 def _ordered(reasons: list[Reason], lead: Reason | None) -> list[str]:

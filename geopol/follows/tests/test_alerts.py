@@ -412,3 +412,32 @@ def test_a_time_zone_that_does_not_exist_is_refused_by_name(make_user, client):
     text = page.content.decode()
     assert "Daily digest, Time zone: Mars/Olympus is not a time zone we know" in text
     assert not DigestSchedule.objects.exists()
+
+
+def test_a_digest_gives_paying_members_and_organization_seats_the_full_access(
+    make_user, inbox, django_capture_on_commit_callbacks
+):
+    from geopol.members.models import Membership, Organization, Seat
+
+    paid, seated, free, lapsed = (make_user(n) for n in ("tess", "uma", "vic", "wes"))
+    Membership.objects.create(user=paid)
+    Membership.objects.create(
+        user=lapsed,
+        starts_at=timezone.now() - dt.timedelta(days=60),
+        ends_at=timezone.now() - dt.timedelta(days=1),
+    )
+    org = Organization.objects.create(name="Ministry", slug="ministry")
+    Seat.objects.create(organization=org, email=seated.email, user=seated)
+    for user in (paid, seated, free, lapsed):
+        services.follow(user, Country.objects.get(code="ML"), Frequency.DAILY)
+    publish(django_capture_on_commit_callbacks, title="Members on Mali", access=Access.MEMBERS)
+    run_tasks()
+    tasks.send_due(tomorrow_after_digest_hour())
+    run_tasks()
+    wait_for(inbox, 4)
+    for address in ("tess@example.org", "uma@example.org"):
+        (digest,) = inbox.to(address)
+        assert "Become a member to read it" not in text_of(digest), address
+    for address in ("vic@example.org", "wes@example.org"):
+        (digest,) = inbox.to(address)
+        assert "Become a member to read it" in text_of(digest), address
