@@ -2,8 +2,8 @@
 
 N published articles from the generated corpus (bench/corpus.py: UN General Debate sentences,
 countries, topics, tiers and dates spread like an archive) are written straight into a
-throw-away database, without the import path or geoparsing, so nothing is indexed yet. Then
-the real `reindex()` of `geopol reindex` runs twice, timed (wall and CPU time of this
+throw-away database (body HTML rendered as a save does), without the import path or
+geoparsing, so nothing is indexed yet. Then the real `reindex()` of `geopol reindex` runs twice, timed (wall and CPU time of this
 process): into the empty index, and again over the full one, which replaces every document.
 Between the runs the index is checked against the articles (`--check`'s comparison).
 
@@ -43,6 +43,7 @@ def write_articles(generator: CorpusGenerator, n: int) -> list[tuple[str, str, s
     from django.db import transaction
 
     from geopol.articles.models import Article, ArticleCountry, Status, Topic
+    from geopol.articles.rendering import render_body
     from geopol.geo.models import Country
 
     known = set(Country.objects.values_list("code", flat=True))
@@ -62,7 +63,7 @@ def write_articles(generator: CorpusGenerator, n: int) -> list[tuple[str, str, s
                     teaser=doc.teaser,
                     summary=doc.teaser,
                     body=body,
-                    body_html="",
+                    body_html=render_body(body, []),
                     word_count=len(body.split()),
                     status=Status.PUBLISHED,
                     published_at=doc.published,
