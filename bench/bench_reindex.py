@@ -3,8 +3,9 @@
 N published articles from the generated corpus (bench/corpus.py: UN General Debate sentences,
 countries, topics, tiers and dates spread like an archive) are written straight into a
 throw-away database (body HTML rendered as a save does), without the import path or
-geoparsing, so nothing is indexed yet. Then the real `reindex()` of `geopol reindex` runs twice, timed (wall and CPU time of this
-process): into the empty index, and again over the full one, which replaces every document.
+geoparsing, so nothing is indexed yet. Then the real `reindex()` of `geopol reindex` runs
+twice, timed (wall and CPU time of this process): into the empty index, and again over the
+full one, which replaces every document.
 Between the runs the index is checked against the articles (`--check`'s comparison).
 
 Reference measured in the same run: the same title, teaser and body texts inserted straight
