@@ -151,6 +151,36 @@ def test_the_site_keeps_serving_while_a_reindex_runs():
     assert get_backend().count() == 4
 
 
+def test_a_fresh_reindex_refills_newest_first_and_ends_complete():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from geopol.articles.management.commands import reindex_search
+
+    now = timezone.now()
+    for years in (3, 1, 2):
+        ArticleFactory(
+            title=f"Copper in Zambia {years}", published_at=now - dt.timedelta(days=365 * years)
+        )
+    ArticleFactory(title="Copper draft", status="draft")
+    seen = []
+    original = reindex_search.BATCH
+    reindex_search.BATCH = 1
+    try:
+        reindex_search.reindex(
+            progress=False, fresh=True, after_batch=lambda: seen.append(sorted(found("copper")))
+        )
+    finally:
+        reindex_search.BATCH = original
+    assert seen[0] == ["Copper in Zambia 1"]  # the newest is searchable first
+    assert seen[1] == ["Copper in Zambia 1", "Copper in Zambia 2"]
+    assert sorted(found("copper")) == [f"Copper in Zambia {n}" for n in (1, 2, 3)]
+    out = io.StringIO()
+    call_command("reindex_search", "--fresh", stdout=out)
+    assert "Reindexed 4 article(s); 3 searchable." in out.getvalue()
+
+
 def test_reindex_check_reports_drift():
     article = ArticleFactory(title="Andean lithium", body="Brine.")
     out = io.StringIO()

@@ -17,16 +17,27 @@ from geopol.search.backends import get_backend
 BATCH = 1000
 
 
-def reindex(progress: bool | None = None, after_batch: Callable[[], None] | None = None) -> int:
+def reindex(
+    progress: bool | None = None,
+    after_batch: Callable[[], None] | None = None,
+    fresh: bool = False,
+) -> int:
     """Index every searchable article again, BATCH at a time, each batch in its own short
     transaction, then drop what is no longer searchable. Documents are replaced in place, so
     searches keep finding everything meanwhile, and other writes (sign-ins, edits) wait at
-    most one batch. Articles saved meanwhile index themselves. Returns the articles indexed."""
+    most one batch. Articles saved meanwhile index themselves. Returns the articles indexed.
+
+    `fresh`: empty the index first and fill it newest first. About twice as fast (nothing to
+    replace), but until it ends searches find only the articles indexed so far."""
     backend = get_backend()
     backend.setup()
-    ids = list(
-        Article.objects.filter(status__in=SEARCHABLE).order_by("pk").values_list("pk", flat=True)
-    )
+    searchable = Article.objects.filter(status__in=SEARCHABLE)
+    if fresh:
+        with transaction.atomic():
+            backend.clear()
+        ids = list(searchable.order_by("-published_at", "-pk").values_list("pk", flat=True))
+    else:
+        ids = list(searchable.order_by("pk").values_list("pk", flat=True))
     with tqdm(
         total=len(ids),
         desc="Reindexing",
@@ -38,6 +49,7 @@ def reindex(progress: bool | None = None, after_batch: Callable[[], None] | None
         for start in range(0, len(ids), BATCH):
             chunk = ids[start : start + BATCH]
             with transaction.atomic():
+                # not new=True even when fresh: an article saved meanwhile indexed itself
                 sync_search_index(list(Article.objects.filter(pk__in=chunk).order_by("pk")))
             bar.update(len(chunk))
             if after_batch:
@@ -59,16 +71,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--fresh",
+            action="store_true",
+            help="empty the index first and refill it newest first: about twice as fast, but "
+            "searches find only what is refilled until it ends",
+        )
+        parser.add_argument(
             "--check",
             action="store_true",
             help="only compare the index with the articles; exit status 1 if they differ",
         )
 
-    def handle(self, *args, check: bool = False, **options):
+    def handle(self, *args, check: bool = False, fresh: bool = False, **options):
         if check:
             self._check()
             return
-        reindex()
+        reindex(fresh=fresh)
         total, searchable = Article.objects.count(), get_backend().count()
         self.stdout.write(f"Reindexed {total} article(s); {searchable} searchable.")
 
