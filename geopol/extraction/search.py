@@ -12,9 +12,10 @@ from geopol.articles import search as article_search
 from geopol.articles.models import Access, Article
 from geopol.articles.search import FacetValues
 from geopol.core.text import fold
+from geopol.extraction.actors import ActorIndex
 from geopol.extraction.models import Actor, ArticleEntity, Decision, EntityKind
 from geopol.extraction.services import current_actors
-from geopol.geo.gazetteer import fold_name, name_keys
+from geopol.geo.gazetteer import fold_name
 from geopol.search.backends.base import Suggestion
 
 
@@ -41,21 +42,36 @@ def entity_facets(articles: Sequence[Article]) -> Mapping[int, FacetValues]:
     return facets
 
 
+_typed_names: tuple[ActorIndex, dict[str, str]] | None = None
+
+
+def _names_of(index: ActorIndex) -> dict[str, str]:
+    """Each actor's name, aliases and acronyms, folded, to its slug (the first actor wins a
+    name two share), built once per version of the registry."""
+    global _typed_names
+    if _typed_names is None or _typed_names[0] is not index:
+        names: dict[str, str] = {}
+        for actor in index.by_id.values():
+            for name in (actor.name, *actor.aliases, *actor.acronyms):
+                for key in (fold(name), fold_name(name)):
+                    names.setdefault(key, actor.id)
+        _typed_names = (index, names)
+    return _typed_names[1]
+
+
 def resolve_actor(typed: str) -> list[tuple[str, str]]:
-    """The actor `actor:` names: by slug, name, alias or acronym, folded, from the registry
-    the geoparser keeps in memory (no scan of the actors table per query)."""
+    """The actor `actor:` names: by slug, or by name, alias or acronym in any case, from the
+    registry the geoparser keeps in memory (no scan of the actors table per query)."""
     text = typed.strip()
-    if not fold(text):
+    key = fold(text)
+    if not key:
         return []
     index = current_actors()
-    ids: tuple[str, ...] = ()
-    slug = fold(text).replace(" ", "-")
-    if slug in index.by_id:
-        ids = (slug,)
-    for key in name_keys(text):
-        ids = ids or index.aliases.get(key, ())
-    ids = ids or index.acronyms.get(text, ()) or index.acronyms.get(text.upper(), ())
-    found = index.by_id.get(ids[0]) if ids else None
+    slug = key.replace(" ", "-")
+    if slug not in index.by_id:
+        names = _names_of(index)
+        slug = names.get(key) or names.get(fold_name(text)) or ""
+    found = index.by_id.get(slug)
     return [(found.id, found.name)] if found else []
 
 
