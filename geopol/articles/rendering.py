@@ -174,8 +174,9 @@ PLACED_FIGURE_RE = re.compile(
 
 
 def plain_text_of_html(body_html: str) -> str:
-    """The same text as `plain_text` of the Markdown, from the stored body HTML (no second
-    Markdown parse: a full reindex does this for every article)."""
+    """The text `render_body_and_text` gave when the body HTML was rendered (figures left
+    out), from the stored HTML: a full reindex reads it for every article without parsing
+    the Markdown again."""
     return html_to_text(PLACED_FIGURE_RE.sub("", body_html))
 
 

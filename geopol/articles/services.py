@@ -29,7 +29,6 @@ from geopol.articles.rendering import (
     FigureView,
     first_paragraph_of_text,
     plain_text,
-    plain_text_of_html,
     render_body_and_text,
 )
 from geopol.articles.search import search_documents
@@ -104,17 +103,10 @@ def sync_search_index(articles: Iterable[Article], new: bool = False) -> None:
     for article in articles:
         (keep if article.status in SEARCHABLE else drop).append(article)
     if keep:
-        texts = {a.pk: _search_text(a) for a in keep}
+        texts = {a.pk: getattr(a, "_plain_text", None) or plain_text(a.body) for a in keep}
         backend.index(search_documents(keep, texts), new=new)
     if drop and not new:
         backend.remove([a.pk for a in drop])
-
-
-def _search_text(article: Article) -> str:
-    known = getattr(article, "_plain_text", None)  # derived in this save
-    if known is not None:
-        return known
-    return plain_text_of_html(article.body_html) if article.body_html else plain_text(article.body)
 
 
 def record_revision(

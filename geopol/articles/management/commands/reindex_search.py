@@ -10,6 +10,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from geopol.articles.models import Article
+from geopol.articles.rendering import plain_text_of_html
 from geopol.articles.search import refresh_suggestions
 from geopol.articles.services import SEARCHABLE, sync_search_index
 from geopol.search.backends import get_backend
@@ -50,7 +51,11 @@ def reindex(
             chunk = ids[start : start + BATCH]
             with transaction.atomic():
                 # not new=True even when fresh: an article saved meanwhile indexed itself
-                sync_search_index(list(Article.objects.filter(pk__in=chunk).order_by("pk")))
+                articles = list(Article.objects.filter(pk__in=chunk).order_by("pk"))
+                for article in articles:  # the text as last rendered, without parsing again
+                    if article.body_html:
+                        article._plain_text = plain_text_of_html(article.body_html)  # type: ignore[attr-defined]
+                sync_search_index(articles)
             bar.update(len(chunk))
             if after_batch:
                 after_batch()
