@@ -111,7 +111,9 @@ def match_article(article_id: int, now: dt.datetime | None = None) -> MatchResul
     """Record a delivery for each member whose follows match a newly published article.
 
     Nothing for articles not (yet) visible, nor for old ones (an edit to a 2013 analysis
-    alerts nobody). Running it again adds only members who were not matched before.
+    alerts nobody), nor for articles first matched longer ago than the alert window (one
+    published again with a new date). Running it again adds only members who were not
+    matched before.
 
     Who may read the body is decided when the message is built, not here: each delivery
     keeps the reasons for a reader and those for a non-reader (only the tags everyone sees;
@@ -122,7 +124,16 @@ def match_article(article_id: int, now: dt.datetime | None = None) -> MatchResul
     result = MatchResult()
     if article is None or not article.is_visible:
         return result
-    if article.published_at < now - alert_window():
+    first = (
+        MatchedArticle.objects.filter(article=article)
+        .values_list("first_matched_at", flat=True)
+        .first()
+    )
+    # old, or matched long ago and published again since: its deliveries may be pruned, so
+    # alerting now could tell someone twice
+    if article.published_at < now - alert_window() or (
+        first is not None and first < now - alert_window()
+    ):
         MatchedArticle.objects.update_or_create(article=article)
         return result
     tags = load_tags([article.pk])[article.pk]
@@ -228,7 +239,8 @@ def send_alert(delivery_id: int, connection: Any = None) -> bool:
             return False
         readable = _may_read(delivery.user, delivery.article)
         reasons = delivery.reasons if readable else delivery.teaser_reasons
-        if not delivery.article.is_visible or not delivery.user.email or not reasons:
+        user = delivery.user
+        if not delivery.article.is_visible or not user.email or not user.is_active or not reasons:
             Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.DROPPED)
             return False
         email = AlertEmail.objects.create(user=delivery.user, kind=EmailKind.ALERT)
@@ -379,7 +391,9 @@ def send_digests(
         user_id__in=user_ids, mode=Mode.DAILY, status=DeliveryStatus.PENDING, created_at__lt=cutoff
     ).values_list("user_id", *PENDING_FIELDS):
         preloaded[user_id].append(Pending(*values))
-    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=list(preloaded))}
+    users = {
+        u.pk: u for u in get_user_model().objects.filter(pk__in=list(preloaded), is_active=True)
+    }
     prime_permissions(users.values())
     wanted = {p.article_id for rows in preloaded.values() for p in rows}
     articles = {a.pk: a for a in Article.objects.filter(pk__in=wanted).defer("body", "body_html")}
@@ -392,8 +406,11 @@ def send_digests(
     with connection:
         for user_id, pending in preloaded.items():
             user = users.get(user_id)
-            claim = _claim_digest(user_id, cutoff, pending, horizon) if user is not None else None
-            if user is None or claim is None:
+            if user is None:  # deactivated (or deleted) since: nothing goes out to them
+                dropped += [d.pk for d in pending]
+                continue
+            claim = _claim_digest(user_id, cutoff, pending, horizon)
+            if claim is None:
                 continue
             email, rows = claim
             for d in rows:
@@ -466,27 +483,27 @@ def last_digest_time(
 def due_digests(now: dt.datetime | None = None) -> dict[dt.datetime, list[int]]:
     """The members whose digest is due, by cutoff: those with a daily delivery waiting since
     before their latest digest moment (their DigestSchedule, else GEOPOL_DIGEST_HOUR UTC).
-    One query over the waiting deliveries, whatever the number of time zones."""
+    One query over the deliveries waiting since before the latest of those moments: with
+    one time zone, between digest hours, it reads nothing."""
     now = now or timezone.now()
-    oldest = (
-        Delivery.objects.filter(mode=Mode.DAILY, status=DeliveryStatus.PENDING)
-        .values_list("user_id")
-        .annotate(first=Min("created_at"))
-        .order_by("user_id")
-    )
     schedules = {
         user_id: (hour, zone)
         for user_id, hour, zone in DigestSchedule.objects.values_list("user_id", "hour", "timezone")
     }
-    cutoffs: dict[tuple[int, str] | None, dt.datetime] = {}
+    cutoffs: dict[tuple[int, str] | None, dt.datetime] = {None: last_digest_time(now)}
+    for schedule in set(schedules.values()):
+        cutoffs[schedule] = last_digest_time(now, *schedule)
+    oldest = (
+        Delivery.objects.filter(
+            mode=Mode.DAILY, status=DeliveryStatus.PENDING, created_at__lt=max(cutoffs.values())
+        )
+        .values_list("user_id")
+        .annotate(first=Min("created_at"))
+        .order_by("user_id")
+    )
     due: dict[dt.datetime, list[int]] = defaultdict(list)
     for user_id, first in oldest:
-        schedule = schedules.get(user_id)
-        if schedule not in cutoffs:
-            cutoffs[schedule] = (
-                last_digest_time(now, *schedule) if schedule else last_digest_time(now)
-            )
-        cutoff = cutoffs[schedule]
+        cutoff = cutoffs[schedules.get(user_id)]
         if first < cutoff:
             due[cutoff].append(user_id)
     return dict(due)
@@ -518,21 +535,37 @@ def in_doubt(now: dt.datetime | None = None) -> int:
 PRUNE_CHUNK = 5000  # rows per delete: SQLite's write lock is held for one chunk at a time
 
 
-def prune(now: dt.datetime | None = None) -> dict[str, int]:
-    """Delete the deliveries and emails older than GEOPOL_ALERTS_KEEP_DAYS that are settled:
-    sent, dropped or in doubt. Waiting deliveries are kept. Safe because an article published
-    longer ago than GEOPOL_ALERTS_MAX_AGE_HOURS alerts nobody again (the setting is checked
-    to be shorter), and a digest's deliveries are settled before its email goes."""
-    now = now or timezone.now()
-    keep = dt.timedelta(days=settings.GEOPOL_ALERTS_KEEP_DAYS)
-    if keep <= alert_window():
-        raise ValueError(
-            f"GEOPOL_ALERTS_KEEP_DAYS ({settings.GEOPOL_ALERTS_KEEP_DAYS}) must be longer than "
-            f"GEOPOL_ALERTS_MAX_AGE_HOURS ({settings.GEOPOL_ALERTS_MAX_AGE_HOURS} h): a member "
-            "could otherwise be alerted twice about an article edited after its delivery was "
-            "forgotten. Raise the first or lower the second."
+def keep_days_problem() -> str | None:
+    """Why GEOPOL_ALERTS_KEEP_DAYS is unsafe, or None (also a system check at start-up)."""
+    days = settings.GEOPOL_ALERTS_KEEP_DAYS
+    if days != 0 and (days < 0 or dt.timedelta(days=days) <= alert_window()):
+        return (
+            f"GEOPOL_ALERTS_KEEP_DAYS ({days}) must be longer than GEOPOL_ALERTS_MAX_AGE_HOURS "
+            f"({settings.GEOPOL_ALERTS_MAX_AGE_HOURS} h): a member could otherwise be alerted "
+            "twice about an article edited after its delivery was forgotten. Raise the first "
+            "(0 keeps everything) or lower the second."
         )
-    before = now - keep
+    return None
+
+
+def prune(now: dt.datetime | None = None, max_rows: int | None = None) -> dict[str, int]:
+    """Delete the deliveries and emails older than GEOPOL_ALERTS_KEEP_DAYS that are settled:
+    sent, dropped or in doubt; at most about `max_rows` of each (send-due, every minute,
+    takes a bite; `geopol alerts prune` takes all). Waiting deliveries are kept, and with
+    GEOPOL_ALERTS_KEEP_DAYS=0 everything is. Safe because an article alerts only within
+    GEOPOL_ALERTS_MAX_AGE_HOURS of its publication and of its first matching (the setting is
+    checked to be shorter; MatchedArticle rows are kept), and a digest's deliveries are
+    settled before its email goes."""
+    problem = keep_days_problem()
+    if problem:
+        raise ValueError(problem)
+    now = now or timezone.now()
+    try:
+        before = now - dt.timedelta(days=settings.GEOPOL_ALERTS_KEEP_DAYS)
+    except OverflowError:  # kept longer than the calendar goes back
+        before = None
+    if not settings.GEOPOL_ALERTS_KEEP_DAYS or before is None:
+        return {"deliveries": 0, "emails": 0}
     # a digest owns its deliveries only through its email: mark them before it goes
     unsettled = AlertEmail.objects.filter(
         kind=EmailKind.DIGEST,
@@ -550,14 +583,18 @@ def prune(now: dt.datetime | None = None) -> dict[str, int]:
         status__in=[EmailStatus.SENT, EmailStatus.FAILED, EmailStatus.SENDING],
         created_at__lt=before,
     )
-    return {"deliveries": _delete_in_chunks(deliveries), "emails": _delete_in_chunks(emails)}
+    return {
+        "deliveries": _delete_in_chunks(deliveries, max_rows),
+        "emails": _delete_in_chunks(emails, max_rows),
+    }
 
 
-def _delete_in_chunks(queryset: QuerySet[Any]) -> int:
+def _delete_in_chunks(queryset: QuerySet[Any], max_rows: int | None) -> int:
     deleted = 0
-    while True:
+    while max_rows is None or deleted < max_rows:
         chunk = list(queryset.values_list("pk", flat=True)[:PRUNE_CHUNK])
         if not chunk:
-            return deleted
+            break
         with transaction.atomic():
             deleted += queryset.model.objects.filter(pk__in=chunk).delete()[0]
+    return deleted

@@ -12,7 +12,10 @@ HOURS = [(h, f"{h:02d}:00") for h in range(24)]
 
 @cache
 def zone_choices() -> list[tuple[str, str]]:
-    names = sorted(z for z in available_timezones() if "/" in z or z == "UTC")
+    # not Etc/GMT+5 and the like, whose signs are the reverse of what people expect
+    names = sorted(
+        z for z in available_timezones() if ("/" in z and not z.startswith("Etc/")) or z == "UTC"
+    )
     return [(z, z.replace("_", " ")) for z in names]
 
 

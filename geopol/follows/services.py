@@ -112,7 +112,9 @@ def revoke_private_feed(user: Any) -> None:
 
 def set_digest_schedule(user: Any, hour: int, zone: str) -> DigestSchedule:
     """The member's daily digest comes after `hour` o'clock in `zone` (validated by
-    DigestScheduleForm). What is waiting goes out at the next such moment."""
+    DigestScheduleForm). If that moment has already passed today, what is waiting goes out
+    at the next `send-due`; no article is ever sent twice (the digest claims exclude each
+    other whatever their cutoffs)."""
     schedule, _ = DigestSchedule.objects.update_or_create(
         user=user, defaults={"hour": hour, "timezone": zone}
     )

@@ -11,6 +11,7 @@ from django_tasks import task
 from geopol.follows import alerts
 
 DIGEST_CHUNK = 500  # members per digest task: a worker's unit of work, about a second
+PRUNE_PER_RUN = 20_000  # rows send-due forgets per minute at most; `alerts prune` takes all
 
 
 @task()
@@ -66,7 +67,7 @@ def send_due(now: dt.datetime | None = None) -> dict[str, int]:
     lost = alerts.due_alerts(now)
     enqueue_alerts(lost)
     members = enqueue_due_digests(now)
-    pruned = alerts.prune(now)
+    pruned = alerts.prune(now, max_rows=PRUNE_PER_RUN)
     return {
         "pruned_deliveries": pruned["deliveries"],
         "pruned_emails": pruned["emails"],

@@ -326,30 +326,65 @@ def test_old_deliveries_and_emails_are_forgotten_without_sending_anything_again(
     settings.GEOPOL_ALERTS_KEEP_DAYS = 30
     sent_to, claimed = make_user("olga"), make_user("pia")
     services.follow(sent_to, Country.objects.get(code="ML"), Frequency.DAILY)
-    services.follow(claimed, Country.objects.get(code="ML"), Frequency.DAILY)
     publish(django_capture_on_commit_callbacks, title="Mali in the spring")
     run_tasks()
-    # pia's digest was claimed by a worker that died before confirming it: in doubt
-    AlertEmail.objects.create(user=claimed, kind="digest", covers_until=timezone.now())
     tasks.send_due(tomorrow_after_digest_hour())
     run_tasks()
     wait_for(inbox, 1)
     assert [m["To"] for m in inbox.messages] == ["olga@example.org"]
-    assert Delivery.objects.count() == 2 and AlertEmail.objects.count() == 2
+    # pia's digest was claimed by a worker that died before confirming it (in doubt), and
+    # no digest task has run for her since: her delivery still looks pending
+    services.follow(claimed, Country.objects.get(code="NE"), Frequency.DAILY)
+    publish(django_capture_on_commit_callbacks, title="Niger in the spring", countries=["NE"])
+    run_tasks()
+    AlertEmail.objects.create(user=claimed, kind="digest", covers_until=timezone.now())
+    assert Delivery.objects.filter(status="pending").count() == 1
 
     report = tasks.send_due(timezone.now() + dt.timedelta(days=29))
     assert (report["pruned_deliveries"], report["pruned_emails"]) == (0, 0)
     report = tasks.send_due(timezone.now() + dt.timedelta(days=31))
     assert (report["pruned_deliveries"], report["pruned_emails"]) == (2, 2)
     assert not Delivery.objects.exists() and not AlertEmail.objects.exists()
-    run_tasks()
-    assert len(inbox.raw) == 1  # the in-doubt digest was not sent after its claim went
+    run_tasks()  # the digest task queued for pia finds nothing left to send
+    assert len(inbox.raw) == 1  # the in-doubt digest was not sent again after its claim went
 
     # what is still waiting is kept, however old
     publish(django_capture_on_commit_callbacks, title="Mali in the autumn")
     run_tasks()
     assert alerts.prune(timezone.now() + dt.timedelta(days=60)) == {"deliveries": 0, "emails": 0}
-    assert Delivery.objects.filter(status="pending").count() == 2
+    assert Delivery.objects.filter(status="pending").count() == 1
+
+
+def test_an_old_article_published_again_after_its_deliveries_were_forgotten_alerts_nobody(
+    make_user, inbox, django_capture_on_commit_callbacks, settings
+):
+    from geopol.follows.models import MatchedArticle
+
+    settings.GEOPOL_ALERTS_KEEP_DAYS = 30
+    user = make_user("xia")
+    services.follow(user, Country.objects.get(code="ML"), Frequency.IMMEDIATE)
+    article = publish(django_capture_on_commit_callbacks, title="Mali, once")
+    run_tasks()
+    wait_for(inbox, 1)
+    # three months pass; the delivery and its email are forgotten
+    earlier = timezone.now() - dt.timedelta(days=91)
+    Article.objects.filter(pk=article.pk).update(published_at=earlier)
+    Delivery.objects.update(created_at=earlier)
+    AlertEmail.objects.update(created_at=earlier)
+    MatchedArticle.objects.update(first_matched_at=earlier, matched_at=earlier)
+    assert alerts.prune() == {"deliveries": 1, "emails": 1}
+    # an editor publishes it again with today's date, as the admin's "Publish now" does
+    from geopol.articles.services import render_article
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article.refresh_from_db()
+        article.published_at = timezone.now()
+        article.save()
+        render_article(article)
+    run_tasks()
+    tasks.send_due()
+    run_tasks()
+    assert len(inbox.raw) == 1 and not Delivery.objects.exists()
 
 
 def test_keeping_deliveries_shorter_than_the_alert_window_is_refused(settings):
@@ -357,6 +392,21 @@ def test_keeping_deliveries_shorter_than_the_alert_window_is_refused(settings):
     settings.GEOPOL_ALERTS_MAX_AGE_HOURS = 48
     with pytest.raises(CommandError, match=r"GEOPOL_ALERTS_KEEP_DAYS \(1\) must be longer than"):
         call_command("send_alerts", "prune")
+    # and the site says so when it starts (Django's system checks)
+    from django.core.management.base import SystemCheckError
+
+    with pytest.raises(SystemCheckError, match=r"geopol\.E001"):
+        call_command("check")
+
+
+def test_keeping_everything_is_possible(make_user, settings):
+    settings.GEOPOL_ALERTS_KEEP_DAYS = 0
+    assert alerts.prune(timezone.now() + dt.timedelta(days=10_000)) == {
+        "deliveries": 0,
+        "emails": 0,
+    }
+    settings.GEOPOL_ALERTS_KEEP_DAYS = 10**8  # "forever", past what the calendar allows
+    assert alerts.prune() == {"deliveries": 0, "emails": 0}
 
 
 def test_the_digest_moment_is_the_members_hour_in_their_time_zone():
@@ -441,3 +491,23 @@ def test_a_digest_gives_paying_members_and_organization_seats_the_full_access(
     for address in ("vic@example.org", "wes@example.org"):
         (digest,) = inbox.to(address)
         assert "Become a member to read it" in text_of(digest), address
+
+
+def test_a_deactivated_account_gets_no_alert_and_no_digest(
+    make_user, inbox, django_capture_on_commit_callbacks
+):
+    at_once, daily, active = make_user("yan"), make_user("zoe"), make_user("abe")
+    services.follow(at_once, Country.objects.get(code="ML"), Frequency.IMMEDIATE)
+    services.follow(daily, Country.objects.get(code="ML"), Frequency.DAILY)
+    services.follow(active, Country.objects.get(code="ML"), Frequency.DAILY)
+    # yan is deactivated before anything is published, zoe once her delivery is recorded
+    type(at_once).objects.filter(pk=at_once.pk).update(is_active=False)
+    publish(django_capture_on_commit_callbacks, title="Mali before")
+    run_tasks()
+    assert not Delivery.objects.filter(user=at_once).exists()
+    type(daily).objects.filter(pk=daily.pk).update(is_active=False)
+    tasks.send_due(tomorrow_after_digest_hour())
+    run_tasks()
+    wait_for(inbox, 1)
+    assert [m["To"] for m in inbox.messages] == ["abe@example.org"]
+    assert set(Delivery.objects.filter(user=daily).values_list("status", flat=True)) == {"dropped"}
