@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import smtplib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -206,7 +207,15 @@ def unmatched_articles(now: dt.datetime | None = None) -> list[int]:
 # Sending: claim in one transaction, send, record in another
 
 
-def _close(email: AlertEmail, ok: bool, error: str = "") -> None:
+def refused_for_good(error: Exception) -> bool:
+    """The mail server refused the address itself (a 5xx reply to RCPT): trying the same
+    message again cannot help, unlike a connection error or a 4xx."""
+    return isinstance(error, smtplib.SMTPRecipientsRefused) and all(
+        code >= 500 for code, _ in error.recipients.values()
+    )
+
+
+def _close(email: AlertEmail, ok: bool, error: str = "", for_good: bool = False) -> None:
     with transaction.atomic():
         if ok:
             AlertEmail.objects.filter(pk=email.pk).update(
@@ -217,7 +226,9 @@ def _close(email: AlertEmail, ok: bool, error: str = "") -> None:
             AlertEmail.objects.filter(pk=email.pk).update(
                 status=EmailStatus.FAILED, error=error[:300]
             )
-            Delivery.objects.filter(email=email).update(status=DeliveryStatus.PENDING, email=None)
+            Delivery.objects.filter(email=email).update(
+                status=DeliveryStatus.DROPPED if for_good else DeliveryStatus.PENDING, email=None
+            )
 
 
 def _may_read(user: Any, article: Article) -> bool:
@@ -254,7 +265,7 @@ def send_alert(delivery_id: int, connection: Any = None) -> bool:
         (connection or get_connection()).send_messages([message])
     except Exception as error:
         log.warning("alert email %s refused: %s", email.pk, error)
-        _close(email, ok=False, error=str(error))
+        _close(email, ok=False, error=str(error), for_good=refused_for_good(error))
         return False
     _close(email, ok=True)
     return True
@@ -440,6 +451,8 @@ def send_digests(
             except Exception as error:
                 log.warning("digest email %s refused: %s", email.pk, error)
                 _finish(email, ok=False, error=str(error))
+                if refused_for_good(error):  # not every minute from now on: dropped
+                    dropped += [d.pk for d in rows]
                 continue
             _finish(email, ok=True)
             done.append((user_id, email))

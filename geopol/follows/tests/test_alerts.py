@@ -511,3 +511,27 @@ def test_a_deactivated_account_gets_no_alert_and_no_digest(
     wait_for(inbox, 1)
     assert [m["To"] for m in inbox.messages] == ["abe@example.org"]
     assert set(Delivery.objects.filter(user=daily).values_list("status", flat=True)) == {"dropped"}
+
+
+def test_an_address_the_mail_server_refuses_for_good_is_not_tried_every_minute(
+    make_user, inbox, django_capture_on_commit_callbacks
+):
+    at_once, daily, fine = make_user("bounce-ann"), make_user("bounce-ben"), make_user("cal")
+    services.follow(at_once, Country.objects.get(code="ML"), Frequency.IMMEDIATE)
+    services.follow(daily, Country.objects.get(code="ML"), Frequency.DAILY)
+    services.follow(fine, Country.objects.get(code="ML"), Frequency.DAILY)
+    publish(django_capture_on_commit_callbacks, title="Mali, undeliverable")
+    run_tasks()
+    tasks.send_due(tomorrow_after_digest_hour())
+    run_tasks()
+    wait_for(inbox, 1)
+    assert [m["To"] for m in inbox.messages] == ["cal@example.org"]
+    failed = AlertEmail.objects.filter(status="failed")
+    assert failed.count() == 2 and all("550" in e.error for e in failed)
+    assert set(Delivery.objects.exclude(user=fine).values_list("status", flat=True)) == {
+        "dropped"
+    }
+    # the next minutes try nothing again
+    tasks.send_due(tomorrow_after_digest_hour() + dt.timedelta(minutes=5))
+    run_tasks()
+    assert AlertEmail.objects.count() == 3
