@@ -528,9 +528,7 @@ def test_an_address_the_mail_server_refuses_for_good_is_not_tried_every_minute(
     assert [m["To"] for m in inbox.messages] == ["cal@example.org"]
     failed = AlertEmail.objects.filter(status="failed")
     assert failed.count() == 2 and all("550" in e.error for e in failed)
-    assert set(Delivery.objects.exclude(user=fine).values_list("status", flat=True)) == {
-        "dropped"
-    }
+    assert set(Delivery.objects.exclude(user=fine).values_list("status", flat=True)) == {"dropped"}
     # the next minutes try nothing again
     tasks.send_due(tomorrow_after_digest_hour() + dt.timedelta(minutes=5))
     run_tasks()
