@@ -19,6 +19,7 @@ that keeps an FTS5 index), over the first `--reference` articles.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import platform
@@ -159,11 +160,11 @@ def main() -> None:
         written = time.perf_counter() - started
         assert get_backend().count() == 0, "bulk-written articles must not be indexed yet"
         into_empty = timed_reindex()
-        Command()._check()  # raises if the index and the articles disagree
+        Command(stdout=io.StringIO())._check()  # raises if the index and the articles disagree
         over_full = timed_reindex()
-        Command()._check()
+        Command(stdout=io.StringIO())._check()
         fresh = timed_reindex(fresh=True)
-        Command()._check()
+        Command(stdout=io.StringIO())._check()
         ref = reference(texts[: args.reference], folder)
         connection.close()
         size = sum(p.stat().st_size for p in folder.glob("*.sqlite3*") if "reference" not in p.name)
