@@ -286,6 +286,8 @@ class StatementTimer:
         ("title_key = %s AND", "exact title lookup"),
         ("FROM n WHERE total <=", "walk: count, newest, facet counts"),
         ("ARRAY(SELECT key FROM m", "sampled walk: count and facet counts"),
+        ("ARRAY(SELECT key FROM c", "phrase check on a sample: count and facet counts"),
+        ("SELECT c.doc_id FROM c JOIN", "phrase check on the newest"),
         ("ORDER BY key DESC, doc_id DESC", "newest window"),
         ("search_pg_facet_values", "facet value codes"),
         ("to_tsquery", "parse tsquery"),
