@@ -12,7 +12,9 @@ are codes in an int[] column with a GIN index; relevance (ts_rank with title/tea
 weights, times a gentle recency factor) is computed for a bounded candidate set only: the
 newest RANK_WINDOW matches plus documents whose title holds the query as a phrase, plus exact
 title matches. One statement walks the GIN matches once for the count, the newest
-RANK_WINDOW ids and the facet counts (of an even sample above EXACT_FACETS). The RUM index
+RANK_WINDOW ids and the facet counts (of an even sample above EXACT_FACETS); above EXACT_TOTAL
+matches the walk is of an even sample only. GIN keeps no positions, so a phrase whose words
+many documents hold is checked on a bounded set of them (PHRASE_CHECKS). The RUM index
 (Debian's postgresql-15-rum) was measured and is not used: see docs/performance.md.
 
 The tsquery is built from our ParsedQuery, never from raw input: every word is a quoted
@@ -561,9 +563,11 @@ class PostgresSearchBackend(SearchBackend):
         # bitmap costs a fraction of that, so sequential scans are off for these statements
         # (and back as they were afterwards, should the caller's transaction go on).
         with transaction.atomic(using=self.database), self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT {', '.join(f'current_setting({n!r})' for n in PLANNER)}")
-            before = cursor.fetchone()
-            cursor.execute("; ".join(f"SET LOCAL {n} = '{v}'" for n, v in PLANNER.items()))
+            # one round trip: the select list is evaluated left to right
+            reads = [f"current_setting({n!r})" for n in PLANNER]
+            writes = [f"set_config({n!r}, {v!r}, true)" for n, v in PLANNER.items()]
+            cursor.execute(f"SELECT {', '.join(reads + writes)}")
+            before = cursor.fetchone()[: len(PLANNER)]
             results = self._search(cursor, request) or empty
             cursor.execute(
                 f"SELECT {', '.join(f'set_config({n!r}, %s, true)' for n in PLANNER)}", before
