@@ -826,6 +826,11 @@ def bench_postgres(args, generator, queries: list[dict], postgres, prefixes) -> 
         log(f"postgres: reusing the {args.docs:,} documents in {postgres.name}")
         built: dict = {"reused": postgres.name}
     else:
+        if backend_count(backend):  # a kept database of another size: start afresh
+            from django.db import transaction
+
+            with transaction.atomic(using=POSTGRES):
+                backend.clear()
         log(f"postgres: indexing {args.docs:,} documents into {postgres.name}")
         built = build(backend, generator, args.docs, args.batch, log)
         built["vacuum_analyze_seconds"] = vacuum_analyze(backend)
