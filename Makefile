@@ -59,7 +59,8 @@ bench-members: install-dev
 	@command -v wrk >/dev/null || { echo "bench-members needs wrk: apt-get install -y wrk" >&2; exit 1; }
 	$(BIN)/python bench/bench_members.py
 
-# SQLite FTS5 against tantivy at 100,000 documents; BENCH_SEARCH_ARGS="--docs 1000000" for 1M
+# SQLite FTS5 and PostgreSQL (127.0.0.1:5432, skipped when absent) against tantivy at 100,000
+# documents; BENCH_SEARCH_ARGS="--docs 1000000" for 1M, "--backends sqlite" for one backend
 bench-search: install-dev
 	$(BIN)/python bench/bench_search.py $(BENCH_SEARCH_ARGS)
 
