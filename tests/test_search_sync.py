@@ -181,6 +181,25 @@ def test_a_fresh_reindex_refills_newest_first_and_ends_complete():
     assert "Reindexed 4 article(s); 3 searchable." in out.getvalue()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_reindex_in_parallel_batches_indexes_everything_once():
+    from geopol.articles.management.commands import reindex_search
+
+    for n in range(7):
+        # no place names: a transactional test runs on tables emptied of countries
+        ArticleFactory(title=f"Cobalt prices {n}", body="Artisanal mines sell more.")
+    get_backend().clear()
+    original = reindex_search.BATCH
+    reindex_search.BATCH = 2
+    try:
+        assert reindex_search.reindex(progress=False, jobs=3) == 7
+    finally:
+        reindex_search.BATCH = original
+    assert len(found("cobalt")) == 7 and get_backend().count() == 7
+    with pytest.raises(CommandError, match="--jobs must be 1 or more, not 0"):
+        call_command("reindex_search", "--jobs", "0")
+
+
 def test_reindex_check_reports_drift():
     article = ArticleFactory(title="Andean lithium", body="Brine.")
     out = io.StringIO()
