@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export GEOPOL_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run serve demo install install-dev test lint format bench bench-import bench-extract bench-members bench-search bench-digest clean help
+.PHONY: run serve demo install install-dev test lint format bench bench-import bench-extract bench-members bench-search bench-digest bench-reindex clean help
 
 help:
 	@echo "make run      install, migrate, load the demo corpus and serve http://$(HOST):$(PORT)"
@@ -46,7 +46,7 @@ format: install-dev
 	$(BIN)/ruff format geopol tests bench
 	$(BIN)/ruff check --fix geopol tests bench
 
-bench: bench-import bench-extract bench-search bench-members bench-digest
+bench: bench-import bench-extract bench-search bench-reindex bench-members bench-digest
 
 bench-import: install-dev
 	$(BIN)/python bench/bench_import.py
@@ -59,9 +59,14 @@ bench-members: install-dev
 	@command -v wrk >/dev/null || { echo "bench-members needs wrk: apt-get install -y wrk" >&2; exit 1; }
 	$(BIN)/python bench/bench_members.py
 
-# SQLite FTS5 against tantivy at 100,000 documents; BENCH_SEARCH_ARGS="--docs 1000000" for 1M
+# SQLite FTS5 and PostgreSQL (127.0.0.1:5432, skipped when absent) against tantivy at 100,000
+# documents; BENCH_SEARCH_ARGS="--docs 1000000" for 1M, "--backends sqlite" for one backend
 bench-search: install-dev
 	$(BIN)/python bench/bench_search.py $(BENCH_SEARCH_ARGS)
+
+# `geopol reindex` over N articles written straight into the database; BENCH_REINDEX_ARGS="--articles 1000000"
+bench-reindex: install-dev
+	$(BIN)/python bench/bench_reindex.py $(BENCH_REINDEX_ARGS)
 
 bench-digest: install-dev
 	$(BIN)/python bench/bench_digest.py

@@ -42,7 +42,8 @@ COMMANDS = {
     "alerts": (
         "geopol.follows",
         "send_alerts",
-        "alerts send-due|digest-now|status: queue due alerts and digests (cron: every minute)",
+        "alerts send-due|digest-now|status|prune: queue due alerts and digests (cron: every "
+        "minute), forget old ones",
     ),
 }
 

@@ -392,7 +392,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Alerts: an article published longer ago than this alerts nobody (edits, archive imports).
 GEOPOL_ALERTS_MAX_AGE_HOURS = int(env("GEOPOL_ALERTS_MAX_AGE_HOURS", "48"))
-# The hour (UTC) after which `geopol alerts send-due` sends the daily digests.
+# Sent, dropped and in-doubt deliveries and emails are deleted after this many days (0: never).
+GEOPOL_ALERTS_KEEP_DAYS = int(env("GEOPOL_ALERTS_KEEP_DAYS", "90"))
+# The hour (UTC) after which `geopol alerts send-due` sends the daily digests of members who
+# chose no hour and time zone of their own.
 GEOPOL_DIGEST_HOUR = int(env("GEOPOL_DIGEST_HOUR", "6"))
 # A digest lists at most this many analyses (the most relevant), then links to My Geopol.
 GEOPOL_DIGEST_MAX_ITEMS = int(env("GEOPOL_DIGEST_MAX_ITEMS", "20"))

@@ -151,6 +151,55 @@ def test_the_site_keeps_serving_while_a_reindex_runs():
     assert get_backend().count() == 4
 
 
+def test_a_fresh_reindex_refills_newest_first_and_ends_complete():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from geopol.articles.management.commands import reindex_search
+
+    now = timezone.now()
+    for years in (3, 1, 2):
+        ArticleFactory(
+            title=f"Copper in Zambia {years}", published_at=now - dt.timedelta(days=365 * years)
+        )
+    ArticleFactory(title="Copper draft", status="draft")
+    seen = []
+    original = reindex_search.BATCH
+    reindex_search.BATCH = 1
+    try:
+        reindex_search.reindex(
+            progress=False, fresh=True, after_batch=lambda: seen.append(sorted(found("copper")))
+        )
+    finally:
+        reindex_search.BATCH = original
+    assert seen[0] == ["Copper in Zambia 1"]  # the newest is searchable first
+    assert seen[1] == ["Copper in Zambia 1", "Copper in Zambia 2"]
+    assert sorted(found("copper")) == [f"Copper in Zambia {n}" for n in (1, 2, 3)]
+    out = io.StringIO()
+    call_command("reindex_search", "--fresh", stdout=out)
+    assert "Reindexed 4 article(s); 3 searchable." in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reindex_in_parallel_batches_indexes_everything_once():
+    from geopol.articles.management.commands import reindex_search
+
+    for n in range(7):
+        # no place names: a transactional test runs on tables emptied of countries
+        ArticleFactory(title=f"Cobalt prices {n}", body="Artisanal mines sell more.")
+    get_backend().clear()
+    original = reindex_search.BATCH
+    reindex_search.BATCH = 2
+    try:
+        assert reindex_search.reindex(progress=False, jobs=3) == 7
+    finally:
+        reindex_search.BATCH = original
+    assert len(found("cobalt")) == 7 and get_backend().count() == 7
+    with pytest.raises(CommandError, match="--jobs must be 1 or more, not 0"):
+        call_command("reindex_search", "--jobs", "0")
+
+
 def test_reindex_check_reports_drift():
     article = ArticleFactory(title="Andean lithium", body="Brine.")
     out = io.StringIO()
@@ -208,6 +257,9 @@ def test_topics_authors_and_editor_decisions_reach_search(admin_client):
     entity.refresh_from_db()
     assert entity.decision == Decision.CONFIRMED
     assert found("actor:ansar-dine") == ["Members brief on the Niger bend"]
+    # the actor by its name, an alias or an acronym, as a member would type it
+    for typed in ['actor:"Ansar Dine"', 'actor:"ansar eddine"', 'actor:"Ansar al-Din"']:
+        assert found(typed) == ["Members brief on the Niger bend"], typed
 
 
 def test_a_file_of_new_articles_is_searchable_by_its_facets(tmp_path):

@@ -167,6 +167,19 @@ def plain_text(source: str) -> str:
     return html_to_text(_markdown.render(FIGURE_RE.sub("", source)))
 
 
+# the figures render_body_and_text placed: their captions are not the body's text
+PLACED_FIGURE_RE = re.compile(
+    r'<figure class="figure figure-[\w-]+" id="figure-[\w-]+">.*?</figure>', re.DOTALL
+)
+
+
+def plain_text_of_html(body_html: str) -> str:
+    """The text `render_body_and_text` gave when the body HTML was rendered (figures left
+    out), from the stored HTML: a full reindex reads it for every article without parsing
+    the Markdown again."""
+    return html_to_text(PLACED_FIGURE_RE.sub("", body_html))
+
+
 def first_paragraph(source: str, limit: int = 400) -> str:
     """A teaser from the body: its first paragraph of prose, cut at a sentence if too long."""
     return first_paragraph_of_text(plain_text(source), limit)

@@ -12,7 +12,9 @@ from geopol.articles import search as article_search
 from geopol.articles.models import Access, Article
 from geopol.articles.search import FacetValues
 from geopol.core.text import fold
+from geopol.extraction.actors import ActorIndex
 from geopol.extraction.models import Actor, ArticleEntity, Decision, EntityKind
+from geopol.extraction.services import current_actors
 from geopol.geo.gazetteer import fold_name
 from geopol.search.backends.base import Suggestion
 
@@ -40,19 +42,37 @@ def entity_facets(articles: Sequence[Article]) -> Mapping[int, FacetValues]:
     return facets
 
 
+_typed_names: tuple[ActorIndex, dict[str, str]] | None = None
+
+
+def _names_of(index: ActorIndex) -> dict[str, str]:
+    """Each actor's name, aliases and acronyms, folded, to its slug (the first actor wins a
+    name two share), built once per version of the registry."""
+    global _typed_names
+    if _typed_names is None or _typed_names[0] is not index:
+        names: dict[str, str] = {}
+        for actor in index.by_id.values():
+            for name in (actor.name, *actor.aliases, *actor.acronyms):
+                for key in (fold(name), fold_name(name)):
+                    names.setdefault(key, actor.id)
+        _typed_names = (index, names)
+    return _typed_names[1]
+
+
 def resolve_actor(typed: str) -> list[tuple[str, str]]:
-    key = fold(typed.strip())
+    """The actor `actor:` names: by slug, or by name, alias or acronym in any case, from the
+    registry the geoparser keeps in memory (no scan of the actors table per query)."""
+    text = typed.strip()
+    key = fold(text)
     if not key:
         return []
-    exact = Actor.objects.filter(Q(slug=key.replace(" ", "-")) | Q(name__iexact=typed.strip()))
-    found = exact.first()
-    if found is None:
-        for actor in Actor.objects.only("slug", "name", "aliases", "acronyms"):
-            names = [actor.name, *(actor.aliases or []), *(actor.acronyms or [])]
-            if key in {fold(n) for n in names}:
-                found = actor
-                break
-    return [(found.slug, found.name)] if found else []
+    index = current_actors()
+    slug = key.replace(" ", "-")
+    if slug not in index.by_id:
+        names = _names_of(index)
+        slug = names.get(key) or names.get(fold_name(text)) or ""
+    found = index.by_id.get(slug)
+    return [(found.id, found.name)] if found else []
 
 
 def resolve_place(typed: str) -> list[tuple[str, str]]:

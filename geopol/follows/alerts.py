@@ -6,17 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import smtplib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.mail import get_connection
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, Max, Min, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from geopol.articles.access import readable_tiers
@@ -26,6 +28,7 @@ from geopol.follows.models import (
     AlertEmail,
     Delivery,
     DeliveryStatus,
+    DigestSchedule,
     EmailKind,
     EmailStatus,
     Follow,
@@ -35,6 +38,7 @@ from geopol.follows.models import (
 )
 from geopol.follows.reasons import ArticleTags, Reason, reasons_for
 from geopol.follows.targets import follows_q, load_tags
+from geopol.members.backends import prime_member_access
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +57,9 @@ class MatchResult:
 
 
 def prime_permissions(users: Iterable[Any]) -> None:
-    """Load the permissions of many members in two queries and cache them on each user the
-    way Django's ModelBackend does, so that can_read / readable_tiers ask nothing more."""
+    """Load the permissions and member access of many members in four queries and cache them
+    on each user the way Django's ModelBackend and the member backend do, so that can_read /
+    readable_tiers ask nothing more."""
     users = [u for u in users if not hasattr(u, "_perm_cache")]
     if not users:
         return
@@ -70,6 +75,7 @@ def prime_permissions(users: Iterable[Any]) -> None:
         perms[user_id].add(f"{app}.{codename}")
     for user in users:
         user._perm_cache = perms[user.pk]
+    prime_member_access(users)
 
 
 def _ordered(reasons: list[Reason], lead: Reason | None) -> list[str]:
@@ -106,7 +112,9 @@ def match_article(article_id: int, now: dt.datetime | None = None) -> MatchResul
     """Record a delivery for each member whose follows match a newly published article.
 
     Nothing for articles not (yet) visible, nor for old ones (an edit to a 2013 analysis
-    alerts nobody). Running it again adds only members who were not matched before.
+    alerts nobody), nor for articles first matched longer ago than the alert window (one
+    published again with a new date). Running it again adds only members who were not
+    matched before.
 
     Who may read the body is decided when the message is built, not here: each delivery
     keeps the reasons for a reader and those for a non-reader (only the tags everyone sees;
@@ -117,7 +125,16 @@ def match_article(article_id: int, now: dt.datetime | None = None) -> MatchResul
     result = MatchResult()
     if article is None or not article.is_visible:
         return result
-    if article.published_at < now - alert_window():
+    first = (
+        MatchedArticle.objects.filter(article=article)
+        .values_list("first_matched_at", flat=True)
+        .first()
+    )
+    # old, or matched long ago and published again since: its deliveries may be pruned, so
+    # alerting now could tell someone twice
+    if article.published_at < now - alert_window() or (
+        first is not None and first < now - alert_window()
+    ):
         MatchedArticle.objects.update_or_create(article=article)
         return result
     tags = load_tags([article.pk])[article.pk]
@@ -190,7 +207,15 @@ def unmatched_articles(now: dt.datetime | None = None) -> list[int]:
 # Sending: claim in one transaction, send, record in another
 
 
-def _close(email: AlertEmail, ok: bool, error: str = "") -> None:
+def refused_for_good(error: Exception) -> bool:
+    """The mail server refused the address itself (a 5xx reply to RCPT): trying the same
+    message again cannot help, unlike a connection error or a 4xx."""
+    return isinstance(error, smtplib.SMTPRecipientsRefused) and all(
+        code >= 500 for code, _ in error.recipients.values()
+    )
+
+
+def _close(email: AlertEmail, ok: bool, error: str = "", for_good: bool = False) -> None:
     with transaction.atomic():
         if ok:
             AlertEmail.objects.filter(pk=email.pk).update(
@@ -201,7 +226,9 @@ def _close(email: AlertEmail, ok: bool, error: str = "") -> None:
             AlertEmail.objects.filter(pk=email.pk).update(
                 status=EmailStatus.FAILED, error=error[:300]
             )
-            Delivery.objects.filter(email=email).update(status=DeliveryStatus.PENDING, email=None)
+            Delivery.objects.filter(email=email).update(
+                status=DeliveryStatus.DROPPED if for_good else DeliveryStatus.PENDING, email=None
+            )
 
 
 def _may_read(user: Any, article: Article) -> bool:
@@ -223,7 +250,8 @@ def send_alert(delivery_id: int, connection: Any = None) -> bool:
             return False
         readable = _may_read(delivery.user, delivery.article)
         reasons = delivery.reasons if readable else delivery.teaser_reasons
-        if not delivery.article.is_visible or not delivery.user.email or not reasons:
+        user = delivery.user
+        if not delivery.article.is_visible or not user.email or not user.is_active or not reasons:
             Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.DROPPED)
             return False
         email = AlertEmail.objects.create(user=delivery.user, kind=EmailKind.ALERT)
@@ -237,7 +265,7 @@ def send_alert(delivery_id: int, connection: Any = None) -> bool:
         (connection or get_connection()).send_messages([message])
     except Exception as error:
         log.warning("alert email %s refused: %s", email.pk, error)
-        _close(email, ok=False, error=str(error))
+        _close(email, ok=False, error=str(error), for_good=refused_for_good(error))
         return False
     _close(email, ok=True)
     return True
@@ -374,7 +402,9 @@ def send_digests(
         user_id__in=user_ids, mode=Mode.DAILY, status=DeliveryStatus.PENDING, created_at__lt=cutoff
     ).values_list("user_id", *PENDING_FIELDS):
         preloaded[user_id].append(Pending(*values))
-    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=list(preloaded))}
+    users = {
+        u.pk: u for u in get_user_model().objects.filter(pk__in=list(preloaded), is_active=True)
+    }
     prime_permissions(users.values())
     wanted = {p.article_id for rows in preloaded.values() for p in rows}
     articles = {a.pk: a for a in Article.objects.filter(pk__in=wanted).defer("body", "body_html")}
@@ -387,8 +417,11 @@ def send_digests(
     with connection:
         for user_id, pending in preloaded.items():
             user = users.get(user_id)
-            claim = _claim_digest(user_id, cutoff, pending, horizon) if user is not None else None
-            if user is None or claim is None:
+            if user is None:  # deactivated (or deleted) since: nothing goes out to them
+                dropped += [d.pk for d in pending]
+                continue
+            claim = _claim_digest(user_id, cutoff, pending, horizon)
+            if claim is None:
                 continue
             email, rows = claim
             for d in rows:
@@ -418,6 +451,8 @@ def send_digests(
             except Exception as error:
                 log.warning("digest email %s refused: %s", email.pk, error)
                 _finish(email, ok=False, error=str(error))
+                if refused_for_good(error):  # not every minute from now on: dropped
+                    dropped += [d.pk for d in rows]
                 continue
             _finish(email, ok=True)
             done.append((user_id, email))
@@ -442,11 +477,49 @@ def refresh_planner_statistics() -> None:
         cursor.execute(f"ANALYZE {Delivery._meta.db_table}")
 
 
-def last_digest_time(now: dt.datetime | None = None) -> dt.datetime:
-    """The latest daily digest moment (GEOPOL_DIGEST_HOUR UTC) at or before `now`."""
+def last_digest_time(
+    now: dt.datetime | None = None, hour: int | None = None, zone: str = "UTC"
+) -> dt.datetime:
+    """The latest daily digest moment at or before `now`: `hour` o'clock (default
+    GEOPOL_DIGEST_HOUR) in the time zone `zone`, as an aware UTC datetime."""
     now = now or timezone.now()
-    moment = now.replace(hour=settings.GEOPOL_DIGEST_HOUR, minute=0, second=0, microsecond=0)
-    return moment if moment <= now else moment - dt.timedelta(days=1)
+    hour = settings.GEOPOL_DIGEST_HOUR if hour is None else hour
+    tz = ZoneInfo(zone)
+    local = now.astimezone(tz)
+    day = local.date()
+    moment = dt.datetime.combine(day, dt.time(hour), tzinfo=tz)
+    if moment > local:
+        moment = dt.datetime.combine(day - dt.timedelta(days=1), dt.time(hour), tzinfo=tz)
+    return moment.astimezone(dt.UTC)
+
+
+def due_digests(now: dt.datetime | None = None) -> dict[dt.datetime, list[int]]:
+    """The members whose digest is due, by cutoff: those with a daily delivery waiting since
+    before their latest digest moment (their DigestSchedule, else GEOPOL_DIGEST_HOUR UTC).
+    One query over the deliveries waiting since before the latest of those moments: with
+    one time zone, between digest hours, it reads nothing."""
+    now = now or timezone.now()
+    schedules = {
+        user_id: (hour, zone)
+        for user_id, hour, zone in DigestSchedule.objects.values_list("user_id", "hour", "timezone")
+    }
+    cutoffs: dict[tuple[int, str] | None, dt.datetime] = {None: last_digest_time(now)}
+    for schedule in set(schedules.values()):
+        cutoffs[schedule] = last_digest_time(now, *schedule)
+    oldest = (
+        Delivery.objects.filter(
+            mode=Mode.DAILY, status=DeliveryStatus.PENDING, created_at__lt=max(cutoffs.values())
+        )
+        .values_list("user_id")
+        .annotate(first=Min("created_at"))
+        .order_by("user_id")
+    )
+    due: dict[dt.datetime, list[int]] = defaultdict(list)
+    for user_id, first in oldest:
+        cutoff = cutoffs[schedules.get(user_id)]
+        if first < cutoff:
+            due[cutoff].append(user_id)
+    return dict(due)
 
 
 def due_alerts(now: dt.datetime | None = None, grace: dt.timedelta | None = None) -> list[int]:
@@ -468,3 +541,73 @@ def in_doubt(now: dt.datetime | None = None) -> int:
     return AlertEmail.objects.filter(
         status=EmailStatus.SENDING, created_at__lt=now - dt.timedelta(minutes=10)
     ).count()
+
+
+# Forgetting: deliveries and emails are kept GEOPOL_ALERTS_KEEP_DAYS, then deleted
+
+PRUNE_CHUNK = 5000  # rows per delete: SQLite's write lock is held for one chunk at a time
+
+
+def keep_days_problem() -> str | None:
+    """Why GEOPOL_ALERTS_KEEP_DAYS is unsafe, or None (also a system check at start-up)."""
+    days = settings.GEOPOL_ALERTS_KEEP_DAYS
+    if days != 0 and (days < 0 or dt.timedelta(days=days) <= alert_window()):
+        return (
+            f"GEOPOL_ALERTS_KEEP_DAYS ({days}) must be longer than GEOPOL_ALERTS_MAX_AGE_HOURS "
+            f"({settings.GEOPOL_ALERTS_MAX_AGE_HOURS} h): a member could otherwise be alerted "
+            "twice about an article edited after its delivery was forgotten. Raise the first "
+            "(0 keeps everything) or lower the second."
+        )
+    return None
+
+
+def prune(now: dt.datetime | None = None, max_rows: int | None = None) -> dict[str, int]:
+    """Delete the deliveries and emails older than GEOPOL_ALERTS_KEEP_DAYS that are settled:
+    sent, dropped or in doubt; at most about `max_rows` of each (send-due, every minute,
+    takes a bite; `geopol alerts prune` takes all). Waiting deliveries are kept, and with
+    GEOPOL_ALERTS_KEEP_DAYS=0 everything is. Safe because an article alerts only within
+    GEOPOL_ALERTS_MAX_AGE_HOURS of its publication and of its first matching (the setting is
+    checked to be shorter; MatchedArticle rows are kept), and a digest's deliveries are
+    settled before its email goes."""
+    problem = keep_days_problem()
+    if problem:
+        raise ValueError(problem)
+    now = now or timezone.now()
+    try:
+        before = now - dt.timedelta(days=settings.GEOPOL_ALERTS_KEEP_DAYS)
+    except OverflowError:  # kept longer than the calendar goes back
+        before = None
+    if not settings.GEOPOL_ALERTS_KEEP_DAYS or before is None:
+        return {"deliveries": 0, "emails": 0}
+    # a digest owns its deliveries only through its email: mark them before it goes
+    unsettled = AlertEmail.objects.filter(
+        kind=EmailKind.DIGEST,
+        settled=False,
+        status__in=[EmailStatus.SENDING, EmailStatus.SENT],
+        created_at__lt=before,
+    )
+    settle_digests(list(unsettled.values_list("user_id", flat=True).distinct()))
+    deliveries = Delivery.objects.filter(
+        status__in=[DeliveryStatus.SENT, DeliveryStatus.DROPPED, DeliveryStatus.SENDING],
+        mode__in=[Mode.IMMEDIATE, Mode.DAILY],  # the whole (status, mode, created_at) index
+        created_at__lt=before,
+    )
+    emails = AlertEmail.objects.filter(
+        status__in=[EmailStatus.SENT, EmailStatus.FAILED, EmailStatus.SENDING],
+        created_at__lt=before,
+    )
+    return {
+        "deliveries": _delete_in_chunks(deliveries, max_rows),
+        "emails": _delete_in_chunks(emails, max_rows),
+    }
+
+
+def _delete_in_chunks(queryset: QuerySet[Any], max_rows: int | None) -> int:
+    deleted = 0
+    while max_rows is None or deleted < max_rows:
+        chunk = list(queryset.values_list("pk", flat=True)[:PRUNE_CHUNK])
+        if not chunk:
+            break
+        with transaction.atomic():
+            deleted += queryset.model.objects.filter(pk__in=chunk).delete()[0]
+    return deleted

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class FollowsConfig(AppConfig):
@@ -8,3 +9,12 @@ class FollowsConfig(AppConfig):
 
     def ready(self) -> None:
         from geopol.follows import receivers  # noqa: F401
+
+        checks.register(check_alert_settings)
+
+
+def check_alert_settings(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    from geopol.follows.alerts import keep_days_problem
+
+    problem = keep_days_problem()
+    return [checks.Error(problem, id="geopol.E001")] if problem else []

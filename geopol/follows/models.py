@@ -6,6 +6,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from geopol.articles.models import Article
 
@@ -26,7 +27,8 @@ class Frequency(models.TextChoices):
 
 class FollowQuerySet(models.QuerySet["Follow"]):
     def emailed(self) -> FollowQuerySet:
-        return self.exclude(frequency=Frequency.NONE)
+        """Follows that send email: not "no email", and of an account still active."""
+        return self.exclude(frequency=Frequency.NONE).filter(user__is_active=True)
 
 
 class Follow(models.Model):
@@ -87,13 +89,30 @@ class PrivateFeed(models.Model):
         return f"private feed of {self.user_id}"
 
 
+class DigestSchedule(models.Model):
+    """When a member's daily digest goes out: after `hour` o'clock in `timezone`. A member
+    without one gets it after GEOPOL_DIGEST_HOUR, UTC."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_schedule"
+    )
+    hour = models.PositiveSmallIntegerField(help_text="0 to 23, local time.")
+    timezone = models.CharField(max_length=64, help_text='An IANA name, e.g. "Europe/Paris".')
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.hour:02d}:00 {self.timezone}"
+
+
 class MatchedArticle(models.Model):
-    """An article whose alerts were worked out; `send-due` matches the published rest."""
+    """An article whose alerts were worked out; `send-due` matches the published rest. Kept
+    when its deliveries are pruned: an article alerts only within GEOPOL_ALERTS_MAX_AGE_HOURS
+    of its first matching, so a re-published old article cannot alert anyone twice."""
 
     article = models.OneToOneField(
         Article, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
     matched_at = models.DateTimeField(auto_now=True)
+    first_matched_at = models.DateTimeField(default=timezone.now, editable=False)
 
     def __str__(self) -> str:
         return f"alerts worked out for {self.article_id}"

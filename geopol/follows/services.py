@@ -14,6 +14,7 @@ from geopol.follows.models import (
     Bookmark,
     Delivery,
     DeliveryStatus,
+    DigestSchedule,
     Follow,
     Frequency,
     Mode,
@@ -107,3 +108,14 @@ def rotate_private_feed(user: Any) -> PrivateFeed:
 
 def revoke_private_feed(user: Any) -> None:
     PrivateFeed.objects.filter(user=user).delete()
+
+
+def set_digest_schedule(user: Any, hour: int, zone: str) -> DigestSchedule:
+    """The member's daily digest comes after `hour` o'clock in `zone` (validated by
+    DigestScheduleForm). If that moment has already passed today, what is waiting goes out
+    at the next `send-due`; no article is ever sent twice (the digest claims exclude each
+    other whatever their cutoffs)."""
+    schedule, _ = DigestSchedule.objects.update_or_create(
+        user=user, defaults={"hour": hour, "timezone": zone}
+    )
+    return schedule

@@ -11,6 +11,7 @@ from django_tasks import task
 from geopol.follows import alerts
 
 DIGEST_CHUNK = 500  # members per digest task: a worker's unit of work, about a second
+PRUNE_PER_RUN = 20_000  # rows send-due forgets per minute at most; `alerts prune` takes all
 
 
 @task()
@@ -36,9 +37,19 @@ def enqueue_alerts(delivery_ids: list[int]) -> None:
 
 
 def enqueue_digests(cutoff: dt.datetime, chunk: int = DIGEST_CHUNK) -> int:
-    """One task per `chunk` members with daily deliveries waiting since before `cutoff`."""
+    """Every member's digest now: one task per `chunk` members with daily deliveries waiting
+    since before `cutoff` (`geopol alerts digest-now`)."""
     alerts.refresh_planner_statistics()
-    users = alerts.digest_users(cutoff)
+    return _enqueue(cutoff, alerts.digest_users(cutoff), chunk)
+
+
+def enqueue_due_digests(now: dt.datetime, chunk: int = DIGEST_CHUNK) -> int:
+    """The digests whose moment has passed, each member at their own hour and time zone."""
+    alerts.refresh_planner_statistics()
+    return sum(_enqueue(cutoff, users, chunk) for cutoff, users in alerts.due_digests(now).items())
+
+
+def _enqueue(cutoff: dt.datetime, users: list[int], chunk: int) -> int:
     for start in range(0, len(users), chunk):
         send_digests.enqueue(users[start : start + chunk], cutoff.isoformat())
     return len(users)
@@ -47,15 +58,19 @@ def enqueue_digests(cutoff: dt.datetime, chunk: int = DIGEST_CHUNK) -> int:
 def send_due(now: dt.datetime | None = None) -> dict[str, int]:
     """What an operator's timer runs every minute (`geopol alerts send-due`): match articles
     that became published (scheduled ones, lost tasks), requeue alerts whose task was lost,
-    and queue the daily digests once the digest hour has passed."""
+    queue the daily digests once the digest hour has passed, and forget what is older than
+    GEOPOL_ALERTS_KEEP_DAYS."""
     now = now or timezone.now()
     articles = alerts.unmatched_articles(now)
     for pk in articles:
         match_article.enqueue(pk)
     lost = alerts.due_alerts(now)
     enqueue_alerts(lost)
-    members = enqueue_digests(alerts.last_digest_time(now))
+    members = enqueue_due_digests(now)
+    pruned = alerts.prune(now, max_rows=PRUNE_PER_RUN)
     return {
+        "pruned_deliveries": pruned["deliveries"],
+        "pruned_emails": pruned["emails"],
         "articles": len(articles),
         "alerts": len(lost),
         "digest_members": members,

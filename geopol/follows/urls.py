@@ -10,6 +10,7 @@ urlpatterns = [
     path("my/", views.my_geopol, name="my-geopol"),
     path("my/follows/", views.manage, name="manage"),
     path("my/feed/", views.private_feed_settings, name="private-feed-settings"),
+    path("my/digest/", views.digest_settings, name="digest-settings"),
     path("my/reading-list/", views.reading_list, name="reading-list"),
     path("bookmark/<int:pk>/", views.bookmark_toggle, name="bookmark"),
     path("alerts/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

@@ -16,7 +16,15 @@ from geopol.articles.access import can_read, readable_tiers
 from geopol.articles.models import Article
 from geopol.follows import services
 from geopol.follows.emails import read_unsubscribe_token
-from geopol.follows.models import Bookmark, Follow, FollowKind, Frequency, PrivateFeed
+from geopol.follows.forms import DigestScheduleForm
+from geopol.follows.models import (
+    Bookmark,
+    DigestSchedule,
+    Follow,
+    FollowKind,
+    Frequency,
+    PrivateFeed,
+)
 from geopol.follows.reasons import reasons_for
 from geopol.follows.targets import articles_q, describe, find_target, load_tags
 
@@ -100,6 +108,7 @@ def manage(request: HttpRequest) -> HttpResponse:
         if rows:
             groups.append({"label": label, "rows": rows})
     feed = PrivateFeed.objects.filter(user=request.user).first()
+    schedule = DigestSchedule.objects.filter(user=request.user).first()
     return render(
         request,
         "follows/manage.html",
@@ -109,8 +118,28 @@ def manage(request: HttpRequest) -> HttpResponse:
             "feed_url": settings.SITE_URL + reverse("follows:private-feed", args=[feed.token])
             if feed
             else "",
+            "digest_form": DigestScheduleForm(
+                initial={"hour": schedule.hour, "timezone": schedule.timezone}
+                if schedule
+                else {"hour": settings.GEOPOL_DIGEST_HOUR, "timezone": "UTC"}
+            ),
         },
     )
+
+
+@require_POST
+@login_required
+def digest_settings(request: HttpRequest) -> HttpResponse:
+    form = DigestScheduleForm(request.POST)
+    if form.is_valid():
+        hour, zone = form.cleaned_data["hour"], form.cleaned_data["timezone"]
+        services.set_digest_schedule(request.user, hour, zone)
+        messages.success(request, f"Your daily digest now comes after {hour:02d}:00, {zone}.")
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else field
+            messages.error(request, f"Daily digest, {label}: {' '.join(errors)}")
+    return redirect("follows:manage")
 
 
 @require_POST

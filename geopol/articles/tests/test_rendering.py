@@ -105,3 +105,18 @@ def test_plain_text_and_teaser():
     source = "## Heading\n\nShort.\n\nThe first real paragraph has more than eight words in it.\n"
     assert plain_text(source).startswith("Heading")
     assert first_paragraph(source) == "The first real paragraph has more than eight words in it."
+
+
+def test_the_search_text_from_stored_html_is_the_text_of_the_markdown(run_import):
+    """A full reindex reads the body's text from the stored HTML instead of parsing the
+    Markdown again: for every demo analysis (figures, tables, lists) it is the same text."""
+    from pathlib import Path
+
+    from geopol.articles.models import Article
+    from geopol.articles.rendering import plain_text, plain_text_of_html
+
+    assert run_import(Path(__file__).parents[1] / "demo").status == 0
+    articles = list(Article.objects.all())
+    assert len(articles) > 30 and any(a.figures.exists() for a in articles)
+    for article in articles:
+        assert plain_text_of_html(article.body_html) == plain_text(article.body), article.slug

@@ -4,9 +4,12 @@ started by the test, and read back from it."""
 import datetime as dt
 import re
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.mail.backends.smtp import EmailBackend
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
@@ -15,7 +18,14 @@ from geopol.articles.models import Access, Article, Status
 from geopol.articles.tests.factories import ArticleFactory
 from geopol.extraction.models import Actor, ArticleEntity, EntityKind
 from geopol.follows import alerts, services, tasks
-from geopol.follows.models import AlertEmail, Delivery, DeliveryStatus, Follow, Frequency
+from geopol.follows.models import (
+    AlertEmail,
+    Delivery,
+    DeliveryStatus,
+    DigestSchedule,
+    Follow,
+    Frequency,
+)
 from geopol.follows.tests.conftest import html_of, run_tasks, text_of, wait_for
 from geopol.geo.models import Country, Region
 
@@ -308,3 +318,218 @@ def test_a_digest_claimed_by_another_worker_is_not_sent_again_even_with_another_
     wait_for(inbox, 1)
     text = text_of(inbox.to("ned@example.org")[0])
     assert "Published after that claim" in text and "Claimed elsewhere" not in text
+
+
+def test_old_deliveries_and_emails_are_forgotten_without_sending_anything_again(
+    make_user, inbox, django_capture_on_commit_callbacks, settings
+):
+    settings.GEOPOL_ALERTS_KEEP_DAYS = 30
+    sent_to, claimed = make_user("olga"), make_user("pia")
+    services.follow(sent_to, Country.objects.get(code="ML"), Frequency.DAILY)
+    publish(django_capture_on_commit_callbacks, title="Mali in the spring")
+    run_tasks()
+    tasks.send_due(tomorrow_after_digest_hour())
+    run_tasks()
+    wait_for(inbox, 1)
+    assert [m["To"] for m in inbox.messages] == ["olga@example.org"]
+    # pia's digest was claimed by a worker that died before confirming it (in doubt), and
+    # no digest task has run for her since: her delivery still looks pending
+    services.follow(claimed, Country.objects.get(code="NE"), Frequency.DAILY)
+    publish(django_capture_on_commit_callbacks, title="Niger in the spring", countries=["NE"])
+    run_tasks()
+    AlertEmail.objects.create(user=claimed, kind="digest", covers_until=timezone.now())
+    assert Delivery.objects.filter(status="pending").count() == 1
+
+    report = tasks.send_due(timezone.now() + dt.timedelta(days=29))
+    assert (report["pruned_deliveries"], report["pruned_emails"]) == (0, 0)
+    report = tasks.send_due(timezone.now() + dt.timedelta(days=31))
+    assert (report["pruned_deliveries"], report["pruned_emails"]) == (2, 2)
+    assert not Delivery.objects.exists() and not AlertEmail.objects.exists()
+    run_tasks()  # the digest task queued for pia finds nothing left to send
+    assert len(inbox.raw) == 1  # the in-doubt digest was not sent again after its claim went
+
+    # what is still waiting is kept, however old
+    publish(django_capture_on_commit_callbacks, title="Mali in the autumn")
+    run_tasks()
+    assert alerts.prune(timezone.now() + dt.timedelta(days=60)) == {"deliveries": 0, "emails": 0}
+    assert Delivery.objects.filter(status="pending").count() == 1
+
+
+def test_an_old_article_published_again_after_its_deliveries_were_forgotten_alerts_nobody(
+    make_user, inbox, django_capture_on_commit_callbacks, settings
+):
+    from geopol.follows.models import MatchedArticle
+
+    settings.GEOPOL_ALERTS_KEEP_DAYS = 30
+    user = make_user("xia")
+    services.follow(user, Country.objects.get(code="ML"), Frequency.IMMEDIATE)
+    article = publish(django_capture_on_commit_callbacks, title="Mali, once")
+    run_tasks()
+    wait_for(inbox, 1)
+    # three months pass; the delivery and its email are forgotten
+    earlier = timezone.now() - dt.timedelta(days=91)
+    Article.objects.filter(pk=article.pk).update(published_at=earlier)
+    Delivery.objects.update(created_at=earlier)
+    AlertEmail.objects.update(created_at=earlier)
+    MatchedArticle.objects.update(first_matched_at=earlier, matched_at=earlier)
+    assert alerts.prune() == {"deliveries": 1, "emails": 1}
+    # an editor publishes it again with today's date, as the admin's "Publish now" does
+    from geopol.articles.services import render_article
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article.refresh_from_db()
+        article.published_at = timezone.now()
+        article.save()
+        render_article(article)
+    run_tasks()
+    tasks.send_due()
+    run_tasks()
+    assert len(inbox.raw) == 1 and not Delivery.objects.exists()
+
+
+def test_keeping_deliveries_shorter_than_the_alert_window_is_refused(settings):
+    settings.GEOPOL_ALERTS_KEEP_DAYS = 1
+    settings.GEOPOL_ALERTS_MAX_AGE_HOURS = 48
+    with pytest.raises(CommandError, match=r"GEOPOL_ALERTS_KEEP_DAYS \(1\) must be longer than"):
+        call_command("send_alerts", "prune")
+    # and the site says so when it starts (Django's system checks)
+    from django.core.management.base import SystemCheckError
+
+    with pytest.raises(SystemCheckError, match=r"geopol\.E001"):
+        call_command("check")
+
+
+def test_keeping_everything_is_possible(make_user, settings):
+    settings.GEOPOL_ALERTS_KEEP_DAYS = 0
+    assert alerts.prune(timezone.now() + dt.timedelta(days=10_000)) == {
+        "deliveries": 0,
+        "emails": 0,
+    }
+    settings.GEOPOL_ALERTS_KEEP_DAYS = 10**8  # "forever", past what the calendar allows
+    assert alerts.prune() == {"deliveries": 0, "emails": 0}
+
+
+def test_the_digest_moment_is_the_members_hour_in_their_time_zone():
+    june = dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC)
+    assert alerts.last_digest_time(june, 7, "Asia/Tokyo") == dt.datetime(
+        2026, 6, 9, 22, 0, tzinfo=dt.UTC
+    )
+    assert alerts.last_digest_time(june, 13, "UTC") == dt.datetime(2026, 6, 9, 13, tzinfo=dt.UTC)
+    # Paris on the day clocks go back: 08:00 local is 07:00 UTC, the day before it was 06:00
+    after = dt.datetime(2026, 10, 25, 7, 30, tzinfo=dt.UTC)
+    assert alerts.last_digest_time(after, 8, "Europe/Paris") == dt.datetime(
+        2026, 10, 25, 7, 0, tzinfo=dt.UTC
+    )
+    assert alerts.last_digest_time(after - dt.timedelta(hours=1), 8, "Europe/Paris") == (
+        dt.datetime(2026, 10, 24, 6, 0, tzinfo=dt.UTC)
+    )
+
+
+def test_each_member_gets_the_digest_after_their_own_hour_in_their_time_zone(
+    make_user, inbox, django_capture_on_commit_callbacks, settings, client
+):
+    now = timezone.now()
+    first = (now + dt.timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+    settings.GEOPOL_DIGEST_HOUR = (first + dt.timedelta(hours=2)).hour  # the site's default, UTC
+    early, default = make_user("quinn"), make_user("rita")
+    for user in (early, default):
+        services.follow(user, Country.objects.get(code="ML"), Frequency.DAILY)
+    client.force_login(early)
+    tokyo_hour = first.astimezone(ZoneInfo("Asia/Tokyo")).hour
+    response = client.post(
+        "/my/digest/", {"hour": str(tokyo_hour), "timezone": "Asia/Tokyo"}, follow=True
+    )
+    assert f"Your daily digest now comes after {tokyo_hour:02d}:00, Asia/Tokyo." in (
+        response.content.decode()
+    )
+    publish(django_capture_on_commit_callbacks, title="Mali at dawn")
+    run_tasks()
+
+    assert tasks.send_due(first - dt.timedelta(minutes=1))["digest_members"] == 0
+    assert tasks.send_due(first + dt.timedelta(minutes=1))["digest_members"] == 1
+    run_tasks()
+    wait_for(inbox, 1)
+    assert [m["To"] for m in inbox.messages] == ["quinn@example.org"]
+    assert tasks.send_due(first + dt.timedelta(hours=2, minutes=1))["digest_members"] == 1
+    run_tasks()
+    wait_for(inbox, 2)
+    assert sorted(m["To"] for m in inbox.messages) == ["quinn@example.org", "rita@example.org"]
+
+
+def test_a_time_zone_that_does_not_exist_is_refused_by_name(make_user, client):
+    client.force_login(make_user("sam"))
+    page = client.post("/my/digest/", {"hour": "7", "timezone": "Mars/Olympus"}, follow=True)
+    text = page.content.decode()
+    assert "Daily digest, Time zone: Mars/Olympus is not a time zone we know" in text
+    assert not DigestSchedule.objects.exists()
+
+
+def test_a_digest_gives_paying_members_and_organization_seats_the_full_access(
+    make_user, inbox, django_capture_on_commit_callbacks
+):
+    from geopol.members.models import Membership, Organization, Seat
+
+    paid, seated, free, lapsed = (make_user(n) for n in ("tess", "uma", "vic", "wes"))
+    Membership.objects.create(user=paid)
+    Membership.objects.create(
+        user=lapsed,
+        starts_at=timezone.now() - dt.timedelta(days=60),
+        ends_at=timezone.now() - dt.timedelta(days=1),
+    )
+    org = Organization.objects.create(name="Ministry", slug="ministry")
+    Seat.objects.create(organization=org, email=seated.email, user=seated)
+    for user in (paid, seated, free, lapsed):
+        services.follow(user, Country.objects.get(code="ML"), Frequency.DAILY)
+    publish(django_capture_on_commit_callbacks, title="Members on Mali", access=Access.MEMBERS)
+    run_tasks()
+    tasks.send_due(tomorrow_after_digest_hour())
+    run_tasks()
+    wait_for(inbox, 4)
+    for address in ("tess@example.org", "uma@example.org"):
+        (digest,) = inbox.to(address)
+        assert "Become a member to read it" not in text_of(digest), address
+    for address in ("vic@example.org", "wes@example.org"):
+        (digest,) = inbox.to(address)
+        assert "Become a member to read it" in text_of(digest), address
+
+
+def test_a_deactivated_account_gets_no_alert_and_no_digest(
+    make_user, inbox, django_capture_on_commit_callbacks
+):
+    at_once, daily, active = make_user("yan"), make_user("zoe"), make_user("abe")
+    services.follow(at_once, Country.objects.get(code="ML"), Frequency.IMMEDIATE)
+    services.follow(daily, Country.objects.get(code="ML"), Frequency.DAILY)
+    services.follow(active, Country.objects.get(code="ML"), Frequency.DAILY)
+    # yan is deactivated before anything is published, zoe once her delivery is recorded
+    type(at_once).objects.filter(pk=at_once.pk).update(is_active=False)
+    publish(django_capture_on_commit_callbacks, title="Mali before")
+    run_tasks()
+    assert not Delivery.objects.filter(user=at_once).exists()
+    type(daily).objects.filter(pk=daily.pk).update(is_active=False)
+    tasks.send_due(tomorrow_after_digest_hour())
+    run_tasks()
+    wait_for(inbox, 1)
+    assert [m["To"] for m in inbox.messages] == ["abe@example.org"]
+    assert set(Delivery.objects.filter(user=daily).values_list("status", flat=True)) == {"dropped"}
+
+
+def test_an_address_the_mail_server_refuses_for_good_is_not_tried_every_minute(
+    make_user, inbox, django_capture_on_commit_callbacks
+):
+    at_once, daily, fine = make_user("bounce-ann"), make_user("bounce-ben"), make_user("cal")
+    services.follow(at_once, Country.objects.get(code="ML"), Frequency.IMMEDIATE)
+    services.follow(daily, Country.objects.get(code="ML"), Frequency.DAILY)
+    services.follow(fine, Country.objects.get(code="ML"), Frequency.DAILY)
+    publish(django_capture_on_commit_callbacks, title="Mali, undeliverable")
+    run_tasks()
+    tasks.send_due(tomorrow_after_digest_hour())
+    run_tasks()
+    wait_for(inbox, 1)
+    assert [m["To"] for m in inbox.messages] == ["cal@example.org"]
+    failed = AlertEmail.objects.filter(status="failed")
+    assert failed.count() == 2 and all("550" in e.error for e in failed)
+    assert set(Delivery.objects.exclude(user=fine).values_list("status", flat=True)) == {"dropped"}
+    # the next minutes try nothing again
+    tasks.send_due(tomorrow_after_digest_hour() + dt.timedelta(minutes=5))
+    run_tasks()
+    assert AlertEmail.objects.count() == 3

@@ -12,7 +12,9 @@ are codes in an int[] column with a GIN index; relevance (ts_rank with title/tea
 weights, times a gentle recency factor) is computed for a bounded candidate set only: the
 newest RANK_WINDOW matches plus documents whose title holds the query as a phrase, plus exact
 title matches. One statement walks the GIN matches once for the count, the newest
-RANK_WINDOW ids and the facet counts (of an even sample above EXACT_FACETS). The RUM index
+RANK_WINDOW ids and the facet counts (of an even sample above EXACT_FACETS); above EXACT_TOTAL
+matches the walk is of an even sample only. GIN keeps no positions, so a phrase whose words
+many documents hold is checked on a bounded set of them (PHRASE_CHECKS). The RUM index
 (Debian's postgresql-15-rum) was measured and is not used: see docs/performance.md.
 
 The tsquery is built from our ParsedQuery, never from raw input: every word is a quoted
@@ -177,7 +179,25 @@ TRGM_WORDS = f"CREATE INDEX IF NOT EXISTS {WORDS}_trgm ON {WORDS} USING gin (ter
 # Totals are exact up to this many matches; above it they are scaled up from an even sample
 # (counting every match of a common word means visiting every matching row).
 EXACT_TOTAL = 10_000
-PLANNER = {"enable_seqscan": "off", "work_mem": "64MB"}
+# Ranking reads each candidate's full vector (a TOAST fetch of ~4 KB, ~10 us), so PostgreSQL
+# ranks fewer of a common word's newest matches than SQLite (base.RANK_WINDOW); exact title
+# and title-phrase matches are ranked however old, as there.
+POSTGRES_RANK_WINDOW = 500
+# GIN keeps no positions: a phrase is checked against each candidate's vector (a TOAST fetch
+# each). When more documents hold all of a phrase's words than this, the phrase is checked on
+# half as many of the newest of them and on an even sample of the same size for the count and
+# facets (both then estimates), unless that finds less than a page (then every one is checked).
+PHRASE_CHECKS = 4000
+# Per search statement (see search()): no sequential scans; no parallel workers (starting
+# them costs more than these small plans gain, and a 2-core machine has no core to spare);
+# no JIT (enable_seqscan=off leaves the disabled cost in plans of small tables, which would
+# push them over jit_above_cost).
+PLANNER = {
+    "enable_seqscan": "off",
+    "work_mem": "64MB",
+    "max_parallel_workers_per_gather": "0",
+    "jit": "off",
+}
 
 
 @dataclass
@@ -189,6 +209,14 @@ class Where:
     branches: list[tuple[str, list[object]]] = field(default_factory=list)
     rest: str = ""
     rest_params: list[object] = field(default_factory=list)
+    # for a query with phrases: the same with each phrase's words ANDed (what GIN answers
+    # without reading vectors), and the check of the phrases on a row `d` of DOCS
+    loose_branches: list[tuple[str, list[object]]] = field(default_factory=list)
+    check: str = ""
+    check_params: list[object] = field(default_factory=list)
+
+    def loosened(self) -> Where:
+        return Where(self.tsquery, self.loose_branches, self.rest, self.rest_params)
 
     @property
     def sql(self) -> str:
@@ -224,6 +252,7 @@ class Pass:
     codes: dict[str, int]  # facet value code -> matches (in the sample) carrying it
     share: int  # the sample: matches whose key's low bits are below share (of KEY_SHIFT)
     estimated: bool = False  # total scaled up from the sample
+    complete: bool = False  # `newest` holds every match
 
 
 def quoted(word: str, flags: str = "") -> str:
@@ -232,26 +261,29 @@ def quoted(word: str, flags: str = "") -> str:
     return f"'{text}'" + (f":{flags}" if flags else "")
 
 
-def _term_tsquery(term: Term, families: Collection[str]) -> str:
+def _term_tsquery(term: Term, families: Collection[str], phrases: bool = True) -> str:
     words = [quoted(w, "*" if term.prefix else "") for w in term.words]
-    expression = " <-> ".join(words)
+    expression = (" <-> " if phrases else " & ").join(words)
     if term.family and term.family in families:
         return f"({expression} | {quoted(term.family, '*')})"
     return f"({expression})" if len(words) > 1 else expression
 
 
-def to_tsquery_text(parsed: ParsedQuery, families: Collection[str] = ()) -> str:
+def to_tsquery_text(
+    parsed: ParsedQuery, families: Collection[str] = (), phrases: bool = True
+) -> str:
     """Input for to_tsquery(geopol_english, ...): our query language in tsquery syntax, every
     word a quoted operand (stemmed and unaccented by the configuration; stop words drop).
-    A term's word family is added as a prefix when it is in `families`."""
+    A term's word family is added as a prefix when it is in `families`. Without `phrases`,
+    a positive phrase's words need only all be there (what a GIN index answers alone)."""
     positives, negatives = [], []
     for clause in parsed.clauses:
         if clause[0].negated:
             negatives.append("!" + _term_tsquery(clause[0], families))
         elif len(clause) == 1:
-            positives.append(_term_tsquery(clause[0], families))
+            positives.append(_term_tsquery(clause[0], families, phrases))
         else:
-            terms = " | ".join(_term_tsquery(t, families) for t in clause)
+            terms = " | ".join(_term_tsquery(t, families, phrases) for t in clause)
             positives.append(f"({terms})")
     return " & ".join(positives + negatives)
 
@@ -263,8 +295,10 @@ def title_phrase_tsquery_text(parsed: ParsedQuery) -> str:
 
 class PostgresSearchBackend(SearchBackend):
     def __init__(self, alias: str = "default", **options: object):
+        options.setdefault("RANK_WINDOW", POSTGRES_RANK_WINDOW)
         super().__init__(alias, **options)
         self.exact_total = int(options.pop("EXACT_TOTAL", EXACT_TOTAL))  # type: ignore[call-overload]
+        self.phrase_checks = int(options.pop("PHRASE_CHECKS", PHRASE_CHECKS))  # type: ignore[call-overload]
         self._features: dict[str, str] | None = None  # extension -> "" or why it is missing
 
     @property
@@ -481,10 +515,22 @@ class PostgresSearchBackend(SearchBackend):
         where = Where()
         if request.has_text:
             families = self._families(cursor, request.query)
-            where.tsquery = self._tsquery(cursor, to_tsquery_text(request.query, families))
+            text = to_tsquery_text(request.query, families)
+            where.tsquery = self._tsquery(cursor, text)
             if not where.tsquery:
                 return None  # only stop words
             where.branches = self._match(request.tiers, where.tsquery)
+            loose = to_tsquery_text(request.query, families, phrases=False)
+            if loose != text:
+                loose_tsquery = self._tsquery(cursor, loose)
+                if loose_tsquery and loose_tsquery != where.tsquery:
+                    where.loose_branches = self._match(request.tiers, loose_tsquery)
+                    readable = sorted(t for t in request.tiers if t in TIERS)
+                    where.check = (
+                        "(CASE WHEN d.tier = ANY(%s) THEN d.tsv_full ELSE d.tsv_head END) "
+                        "@@ %s::tsquery"
+                    )
+                    where.check_params = [readable, where.tsquery]
         pairs = {(f, v) for f, values in request.filters.items() for v in values}
         codes = self._codes(cursor, pairs, create=False)
         if len(codes) < len(pairs):
@@ -517,9 +563,11 @@ class PostgresSearchBackend(SearchBackend):
         # bitmap costs a fraction of that, so sequential scans are off for these statements
         # (and back as they were afterwards, should the caller's transaction go on).
         with transaction.atomic(using=self.database), self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT {', '.join(f'current_setting({n!r})' for n in PLANNER)}")
-            before = cursor.fetchone()
-            cursor.execute("; ".join(f"SET LOCAL {n} = '{v}'" for n, v in PLANNER.items()))
+            # one round trip: the select list is evaluated left to right
+            reads = [f"current_setting({n!r})" for n in PLANNER]
+            writes = [f"set_config({n!r}, {v!r}, true)" for n, v in PLANNER.items()]
+            cursor.execute(f"SELECT {', '.join(reads + writes)}")
+            before = cursor.fetchone()[: len(PLANNER)]
             results = self._search(cursor, request) or empty
             cursor.execute(
                 f"SELECT {', '.join(f'set_config({n!r}, %s, true)' for n in PLANNER)}", before
@@ -531,13 +579,20 @@ class PostgresSearchBackend(SearchBackend):
         where = self._where(cursor, request)
         if where is None:
             return None
-        walk = self._pass(cursor, request, where) or self._sampled_pass(cursor, request, where)
+        walk = self._phrase_pass(cursor, request, where) if where.loose_branches else None
+        if walk is None:
+            # a walk that would stop at exact_total + 1 matches is not worth starting when the
+            # planner expects several times as many (GIN estimates are rough)
+            planned = self._planned(cursor, where) if where.tsquery else None
+            if planned is None or planned <= 3 * self.exact_total:
+                walk = self._pass(cursor, request, where)
+            walk = walk or self._sampled_pass(cursor, request, where, planned)
         if not walk.total:
             return None
         if request.sort == "date" or not where.tsquery:
-            ranked = self._by_date(cursor, request, where, walk.newest)
+            ranked = self._by_date(cursor, request, where, walk)
         else:
-            ranked = self._ranked(cursor, request, where, walk.newest, walk.total)
+            ranked = self._ranked(cursor, request, where, walk)
         return SearchResults(
             hits=self._hits(cursor, request, ranked, where.tsquery),
             total=walk.total,
@@ -587,15 +642,73 @@ class PostgresSearchBackend(SearchBackend):
         share = KEY_SHIFT
         if total > self.exact_facets:
             share = max(1, KEY_SHIFT * self.exact_facets // total)
-        return Pass(int(total), [int(i) for i in newest], _json(counts), share)
+        ids = [int(i) for i in newest]
+        return Pass(int(total), ids, _json(counts), share, complete=len(ids) == int(total))
 
-    def _sampled_pass(self, cursor, request: SearchRequest, where: Where) -> Pass:
+    def _planned(self, cursor, where: Where) -> int:
+        """The planner's estimate of how many documents match (without running the query)."""
+        matches, params = where.select("doc_id")
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {matches}", params)
+        return int(_json(cursor.fetchone()[0])[0]["Plan"]["Plan Rows"])
+
+    def _phrase_pass(self, cursor, request: SearchRequest, where: Where) -> Pass | None:
+        """For a query with phrases whose words are in more than phrase_checks documents:
+        check the phrases on an even sample of those (count and facet counts, scaled up) and
+        on the newest of them (the ones ranked). None when there are few (or the bounded
+        check finds less than the page asked for): the exact walk then checks every one."""
+        loose = where.loosened()
+        planned = self._planned(cursor, loose)
+        if planned <= self.phrase_checks:
+            return None
+        checks = self.phrase_checks // 2
+        share = max(1, min(KEY_SHIFT, KEY_SHIFT * checks // planned))
+        sample, params = loose.select("doc_id, key", f"key & {KEY_SHIFT - 1} < {share}")
+        facet_counts = "NULL::jsonb"
+        if request.facets:
+            facet_counts = """(
+                SELECT jsonb_object_agg(code, n) FROM (
+                    SELECT c.code, count(*) AS n FROM h CROSS JOIN LATERAL unnest(h.facets)
+                    AS c(code) GROUP BY c.code) AS f)"""
+        cursor.execute(
+            f"""
+            WITH c AS MATERIALIZED ({sample}),
+                 h AS MATERIALIZED (SELECT d.facets FROM c JOIN {DOCS} d
+                                    ON d.doc_id = c.doc_id WHERE {where.check})
+            SELECT (SELECT count(*) FROM h), ARRAY(SELECT key FROM c ORDER BY key DESC),
+                   {facet_counts}
+            """,
+            [*params, *where.check_params],
+        )
+        sampled, keys, counts = cursor.fetchone()
+        estimate = round(int(sampled) * KEY_SHIFT / share)
+        if estimate * checks < (request.offset + request.limit) * max(planned, len(keys)):
+            return None  # the newest `checks` would hold less than a page: check them all
+        reach = math.ceil(checks * share / KEY_SHIFT)  # sampled keys among the newest `checks`
+        extra = f"key >= {int(keys[reach - 1])}" if len(keys) >= reach else ""
+        newest, params = loose.select("doc_id, key", extra)
+        cursor.execute(
+            f"""
+            WITH c AS MATERIALIZED (SELECT doc_id, key FROM ({newest}) AS m
+                                    ORDER BY key DESC, doc_id DESC LIMIT %s)
+            SELECT c.doc_id FROM c JOIN {DOCS} d ON d.doc_id = c.doc_id WHERE {where.check}
+            ORDER BY c.key DESC, c.doc_id DESC LIMIT %s
+            """,
+            [*params, checks, *where.check_params, self.rank_window],
+        )
+        ids = [int(row[0]) for row in cursor.fetchall()]
+        if len(ids) < request.offset + request.limit:
+            return None
+        total = max(len(ids), estimate)
+        return Pass(total, ids, _json(counts), share, estimated=True)
+
+    def _sampled_pass(
+        self, cursor, request: SearchRequest, where: Where, planned: int | None = None
+    ) -> Pass:
         """For more than exact_total matches: count an even sample of them (sized from the
         planner's estimate to hold about exact_facets matches) and scale up; the newest
         rank_window come from the key range the sample says holds them."""
-        matches, params = where.select("doc_id")
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {matches}", params)
-        planned = int(_json(cursor.fetchone()[0])[0]["Plan"]["Plan Rows"])
+        if planned is None:
+            planned = self._planned(cursor, where)
         basis = max(self.exact_total + 1, planned)
         share = max(1, min(KEY_SHIFT, KEY_SHIFT * self.exact_facets // basis))
         sample, params = where.select("key, facets", f"key & {KEY_SHIFT - 1} < {share}")
@@ -626,9 +739,9 @@ class PostgresSearchBackend(SearchBackend):
         ids = [int(row[0]) for row in cursor.fetchall()]
         return Pass(total, ids, _json(counts), share, estimated=share < KEY_SHIFT)
 
-    def _by_date(self, cursor, request, where: Where, newest: list[int]) -> list[tuple[int, float]]:
-        end = request.offset + request.limit
-        if end <= len(newest) or len(newest) < self.rank_window:
+    def _by_date(self, cursor, request, where: Where, walk: Pass) -> list[tuple[int, float]]:
+        end, newest = request.offset + request.limit, walk.newest
+        if end <= len(newest) or walk.complete:
             return [(doc_id, 0.0) for doc_id in newest[request.offset : end]]
         matches, params = where.select("doc_id, key")
         cursor.execute(
@@ -638,10 +751,11 @@ class PostgresSearchBackend(SearchBackend):
         )
         return [(int(row[0]), 0.0) for row in cursor.fetchall()]
 
-    def _ranked(self, cursor, request, where: Where, newest, total) -> list[tuple[int, float]]:
-        """The page, best first, among the newest matches and, when there are more than
-        rank_window, the exact title and title-phrase matches however old."""
+    def _ranked(self, cursor, request, where: Where, walk: Pass) -> list[tuple[int, float]]:
+        """The page, best first, among the newest matches and, when those are not all of
+        them, the exact title and title-phrase matches however old."""
         parsed: ParsedQuery = request.query
+        newest = walk.newest
         now = (request.now or dt.datetime.now(dt.UTC)).timestamp()
         readable = sorted(t for t in request.tiers if t in TIERS)
         score = (
@@ -651,7 +765,7 @@ class PostgresSearchBackend(SearchBackend):
         )
         exact = exact_title_key(parsed)
         keep: list[int] = []
-        if total > self.rank_window:
+        if not walk.complete:
             # A title holding every positive word (no OR, no exclusion) implies a match.
             plain = all(len(c) == 1 and not c[0].negated for c in parsed.clauses)
             condition = where.rest if plain else where.sql
@@ -680,7 +794,7 @@ class PostgresSearchBackend(SearchBackend):
             )
             found = [(int(d), round(float(s), 4)) for d, s in cursor.fetchall()]
         wanted = request.limit - len(found)
-        if wanted > 0 and total > len(candidates):  # past the ranked: the others, newest first
+        if wanted > 0 and not walk.complete:  # past the ranked: the others, newest first
             matches, params = where.select("doc_id, key")
             cursor.execute(
                 f"SELECT doc_id FROM ({matches}) AS m WHERE NOT doc_id = ANY(%s) "

@@ -96,3 +96,37 @@ class TestPostgresSearchBackend(SearchBackendContract):
         )
         # "elections" has the family base "election", which the stemmer makes "elect"
         assert ids(self.search(backend, "elections")) == [2]
+
+    def test_phrases_among_many_documents_holding_their_words_are_checked_on_a_bounded_set(
+        self, make_backend
+    ):
+        from django.db import connections
+
+        backend = make_backend(PHRASE_CHECKS=100, EXACT_FACETS=20, RANK_WINDOW=10)
+        day = dt.timedelta(days=1)
+        words_only = [
+            doc(i, f"Note {i}", "Support for the states.", published=PAST + i * day)
+            for i in range(10, 200)
+        ]
+        phrased = [
+            doc(i, f"Note {i}", "The states will support them.", published=PAST + i * day)
+            for i in range(200, 430)
+        ]
+        old_title = doc(1, "States will support", "An old piece.", published=PAST - 900 * day)
+        rare = [
+            doc(i, f"Old {i}", "The states support it.", published=PAST - i * day) for i in (2, 3)
+        ]
+        backend.index([*words_only, *phrased, old_title, *rare])
+        with connections["postgres"].cursor() as cursor:
+            cursor.execute("ANALYZE search_pg_documents")  # the planner's estimates decide
+        results = self.search(backend, '"states will support"', facets=("country",))
+        assert results.total_estimated
+        assert ids(results)[0] == 1  # the exact title, however old
+        assert (
+            ids(results)[1:]
+            and set(ids(results)[1:]) <= set(range(200, 430))
+            and len(results.hits) == 10
+        )
+        # a phrase the bounded check finds too few of is checked on every document
+        few = self.search(backend, '"states support"')
+        assert sorted(ids(few)) == [2, 3] and few.total == 2 and not few.total_estimated
