@@ -17,7 +17,11 @@ Reference measured in the same run: the same pages for an anonymous reader (no s
 membership lookup), warm.
 
     .venv/bin/python bench/bench_members.py [--articles N] [--seconds S] [--workers W]
-        [--threads T]
+        [--threads T] [--data-dir DIR]
+
+With --data-dir, the prepared database is kept in DIR and reused by the next run given the
+same DIR (the import of 10,000 articles takes minutes); without it, a temporary one is
+made and removed.
 """
 
 from __future__ import annotations
@@ -95,6 +99,25 @@ def prepare(data_dir: Path, n: int) -> tuple[list[str], str, str]:
     members_slug = Article.objects.filter(access="members").values_list("slug", flat=True)[0]
     print(f"imported {n} articles in {import_seconds:.0f} s", file=sys.stderr)
     return [f"/articles/{s}/" for s in slugs], cookie, f"/articles/{members_slug}/"
+
+
+def prepared(data_dir: Path, n: int) -> tuple[list[str], str, str]:
+    """`prepare`, or what an earlier run prepared in `data_dir` for the same `n`."""
+    record = data_dir / "prepared.json"
+    if record.exists():
+        saved = json.loads(record.read_text())
+        if saved["articles"] == n:
+            print(f"reusing the {n} articles prepared in {data_dir}", file=sys.stderr)
+            return saved["paths"], saved["cookie"], saved["members_path"]
+        sys.exit(f"{data_dir} holds {saved['articles']} articles, not {n}: give another --data-dir")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if any(data_dir.iterdir()):
+        sys.exit(f"{data_dir} is not empty and holds no prepared.json: give an empty or new dir")
+    paths, cookie, members_path = prepare(data_dir, n)
+    record.write_text(
+        json.dumps({"articles": n, "paths": paths, "cookie": cookie, "members_path": members_path})
+    )
+    return paths, cookie, members_path
 
 
 def free_port() -> int:
@@ -228,12 +251,17 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
     parser.add_argument("--threads", type=int, default=4, help="per worker (gthread); 1: sync")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="keep the prepared database here and reuse it on the next run with this DIR",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install -y wrk")
 
-    data_dir = Path(tempfile.mkdtemp(prefix="geopol-bench-members-"))
-    paths, cookie, members_path = prepare(data_dir, args.articles)
+    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="geopol-bench-members-"))
+    paths, cookie, members_path = prepared(data_dir, args.articles)
     rng = random.Random(3)
     paths_file = data_dir / "paths.txt"
     sample = rng.sample(paths, min(2000, len(paths)))
@@ -287,7 +315,8 @@ def main() -> None:
         "target": {"p99_ms": 50, "met": p99 < 50 and errors == 0},
     }
     print(json.dumps(result, indent=2))
-    shutil.rmtree(data_dir, ignore_errors=True)
+    if not args.data_dir:
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from geopol.articles import pagecache
 from geopol.articles.access import Reading, can_preview, open_article, readable_tiers
 from geopol.articles.models import Article, ArticleType, Author, Status, Topic
 from geopol.core.context_processors import site
+from geopol.core.db import PreparedQuery
 from geopol.geo.context_processors import navigation
 from geopol.geo.models import Country, Region
 
@@ -221,9 +222,17 @@ def _json_ld(
     return data
 
 
+# the body is read only when the page's shared parts are rendered (not when cached)
+_article_by_slug = PreparedQuery(
+    lambda slug: Article.objects.defer("body", "body_html").filter(slug=slug).order_by(), str
+)
+
+
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    # the body is read only when the page's shared parts are rendered (not when cached)
-    article = get_object_or_404(Article.objects.defer("body", "body_html"), slug=slug)
+    found = _article_by_slug(slug)
+    if not found:
+        raise Http404("No such article")
+    article = found[0]
     if article.status == Status.RETRACTED:
         return _article_page(request, article)
     if not article.is_visible:
