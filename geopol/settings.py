@@ -291,7 +291,9 @@ AUTHENTICATION_BACKENDS = [
     # membership -> articles.read_members; before the model backends, so that a member's
     # has_perm() on each article page costs one query, not three (it never authenticates)
     "geopol.members.backends.MemberAccessBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's sign-in by email, with the reader loaded on each request by compiled SQL.
+    # Sessions opened under allauth's own backend path (before this one) must sign in again.
+    "geopol.members.backends.AccountBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 ACCOUNT_LOGIN_METHODS = {"email"}

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -149,12 +151,24 @@ def _render_shared_page(
     return pagecache.PageWithHoles(render_to_string("articles/article.html", context), nonce)
 
 
+BookmarkForm = Callable[[Any, Article, str, str], str]
+_bookmark_form: BookmarkForm | None = None
+
+
+def register_bookmark_form(render: BookmarkForm | None) -> None:
+    """Install what draws the save-for-later form on article pages (the follows app does, at
+    start-up, as the members app installs the meter): render(user, article, csrf_token,
+    next_path) -> HTML. None removes it."""
+    global _bookmark_form
+    _bookmark_form = render
+
+
 def _bookmark_button(request: HttpRequest, article: Article, preview: bool) -> str:
-    if preview or not request.user.is_authenticated or not article.is_visible:
+    if preview or _bookmark_form is None or not request.user.is_authenticated:
         return ""
-    # a plain context (no context processors): the button needs only these
-    context = {"article": article, "request": request, "csrf_token": get_token(request)}
-    return render_to_string("articles/bookmark.html", context)
+    if not article.is_visible:
+        return ""
+    return _bookmark_form(request.user, article, get_token(request), request.get_full_path())
 
 
 def _meter_notice(reading: Reading) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html
 
 from geopol.core.db import PreparedQuery
 from geopol.follows.models import Bookmark, Follow
@@ -43,13 +45,29 @@ _bookmarked = PreparedQuery(
 )
 
 
-@register.inclusion_tag("follows/includes/bookmark_button.html", takes_context=True)
-def bookmark_button(context: dict[str, Any], article: Any) -> dict[str, Any]:
+def bookmark_form(user: Any, article: Any, csrf_token: str, next_path: str) -> str:
+    """The save/remove form for `article`, as `user` sees it: plain HTML built here rather
+    than by a template (it is filled into every article page a signed-in reader opens)."""
+    if not user.is_authenticated:
+        return ""
+    saved = bool(_bookmarked(user.pk, article.pk))
+    return format_html(
+        '<form class="bookmark-form" method="post" action="{}">\n'
+        '  <input type="hidden" name="csrfmiddlewaretoken" value="{}">\n'
+        '  <input type="hidden" name="next" value="{}">\n'
+        '  <button type="submit" class="button button-bookmark" aria-pressed="{}">{}</button>\n'
+        "</form>",
+        reverse("follows:bookmark", args=[article.pk]),
+        csrf_token,
+        next_path,
+        "true" if saved else "false",
+        "Saved · Remove from reading list" if saved else "Save for later",
+    )
+
+
+@register.simple_tag(takes_context=True)
+def bookmark_button(context: dict[str, Any], article: Any) -> str:
     request = context["request"]
-    saved = request.user.is_authenticated and bool(_bookmarked(request.user.pk, article.pk))
-    return {
-        "request": request,
-        "csrf_token": context.get("csrf_token"),
-        "article": article,
-        "saved": saved,
-    }
+    return bookmark_form(
+        request.user, article, str(context.get("csrf_token", "")), request.get_full_path()
+    )
