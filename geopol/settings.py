@@ -330,6 +330,9 @@ GEOPOL_METERED_ARTICLES = int(env("GEOPOL_METERED_ARTICLES", "0"))
 # Article pages: rendered once per article and kind of reader (may read it or not, signed in or
 # not) and kept this long in the cache (0: on every request). See geopol/articles/pagecache.py.
 GEOPOL_PAGE_CACHE_SECONDS = int(env("GEOPOL_PAGE_CACHE_SECONDS", str(7 * 24 * 3600)))
+# ... and each web process keeps the pages it served lately in memory, up to this many MB of
+# HTML (0: none), in front of that shared cache.
+GEOPOL_PAGE_MEMORY_MB = int(env("GEOPOL_PAGE_MEMORY_MB", "128"))
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from geopol.core.db import PreparedQuery
@@ -51,3 +52,20 @@ def test_one_compilation_then_one_query_per_call(users, django_assert_num_querie
 def test_values_must_be_ints_or_strings():
     with pytest.raises(TypeError, match="int or str"):
         PreparedQuery(lambda when: User.objects.filter(date_joined=when), dt.datetime)
+
+
+@pytest.mark.django_db(
+    databases=["default", "postgres"] if "postgres" in settings.DATABASES else ["default"]
+)
+def test_the_same_answers_on_postgresql():
+    if "postgres" not in settings.DATABASES:
+        pytest.skip(getattr(settings, "TEST_POSTGRES_UNAVAILABLE", "") or "no 'postgres' database")
+    when = dt.datetime(2013, 1, 11, 18, 9, tzinfo=dt.UTC)
+    user = User.objects.db_manager("postgres").create_user("reader-pg", date_joined=when)
+    on_postgres = PreparedQuery(
+        lambda name: User.objects.using("postgres").filter(username=name), str, using="postgres"
+    )
+    (found,) = on_postgres("reader-pg")
+    assert found.pk == user.pk and found.date_joined == when
+    assert found._state.db == "postgres"
+    assert on_postgres("nobody") == []
