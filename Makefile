@@ -54,10 +54,11 @@ bench-import: install-dev
 bench-extract: install-dev
 	$(BIN)/python bench/bench_extract.py --import-articles 10000
 
-# needs wrk (Debian package `wrk`) to load the server from a second process
+# needs wrk (Debian package `wrk`) to load the server from a second process;
+# BENCH_MEMBERS_ARGS="--data-dir /tmp/bench-members" keeps the 10,000-article database for the next run
 bench-members: install-dev
 	@command -v wrk >/dev/null || { echo "bench-members needs wrk: apt-get install -y wrk" >&2; exit 1; }
-	$(BIN)/python bench/bench_members.py
+	$(BIN)/python bench/bench_members.py $(BENCH_MEMBERS_ARGS)
 
 # SQLite FTS5 and PostgreSQL (127.0.0.1:5432, skipped when absent) against tantivy at 100,000
 # documents; BENCH_SEARCH_ARGS="--docs 1000000" for 1M, "--backends sqlite" for one backend

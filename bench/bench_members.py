@@ -2,7 +2,7 @@
 
 A 10,000-article database (the synthetic corpus of bench_import, a third each public,
 registered and members-only, imported with geoparsing as `geopol import` does), served by
-`geopol serve` (gunicorn, production settings) and loaded by wrk from a second process: 32
+`geopol serve` (granian by default, production settings) and loaded by wrk from a second process: 32
 connections over loopback, each request a random article page, with the session cookie of a
 member whose membership is a `Membership` row. Target: p99 under 50 ms, zero errors.
 
@@ -10,14 +10,18 @@ Article pages are cached per article and kind of reader (geopol/articles/pagecac
 the member's pages are loaded twice: first with an empty cache ("cold", each page's first
 visit renders it), then after every page was visited once by a member and by an anonymous
 reader ("warm", the steady state of a site whose pages have been read). Server CPU time per
-request (the gunicorn processes' user + system time over the run / requests) is reported
+request (the server processes' user + system time over the run / requests) is reported
 with each run: on a shared machine it varies less than latency.
 
 Reference measured in the same run: the same pages for an anonymous reader (no session, no
 membership lookup), warm.
 
     .venv/bin/python bench/bench_members.py [--articles N] [--seconds S] [--workers W]
-        [--threads T]
+        [--threads T] [--server granian|gunicorn] [--data-dir DIR]
+
+With --data-dir, the prepared database is kept in DIR and reused by the next run given the
+same DIR (the import of 10,000 articles takes minutes); without it, a temporary one is
+made and removed.
 """
 
 from __future__ import annotations
@@ -97,13 +101,32 @@ def prepare(data_dir: Path, n: int) -> tuple[list[str], str, str]:
     return [f"/articles/{s}/" for s in slugs], cookie, f"/articles/{members_slug}/"
 
 
+def prepared(data_dir: Path, n: int) -> tuple[list[str], str, str]:
+    """`prepare`, or what an earlier run prepared in `data_dir` for the same `n`."""
+    record = data_dir / "prepared.json"
+    if record.exists():
+        saved = json.loads(record.read_text())
+        if saved["articles"] == n:
+            print(f"reusing the {n} articles prepared in {data_dir}", file=sys.stderr)
+            return saved["paths"], saved["cookie"], saved["members_path"]
+        sys.exit(f"{data_dir} holds {saved['articles']} articles, not {n}: give another --data-dir")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if any(data_dir.iterdir()):
+        sys.exit(f"{data_dir} is not empty and holds no prepared.json: give an empty or new dir")
+    paths, cookie, members_path = prepare(data_dir, n)
+    record.write_text(
+        json.dumps({"articles": n, "paths": paths, "cookie": cookie, "members_path": members_path})
+    )
+    return paths, cookie, members_path
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def serve(data_dir: Path, workers: int, threads: int) -> tuple[subprocess.Popen, str]:
+def serve(data_dir: Path, workers: int, threads: int, server: str) -> tuple[subprocess.Popen, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("GEOPOL_TESTING", "GEOPOL_DEBUG")}
     env.update(GEOPOL_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="geopol.settings")
     port = free_port()
@@ -120,6 +143,8 @@ def serve(data_dir: Path, workers: int, threads: int) -> tuple[subprocess.Popen,
             str(workers),
             "--threads",
             str(threads),
+            "--server",
+            server,
         ],
         cwd=REPO,
         env=env,
@@ -134,7 +159,7 @@ def serve(data_dir: Path, workers: int, threads: int) -> tuple[subprocess.Popen,
             with urllib.request.urlopen(base + "/robots.txt", timeout=2):
                 return proc, base
         except OSError:
-            time.sleep(0.2)  # poll interval while gunicorn starts
+            time.sleep(0.2)  # poll interval while the server starts
     stop(proc)
     sys.exit(f"geopol serve did not start:\n{(data_dir / 'serve.log').read_text()[-2000:]}")
 
@@ -152,8 +177,8 @@ UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
 def server_cpu_seconds(proc: subprocess.Popen) -> float:
-    """User + system CPU time of every process in the server's process group (gunicorn's
-    master and workers), from /proc; 0 where /proc is missing."""
+    """User + system CPU time of every process in the server's process group (the server's
+    main process and workers), from /proc; 0 where /proc is missing."""
     total = 0
     for entry in Path("/proc").glob("[0-9]*"):
         try:
@@ -193,6 +218,7 @@ def wrk(
     script = script_dir / f"wrk-{'member' if cookie else 'anonymous'}.lua"
     script.write_text(LUA % {"paths": paths_file, "cookie": cookie})
     cpu_before = server_cpu_seconds(server) if server else 0.0
+    load_before = os.getloadavg()[0]
     out = subprocess.run(
         [
             *("wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--latency"),
@@ -214,6 +240,8 @@ def wrk(
         "requests": requests,
         "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "server_cpu_ms_per_request": round(cpu / max(requests, 1) * 1000, 2),
+        # other processes on the machine: the 1-minute load average before and after the run
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "latency_ms": {f"p{q}": v for q, v in latency.items()},
         "errors": {
             "non_2xx_3xx": int(non_2xx.group(1)) if non_2xx else 0,
@@ -226,20 +254,27 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
-    parser.add_argument("--threads", type=int, default=4, help="per worker (gthread); 1: sync")
+    # what `geopol serve` does by default
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=1, help="per worker")
+    parser.add_argument("--server", choices=["granian", "gunicorn"], default="granian")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="keep the prepared database here and reuse it on the next run with this DIR",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install -y wrk")
 
-    data_dir = Path(tempfile.mkdtemp(prefix="geopol-bench-members-"))
-    paths, cookie, members_path = prepare(data_dir, args.articles)
+    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="geopol-bench-members-"))
+    paths, cookie, members_path = prepared(data_dir, args.articles)
     rng = random.Random(3)
     paths_file = data_dir / "paths.txt"
     sample = rng.sample(paths, min(2000, len(paths)))
     paths_file.write_text("\n".join(sample) + "\n")
 
-    proc, base = serve(data_dir, args.workers, args.threads)
+    proc, base = serve(data_dir, args.workers, args.threads, args.server)
     try:
         # the member really reads the members-only body, the anonymous reader does not
         request = urllib.request.Request(base + members_path, headers={"Cookie": cookie})
@@ -276,7 +311,7 @@ def main() -> None:
             "cpus": os.cpu_count(),
         },
         "articles": args.articles,
-        "server": f"gunicorn, {args.workers} workers x {args.threads} threads, SQLite, "
+        "server": f"{args.server}, {args.workers} workers x {args.threads} threads, SQLite, "
         f"{os.environ.get('GEOPOL_CACHE_URL') or 'directory cache'}",
         "load": f"wrk, {CONNECTIONS} connections, {args.seconds} s, random article pages",
         "member": member,
@@ -287,7 +322,8 @@ def main() -> None:
         "target": {"p99_ms": 50, "met": p99 < 50 and errors == 0},
     }
     print(json.dumps(result, indent=2))
-    shutil.rmtree(data_dir, ignore_errors=True)
+    if not args.data_dir:
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -291,7 +291,9 @@ AUTHENTICATION_BACKENDS = [
     # membership -> articles.read_members; before the model backends, so that a member's
     # has_perm() on each article page costs one query, not three (it never authenticates)
     "geopol.members.backends.MemberAccessBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's sign-in by email, with the reader loaded on each request by compiled SQL.
+    # Sessions opened under allauth's own backend path (before this one) must sign in again.
+    "geopol.members.backends.AccountBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -328,6 +330,9 @@ GEOPOL_METERED_ARTICLES = int(env("GEOPOL_METERED_ARTICLES", "0"))
 # Article pages: rendered once per article and kind of reader (may read it or not, signed in or
 # not) and kept this long in the cache (0: on every request). See geopol/articles/pagecache.py.
 GEOPOL_PAGE_CACHE_SECONDS = int(env("GEOPOL_PAGE_CACHE_SECONDS", str(7 * 24 * 3600)))
+# ... and each web process keeps the pages it served lately in memory, up to this many MB of
+# HTML (0: none), in front of that shared cache.
+GEOPOL_PAGE_MEMORY_MB = int(env("GEOPOL_PAGE_MEMORY_MB", "128"))
 
 LOGGING = {
     "version": 1,

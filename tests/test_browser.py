@@ -1,7 +1,7 @@
 """A reader's walk through the real site in headless Chromium.
 
 The server is the one operators run: `geopol demo` into a fresh data dir, then `geopol serve`
-(gunicorn + whitenoise, DEBUG off). The walk: home page, the lead story, a country chip,
+(granian + whitenoise, DEBUG off). The walk: home page, the lead story, a country chip,
 the header search box, at a desktop and a phone viewport, and once with JavaScript off.
 Full-page screenshots land in test-artifacts/screenshots/ for a human to look at.
 
@@ -122,7 +122,7 @@ def site(chromium_path: str, data_dir: Path) -> Iterator[str]:
     port = _free_port()
     log = data_dir / "serve.log"
     with log.open("w") as out:
-        # A session of its own, so the gunicorn master and its workers die together.
+        # A session of its own, so the server's main process and its workers die together.
         proc = subprocess.Popen(
             [*cli, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
             cwd=REPO,

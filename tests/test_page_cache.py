@@ -11,11 +11,12 @@ import re
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.utils import timezone
 
-from geopol.articles import views
+from geopol.articles import pagecache, views
 from geopol.articles.models import Article, Status
 from geopol.articles.services import render_article, set_countries
 from geopol.articles.tests.factories import ArticleFactory
@@ -209,3 +210,25 @@ def test_connected_content_of_a_hidden_body_uses_only_the_countries_shown(commit
     api = f"/api/v1/articles/{article.slug}"
     assert signed_in(member).get(api).json()["connected"]
     assert Client().get(api).json()["connected"] == []
+
+
+def test_a_page_kept_in_process_memory_still_changes_with_an_edit(committed, renders):
+    """Each process keeps the pages it served in memory, in front of the shared cache, and
+    drops them exactly when the shared cache would: an edit reaches them too."""
+    with committed():
+        article = ArticleFactory(title="Niger: Talks Open", countries=["NE"], body=BODY)
+    reader = Client()
+    page = reader.get(article.get_absolute_url()).text
+    # the shared copy goes, the generation stays: the page comes from this process's memory
+    generation = cache.get(pagecache.GENERATION_KEY)
+    cache.clear()
+    cache.set(pagecache.GENERATION_KEY, generation, None)
+    assert reader.get(article.get_absolute_url()).text == page
+    assert renders.call_count == 1
+
+    with committed():  # the editor saves a new title, as the admin does
+        article.title = "Niger: Talks Collapse"
+        article.save()
+    page = reader.get(article.get_absolute_url()).text
+    assert "Niger: Talks Collapse" in page and "Niger: Talks Open" not in page
+    assert renders.call_count == 2

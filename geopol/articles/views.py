@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -19,6 +21,7 @@ from geopol.articles import pagecache
 from geopol.articles.access import Reading, can_preview, open_article, readable_tiers
 from geopol.articles.models import Article, ArticleType, Author, Status, Topic
 from geopol.core.context_processors import site
+from geopol.core.db import PreparedQuery
 from geopol.geo.context_processors import navigation
 from geopol.geo.models import Country, Region
 
@@ -148,12 +151,24 @@ def _render_shared_page(
     return pagecache.PageWithHoles(render_to_string("articles/article.html", context), nonce)
 
 
+BookmarkForm = Callable[[Any, Article, str, str], str]
+_bookmark_form: BookmarkForm | None = None
+
+
+def register_bookmark_form(render: BookmarkForm | None) -> None:
+    """Install what draws the save-for-later form on article pages (the follows app does, at
+    start-up, as the members app installs the meter): render(user, article, csrf_token,
+    next_path) -> HTML. None removes it."""
+    global _bookmark_form
+    _bookmark_form = render
+
+
 def _bookmark_button(request: HttpRequest, article: Article, preview: bool) -> str:
-    if preview or not request.user.is_authenticated or not article.is_visible:
+    if preview or _bookmark_form is None or not request.user.is_authenticated:
         return ""
-    # a plain context (no context processors): the button needs only these
-    context = {"article": article, "request": request, "csrf_token": get_token(request)}
-    return render_to_string("articles/bookmark.html", context)
+    if not article.is_visible:
+        return ""
+    return _bookmark_form(request.user, article, get_token(request), request.get_full_path())
 
 
 def _meter_notice(reading: Reading) -> str:
@@ -221,9 +236,17 @@ def _json_ld(
     return data
 
 
+# the body is read only when the page's shared parts are rendered (not when cached)
+_article_by_slug = PreparedQuery(
+    lambda slug: Article.objects.defer("body", "body_html").filter(slug=slug).order_by(), str
+)
+
+
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    # the body is read only when the page's shared parts are rendered (not when cached)
-    article = get_object_or_404(Article.objects.defer("body", "body_html"), slug=slug)
+    found = _article_by_slug(slug)
+    if not found:
+        raise Http404("No such article")
+    article = found[0]
     if article.status == Status.RETRACTED:
         return _article_page(request, article)
     if not article.is_visible:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import itertools
+import threading
+import weakref
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, router
-from django.db.models import Model
+from django.db.models import Model, QuerySet
+from django.db.models.sql.compiler import SQLCompiler
 
 
 def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
@@ -30,3 +35,99 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequen
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+@dataclass
+class _Compiled:
+    compiler: SQLCompiler
+    sql: str
+    params: list[Any]
+    positions: list[int]  # where each argument goes in params
+    converters: dict
+    init_list: list[str] | None  # the model's attnames, when rows become instances
+    model_slice: slice
+
+
+_markers = itertools.count(1)
+_markers_lock = threading.Lock()
+
+
+def _marker(kind: type) -> int | str:
+    with _markers_lock:
+        n = next(_markers)
+    # inside a 32-bit integer's range: Django turns a lookup on a value out of a field's range
+    # into an empty result, without SQL
+    return -2_000_000_000 + n if kind is int else f"\x00geopol-marker-{n}\x00"
+
+
+class PreparedQuery:
+    """A QuerySet compiled to SQL once per database connection, then run with other values.
+
+    The ORM builds and compiles a QuerySet on every call: 0.2 to 0.35 ms of CPU for a one-row
+    lookup by key, where SQLite runs the SQL in ~0.015 ms. The lookups every article page
+    makes (the article by slug, the reader's membership and bookmark) were most of a cached
+    page's time. `build(*markers)` returns the QuerySet with a marker in place of each value;
+    `kinds` says whether each value is an int or a str (values whose database form is
+    themselves: compare datetimes in Python). Calling the PreparedQuery runs the compiled SQL
+    with the values given and returns model instances (made as the ORM makes them: the select's
+    converters, then Model.from_db) or, for values_list(), tuples. No select_related or
+    prefetches. Queries still go through Django's cursor (query counts, execute wrappers).
+    """
+
+    def __init__(self, build: Callable[..., QuerySet], *kinds: type, using: str = "default"):
+        if any(kind not in (int, str) for kind in kinds):
+            raise TypeError("PreparedQuery values must be int or str")
+        self.build = build
+        self.kinds = kinds
+        self.using = using
+        # per connection object: each thread has its own, and SQL differs between databases
+        self._compiled: weakref.WeakKeyDictionary[Any, _Compiled] = weakref.WeakKeyDictionary()
+
+    def _compile(self, alias: str) -> _Compiled:
+        markers = [_marker(kind) for kind in self.kinds]
+        queryset = self.build(*markers)
+        compiler = queryset.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        params = list(params)
+        positions = []
+        for marker in markers:
+            found = [i for i, p in enumerate(params) if p == marker]
+            if len(found) != 1:
+                raise ValueError(f"PreparedQuery: a value was used {len(found)} times in {sql}")
+            positions.append(found[0])
+        fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        init_list, model_slice = None, slice(None)
+        klass_info = compiler.klass_info
+        if klass_info is not None and not queryset.query.values_select:
+            select_fields = klass_info["select_fields"]
+            model_slice = slice(select_fields[0], select_fields[-1] + 1)
+            init_list = [f[0].target.attname for f in compiler.select[model_slice]]
+        return _Compiled(
+            compiler,
+            sql,
+            params,
+            positions,
+            compiler.get_converters(fields),
+            init_list,
+            model_slice,
+        )
+
+    def __call__(self, *values: int | str) -> list[Any]:
+        alias = self.using
+        connection = connections[alias]
+        compiled = self._compiled.get(connection)
+        if compiled is None:
+            compiled = self._compiled[connection] = self._compile(alias)
+        params = list(compiled.params)
+        for position, value in zip(compiled.positions, values, strict=True):
+            params[position] = value
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows: Iterable[Any] = cursor.fetchall()
+        if compiled.converters:
+            rows = compiled.compiler.apply_converters(rows, compiled.converters)
+        if compiled.init_list is None:
+            return [tuple(row) for row in rows]
+        model = compiled.compiler.query.model
+        assert model is not None  # a QuerySet's query always has one
+        return [model.from_db(alias, compiled.init_list, row[compiled.model_slice]) for row in rows]

