@@ -793,6 +793,8 @@ def main() -> None:
         from search_postgres import PostgresDatabase
 
         postgres = PostgresDatabase(args.postgres_database)
+    if args.data_dir:
+        Path(args.data_dir).mkdir(parents=True, exist_ok=True)
     data_dir = Path(tempfile.mkdtemp(prefix="geopol-bench-search-", dir=args.data_dir))
     log(f"indexes in {data_dir}")
     try:
