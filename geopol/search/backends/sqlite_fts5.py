@@ -10,7 +10,6 @@ holds the query as a phrase, plus exact title matches), and snippets only for th
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import time
 from collections.abc import Iterable, Sequence
@@ -27,12 +26,10 @@ from geopol.search.backends.base import (
     SearchBackend,
     SearchRequest,
     SearchResults,
-    Suggestion,
 )
 from geopol.search.backends.plan import (
     CLOSE,
     KEY_SHIFT,
-    MIN_SPELL_WORD,
     OPEN,
     RECENCY_BOOST,
     RECENCY_SECONDS,
@@ -41,6 +38,22 @@ from geopol.search.backends.plan import (
     key_bound,
     marked_html,
 )
+from geopol.search.backends.sqlite_schema import (
+    CREATE_SQL,
+    DOC_FACETS,
+    DOCS,
+    DROP_SQL,
+    RETIRED,
+    SAMPLE,
+    SAMPLE_SHARE,
+    TABLE,
+    TEXT_COLUMNS,
+    TITLE_TERMS,
+    TITLES,
+    VALUES,
+    VOCABULARY,
+)
+from geopol.search.backends.sqlite_suggest import SQLiteSuggestions
 from geopol.search.query import (
     WORD_RE,
     ParsedQuery,
@@ -50,37 +63,16 @@ from geopol.search.query import (
     to_fts5,
 )
 
-TABLE = "search_fts"
-DOCS = "search_docs"
-VALUES = "search_facet_values"
-DOC_FACETS = "search_doc_facets"
-SUGGEST = "search_suggest"  # named things: countries, regions, actors, topics, authors
-TITLES = "search_titles"  # article titles, keyed like the documents
-# Keys once used: FTS5 (3.40) was seen to corrupt its index when a rowid deleted earlier in a
-# transaction is inserted again, so a key is never reused.
-RETIRED = "search_retired_keys"
-WORDS = "search_words"
-TRIGRAMS = "search_words_trigram"
 # bm25 column weights: title, teaser, then the body in the column of its access tier; tags 0.
 WEIGHTS = (10.0, 4.0, 1.0, 1.0, 1.0, 0.0)
 BODY_COLUMNS = {"public": "body", "registered": "body_registered", "members": "body_members"}
 EVERY_DOCUMENT = "f0"  # a tag every document carries: date-only searches match it
-TITLE_SUGGESTIONS = 3
 
-# Every SAMPLE_SHARE-th of KEY_SHIFT documents (chosen by the hashed low bits of the key) again,
-# in a table whose doclists are 1/16 as long: totals and facet counts of very large match sets
-# are estimated from it instead of walking every match.
-SAMPLE = "search_sample"
-SAMPLE_SHARE = 64
-# Titles alone, stemmed like the index: the older documents whose title holds a query as a
-# phrase are found in short doclists instead of by walking every match of the query.
-TITLE_TERMS = "search_title_terms"
 # Totals are exact up to this many matches (the newest this many plus one are fetched once,
 # in one walk that gives the count, the rank window and the facet keys); above it they are
 # estimated from SAMPLE and flagged. Settable per backend in SEARCH_BACKENDS ("EXACT_TOTAL").
 EXACT_TOTAL = 4000
 COMPACT_PAGES = 500  # pages a compaction step may write (about 2 MB, tens of milliseconds)
-VOCABULARY = "search_vocabulary"  # fts5vocab over the index: its stemmed terms
 FAMILY_SPREAD = 2  # letters a family member's stem may add to the base ("interven" + "t")
 FAMILY_SECONDS = 600  # how long a looked-up family is remembered
 # A family member found in fewer documents than this share of the word's own stem is left
@@ -91,84 +83,6 @@ FAMILY_MIN_SHARE = 0.01
 # searched as a prefix covering the word itself; above this many documents of the word, that
 # merge costs more than the few extra matches are worth, and the word is searched alone.
 FAMILY_PREFIX_MAX_DOCS = 5000
-
-CREATE_SQL = [
-    f"""
-    CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(
-        title, teaser, body, body_registered, body_members, tags,
-        tokenize = 'porter unicode61 remove_diacritics 2'
-    )
-    """,
-    f"""
-    CREATE TABLE IF NOT EXISTS {DOCS} (
-        doc_id INTEGER PRIMARY KEY, key INTEGER NOT NULL UNIQUE,
-        visible_from REAL NOT NULL, title_key TEXT NOT NULL
-    )
-    """,
-    f"CREATE INDEX IF NOT EXISTS {DOCS}_visible_from ON {DOCS} (visible_from)",
-    f"CREATE INDEX IF NOT EXISTS {DOCS}_title_key ON {DOCS} (title_key)",
-    f"""
-    CREATE TABLE IF NOT EXISTS {VALUES} (
-        code INTEGER PRIMARY KEY, facet TEXT NOT NULL, value TEXT NOT NULL,
-        UNIQUE (facet, value)
-    )
-    """,
-    f"""
-    CREATE TABLE IF NOT EXISTS {DOC_FACETS} (
-        key INTEGER NOT NULL, code INTEGER NOT NULL, tier TEXT NOT NULL DEFAULT '',
-        PRIMARY KEY (key, code)
-    ) WITHOUT ROWID
-    """,
-    f"""
-    CREATE VIRTUAL TABLE IF NOT EXISTS {SUGGEST} USING fts5(
-        label, kind UNINDEXED, url UNINDEXED, weight UNINDEXED,
-        tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
-    )
-    """,
-    f"""
-    CREATE VIRTUAL TABLE IF NOT EXISTS {TITLES} USING fts5(
-        label, url UNINDEXED, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
-    )
-    """,
-    f"CREATE TABLE IF NOT EXISTS {RETIRED} (key INTEGER PRIMARY KEY)",
-    f"""
-    CREATE VIRTUAL TABLE IF NOT EXISTS {SAMPLE} USING fts5(
-        title, teaser, body, body_registered, body_members, tags,
-        tokenize = 'porter unicode61 remove_diacritics 2'
-    )
-    """,
-    f"""
-    CREATE VIRTUAL TABLE IF NOT EXISTS {TITLE_TERMS} USING fts5(
-        title, tokenize = 'porter unicode61 remove_diacritics 2'
-    )
-    """,
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCABULARY} USING fts5vocab({TABLE}, row)",
-    f"CREATE TABLE IF NOT EXISTS {WORDS} (term TEXT PRIMARY KEY) WITHOUT ROWID",
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {TRIGRAMS} USING fts5(term, tokenize = 'trigram')",
-]
-TABLES = [
-    VOCABULARY,
-    TABLE,
-    SAMPLE,
-    TITLE_TERMS,
-    DOCS,
-    VALUES,
-    DOC_FACETS,
-    SUGGEST,
-    TITLES,
-    RETIRED,
-    WORDS,
-    TRIGRAMS,
-]
-TEXT_COLUMNS = "title, teaser, body, body_registered, body_members, tags"
-# Fill SAMPLE and TITLE_TERMS from an index made before they existed (migration 0003).
-FILL_SQL = [
-    f"INSERT INTO {SAMPLE} (rowid, {TEXT_COLUMNS}) SELECT rowid, {TEXT_COLUMNS} FROM {TABLE} "
-    f"WHERE (rowid & {KEY_SHIFT - 1}) < {SAMPLE_SHARE} ORDER BY rowid",
-    f"INSERT INTO {TITLE_TERMS} (rowid, title) SELECT rowid, title FROM {TABLE} ORDER BY rowid",
-]
-DROP_SQL = [f"DROP TABLE IF EXISTS {t}" for t in [*TABLES, "search_schedule"]]
-
 
 # A facet value for everyone is the token f<code>; one only for readers of the document's tier
 # is g<code> (registered) or m<code> (members, and any unknown tier).
@@ -221,7 +135,7 @@ def _quoted(expression: str, columns: Sequence[str]) -> str:
     return "{" + " ".join(columns) + "} : (" + expression + ")"
 
 
-class SQLiteFTS5Backend(SearchBackend):
+class SQLiteFTS5Backend(SQLiteSuggestions, SearchBackend):
     def __init__(self, alias: str = "default", **options: object):
         super().__init__(alias, **options)
         self._family_cache: dict[str, tuple[float, dict[str, int]]] = {}
@@ -373,25 +287,6 @@ class SQLiteFTS5Backend(SearchBackend):
             )
             self._add_words(cursor, (w for d in docs for w in WORD_RE.findall(d.title)))
         return len(docs)
-
-    def _add_words(self, cursor, words: Iterable[str]) -> None:
-        """Remember title and suggestion words for "did you mean"."""
-        fresh = {w.casefold() for w in words if len(w) >= MIN_SPELL_WORD and w.isalpha()}
-        if not fresh:
-            return
-        listed = sorted(fresh)
-        for start in range(0, len(listed), 500):
-            chunk = listed[start : start + 500]
-            cursor.execute(
-                f"SELECT term FROM {WORDS} WHERE term IN ({', '.join(['%s'] * len(chunk))})",
-                chunk,
-            )
-            fresh.difference_update(row[0] for row in cursor.fetchall())
-        rows = [(w,) for w in sorted(fresh)]
-        if not rows:
-            return
-        cursor.executemany(f"INSERT INTO {WORDS} (term) VALUES (%s)", rows)
-        cursor.executemany(f"INSERT INTO {TRIGRAMS} (term) VALUES (%s)", rows)
 
     def _delete(self, cursor, ids: list[int]) -> None:
         for start in range(0, len(ids), 500):
@@ -791,63 +686,6 @@ class SQLiteFTS5Backend(SearchBackend):
         for counts in facets.values():
             counts.sort(key=lambda c: (-c.count, c.value))
         return facets, share < KEY_SHIFT
-
-    # -- completion and spelling -------------------------------------------------------------
-
-    def replace_suggestions(self, suggestions: Iterable[Suggestion]) -> None:
-        rows = [(s.label, s.kind, s.url, s.weight) for s in suggestions]
-        with self.connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {SUGGEST}")
-            cursor.executemany(
-                f"INSERT INTO {SUGGEST} (label, kind, url, weight) VALUES (%s, %s, %s, %s)", rows
-            )
-            self._add_words(cursor, (w for r in rows for w in WORD_RE.findall(r[0])))
-
-    def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
-        """Named things first (ranked by weight), then the newest matching titles; titles
-        keep up to TITLE_SUGGESTIONS places when both match."""
-        words = WORD_RE.findall(prefix)[:8]
-        if not words:
-            return []
-        match = " AND ".join(f'"{w}"*' for w in words)
-        now = dt.datetime.now(dt.UTC).timestamp()
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT label, url FROM {TITLES} WHERE {TITLES} MATCH %s AND rowid NOT IN "
-                f"(SELECT key FROM {DOCS} WHERE visible_from > %s) "
-                "ORDER BY rowid DESC LIMIT %s",
-                [match, now, limit],
-            )
-            titles = [Suggestion("article", r[0], r[1]) for r in cursor.fetchall()]
-            cursor.execute(
-                f"SELECT label, kind, url, weight FROM {SUGGEST} WHERE {SUGGEST} MATCH %s "
-                "ORDER BY weight DESC, length(label) LIMIT %s",
-                [match, limit],
-            )
-            named = [Suggestion(r[1], r[0], r[2], float(r[3])) for r in cursor.fetchall()]
-        named = named[: max(limit - min(len(titles), TITLE_SUGGESTIONS), 0)]
-        return named + titles[: limit - len(named)]
-
-    def similar_terms(self, word: str, limit: int = 3) -> list[str]:
-        word = word.casefold()
-        grams = {word[i : i + 3] for i in range(len(word) - 2)}
-        grams = {g for g in grams if g.isalpha()}
-        if not grams:
-            return []
-        match = " OR ".join(f'"{g}"' for g in sorted(grams))
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT term FROM {TRIGRAMS} WHERE {TRIGRAMS} MATCH %s "
-                f"ORDER BY bm25({TRIGRAMS}) LIMIT 200",
-                [match],
-            )
-            candidates = [row[0] for row in cursor.fetchall()]
-        scored = [
-            (difflib.SequenceMatcher(None, word, c).ratio(), c) for c in candidates if c != word
-        ]
-        scored = [(r, c) for r, c in scored if r >= 0.75]
-        scored.sort(key=lambda rc: (-rc[0], rc[1]))
-        return [c for _, c in scored[:limit]]
 
     def statistics(self) -> dict[str, object]:
         with self.connection.cursor() as cursor:

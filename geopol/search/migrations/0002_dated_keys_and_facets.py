@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from geopol.search.backends.sqlite_fts5 import CREATE_SQL, DROP_SQL
+from geopol.search.backends.sqlite_schema import CREATE_SQL, DROP_SQL
 
 
 def rebuild(apps, schema_editor):

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from geopol.search.backends.sqlite_fts5 import CREATE_SQL, FILL_SQL
+from geopol.search.backends.sqlite_schema import CREATE_SQL, FILL_SQL
 
 
 def add_tables(apps, schema_editor):
