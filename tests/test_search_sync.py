@@ -198,6 +198,10 @@ def test_a_reindex_in_parallel_batches_indexes_everything_once():
     assert len(found("cobalt")) == 7 and get_backend().count() == 7
     with pytest.raises(CommandError, match="--jobs must be 1 or more, not 0"):
         call_command("reindex_search", "--jobs", "0")
+    err = io.StringIO()
+    call_command("reindex_search", "--jobs", "4", stdout=io.StringIO(), stderr=err)
+    assert "SQLite has one writer: indexing one batch at a time" in err.getvalue()
+    assert len(found("cobalt")) == 7
 
 
 def test_reindex_check_reports_drift():

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -126,7 +127,7 @@ class PageMemory:
             return page
 
     def put(self, key: str, page: PageWithHoles, limit: int) -> None:
-        size = len(page.html)
+        size = sys.getsizeof(page.html)  # bytes held: 2 or 4 per character beyond Latin-1
         with self._lock:
             if key in self._pages or size > limit:
                 return
@@ -134,7 +135,7 @@ class PageMemory:
             self._size += size
             while self._size > limit:
                 _, old = self._pages.popitem(last=False)
-                self._size -= len(old.html)
+                self._size -= sys.getsizeof(old.html)
 
     def clear(self) -> None:
         with self._lock:

@@ -370,7 +370,10 @@ class PostgresSearchBackend(SearchBackend):
     def _codes(self, cursor, pairs: set[tuple[str, str]], create: bool) -> dict:
         if not pairs:
             return {}
-        facets, values = [p[0] for p in pairs], [p[1] for p in pairs]
+        # sorted: concurrent writers (geopol reindex --jobs) insert new values in the same
+        # order, so they wait for each other instead of deadlocking
+        ordered = sorted(pairs)
+        facets, values = [p[0] for p in ordered], [p[1] for p in ordered]
         if create:
             cursor.execute(
                 f"INSERT INTO {VALUES} (facet, value) SELECT * FROM unnest(%s::text[], %s::text[]) "

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
 from tqdm import tqdm
 
 from geopol.articles.models import Article
@@ -53,8 +53,9 @@ def reindex(
     replace), but until it ends searches find only the articles indexed so far.
 
     `jobs`: batches indexed at once, each on its own connection. On PostgreSQL the server
-    turns texts into vectors in one process per connection, so this uses more cores; SQLite
-    has one writer, so there it only waits."""
+    turns texts into vectors in one process per connection, so this uses more cores. SQLite
+    has one writer: there the batches only queue for its lock, and one that waits past the
+    busy timeout fails, so the command runs SQLite with one job."""
     backend = get_backend()
     backend.setup()
     searchable = Article.objects.filter(status__in=SEARCHABLE)
@@ -116,7 +117,7 @@ class Command(BaseCommand):
             default=1,
             metavar="N",
             help="index N batches at once, each on its own database connection (PostgreSQL: "
-            "uses N cores; SQLite has one writer, so no gain there)",
+            "uses N cores; on SQLite, which has one writer, it is set back to 1)",
         )
         parser.add_argument(
             "--check",
@@ -130,6 +131,11 @@ class Command(BaseCommand):
             return
         if jobs < 1:
             raise CommandError(f"--jobs must be 1 or more, not {jobs}")
+        if jobs > 1 and connection.vendor == "sqlite":
+            # one writer: the other batches would only queue for the lock, and one that
+            # waits past the busy timeout fails with "database is locked"
+            self.stderr.write("SQLite has one writer: indexing one batch at a time (--jobs 1).")
+            jobs = 1
         reindex(fresh=fresh, jobs=jobs)
         total, searchable = Article.objects.count(), get_backend().count()
         self.stdout.write(f"Reindexed {total} article(s); {searchable} searchable.")
