@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, transaction
@@ -74,15 +75,10 @@ def reindex(
         leave=False,
     ) as bar:
         chunks = [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
-        if jobs > 1:
-            with ThreadPoolExecutor(jobs) as pool:
-                for done in pool.map(_index_batch_in_thread, chunks):
-                    bar.update(done)
-                    if after_batch:
-                        after_batch()
-        else:
-            for chunk in chunks:
-                bar.update(_index_batch(chunk))
+        with ThreadPoolExecutor(jobs) if jobs > 1 else nullcontext() as pool:
+            done = pool.map(_index_batch_in_thread, chunks) if pool else map(_index_batch, chunks)
+            for count in done:
+                bar.update(count)
                 if after_batch:
                     after_batch()
     while True:  # merge what the batches left, in short steps (writers wait at most one)
@@ -90,8 +86,7 @@ def reindex(
             if not backend.compact_step():
                 break
     with transaction.atomic():
-        searchable = set(Article.objects.filter(status__in=SEARCHABLE).values_list("pk", flat=True))
-        stale = backend.indexed_ids() - searchable
+        stale = backend.indexed_ids() - set(searchable.values_list("pk", flat=True))
         if stale:
             backend.remove(sorted(stale))
         refresh_suggestions()
