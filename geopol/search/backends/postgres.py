@@ -82,6 +82,16 @@ STRICTEST = "members"  # a tier we do not know is treated as the strictest
 RESTRICTED_TIERS = {"registered": 1, "members": 2}
 
 
+def _facet_counts_sql(rows: str, where: str = "") -> str:
+    """A JSON object of facet code -> documents among the CTE `rows` (which has `facets`),
+    or among those of them that `where` keeps."""
+    condition = f"WHERE {where}" if where else ""
+    return f"""(
+        SELECT jsonb_object_agg(code, n) FROM (
+            SELECT c.code, count(*) AS n FROM {rows} CROSS JOIN LATERAL unnest({rows}.facets)
+            AS c(code) {condition} GROUP BY c.code) AS f)"""
+
+
 def restricted_code(code: int, tier: str) -> int:
     return -(code * 8 + RESTRICTED_TIERS.get(tier, RESTRICTED_TIERS[STRICTEST]))
 
@@ -609,14 +619,9 @@ class PostgresSearchBackend(SearchBackend):
         """One walk over up to exact_total + 1 matches: how many there are, the ids of the
         newest rank_window, and facet value counts (of an even sample above exact_facets);
         None when there are more than exact_total (then see _sampled_pass)."""
-        facet_counts = "NULL::jsonb"
-        if request.facets:
-            # the sample: the matches whose hashed low key bits fall below `share` of KEY_SHIFT
-            facet_counts = f"""(
-                SELECT jsonb_object_agg(code, n) FROM (
-                    SELECT c.code, count(*) AS n FROM m CROSS JOIN LATERAL unnest(m.facets)
-                    AS c(code) WHERE m.key & {KEY_SHIFT - 1} < (SELECT share FROM s)
-                    GROUP BY c.code) AS f)"""
+        # the sample: the matches whose hashed low key bits fall below `share` of KEY_SHIFT
+        sampled = f"m.key & {KEY_SHIFT - 1} < (SELECT share FROM s)"
+        facet_counts = _facet_counts_sql("m", sampled) if request.facets else "NULL::jsonb"
         matches, params = where.select("doc_id, key, facets")
         cursor.execute(
             f"""
@@ -666,12 +671,7 @@ class PostgresSearchBackend(SearchBackend):
         checks = self.phrase_checks // 2
         share = max(1, min(KEY_SHIFT, KEY_SHIFT * checks // planned))
         sample, params = loose.select("doc_id, key", f"key & {KEY_SHIFT - 1} < {share}")
-        facet_counts = "NULL::jsonb"
-        if request.facets:
-            facet_counts = """(
-                SELECT jsonb_object_agg(code, n) FROM (
-                    SELECT c.code, count(*) AS n FROM h CROSS JOIN LATERAL unnest(h.facets)
-                    AS c(code) GROUP BY c.code) AS f)"""
+        facet_counts = _facet_counts_sql("h") if request.facets else "NULL::jsonb"
         cursor.execute(
             f"""
             WITH c AS MATERIALIZED ({sample}),
@@ -715,12 +715,7 @@ class PostgresSearchBackend(SearchBackend):
         basis = max(self.exact_total + 1, planned)
         share = max(1, min(KEY_SHIFT, KEY_SHIFT * self.exact_facets // basis))
         sample, params = where.select("key, facets", f"key & {KEY_SHIFT - 1} < {share}")
-        facet_counts = "NULL::jsonb"
-        if request.facets:
-            facet_counts = """(
-                SELECT jsonb_object_agg(code, n) FROM (
-                    SELECT c.code, count(*) AS n FROM m CROSS JOIN LATERAL unnest(m.facets)
-                    AS c(code) GROUP BY c.code) AS f)"""
+        facet_counts = _facet_counts_sql("m") if request.facets else "NULL::jsonb"
         cursor.execute(
             f"""
             WITH m AS MATERIALIZED ({sample})
