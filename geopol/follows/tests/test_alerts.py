@@ -399,14 +399,22 @@ def test_keeping_deliveries_shorter_than_the_alert_window_is_refused(settings):
         call_command("check")
 
 
-def test_keeping_everything_is_possible(make_user, settings):
+def test_keeping_everything_is_possible(
+    make_user, inbox, django_capture_on_commit_callbacks, settings
+):
+    user = make_user("dee")
+    services.follow(user, Country.objects.get(code="ML"), Frequency.IMMEDIATE)
+    publish(django_capture_on_commit_callbacks, title="Mali, kept")
+    run_tasks()
+    wait_for(inbox, 1)
+    later = timezone.now() + dt.timedelta(days=10_000)
     settings.GEOPOL_ALERTS_KEEP_DAYS = 0
-    assert alerts.prune(timezone.now() + dt.timedelta(days=10_000)) == {
-        "deliveries": 0,
-        "emails": 0,
-    }
+    assert alerts.prune(later) == {"deliveries": 0, "emails": 0}
     settings.GEOPOL_ALERTS_KEEP_DAYS = 10**8  # "forever", past what the calendar allows
-    assert alerts.prune() == {"deliveries": 0, "emails": 0}
+    assert alerts.prune(later) == {"deliveries": 0, "emails": 0}
+    assert Delivery.objects.count() == 1 and AlertEmail.objects.count() == 1
+    settings.GEOPOL_ALERTS_KEEP_DAYS = 90  # the same data is old enough to go otherwise
+    assert alerts.prune(later) == {"deliveries": 1, "emails": 1}
 
 
 def test_the_digest_moment_is_the_members_hour_in_their_time_zone():
