@@ -116,7 +116,7 @@ class PageMemory:
 
     def __init__(self) -> None:
         self._pages: OrderedDict[str, PageWithHoles] = OrderedDict()
-        self._size = 0  # characters of HTML held
+        self._size = 0  # bytes the held pages' HTML takes
         self._lock = threading.Lock()
 
     def get(self, key: str) -> PageWithHoles | None:
