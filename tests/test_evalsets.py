@@ -130,3 +130,40 @@ def test_the_scorer_reads_the_dev_set_too():
     devset = load_gold(ROOT / "bench" / "devset")
     assert len(devset) == 47
     assert score([], devset)["countries"]["recall"] == 0.0
+
+
+def test_relatedness_set_references_only_articles_that_exist():
+    from bench.relatedset.load import PREFIXES, load, piece_problems
+
+    related = load()  # raises on a missing article, a query without positives or distractors
+    assert piece_problems() == []
+    assert len(related.queries) >= 40
+    assert {q for q in related.queries if q.startswith(PREFIXES["demo:"])}
+    assert {q for q in related.queries if q.startswith(PREFIXES["set:"])}
+    for query in related.queries:
+        assert set(related.grades[query]) <= set(related.articles)
+        assert query not in related.grades[query]
+
+
+def test_relatedness_judgments_are_symmetric_and_storylines_graded_three():
+    from bench.relatedset.load import load
+
+    related = load(check=False)
+    konna = (
+        "https://demo.geopol.example/analysis/mali-jihadist-push-on-konna-draws-french-firepower"
+    )
+    gao = "https://relatedset.geopol.example/02-mali-gao-and-timbuktu-fall"
+    cotton = "https://relatedset.geopol.example/05-mali-cotton-and-gold-exports"
+    assert related.grades[konna][gao] == 3
+    assert related.grades[gao][konna] == 3
+    assert related.grades[konna][cotton] == 0
+
+
+def test_ndcg_rewards_putting_the_storyline_first():
+    from bench.relatedset.load import ndcg_at_k
+
+    grades = {"a": 3, "b": 3, "c": 1, "d": 0, "e": 0}
+    assert ndcg_at_k(["a", "b", "c", "d", "e"], grades) == 1.0
+    worse = ndcg_at_k(["d", "e", "c", "a", "b"], grades)
+    assert 0 < worse < ndcg_at_k(["a", "d", "b", "c", "e"], grades) < 1.0
+    assert ndcg_at_k(["x", "y"], grades) == 0.0
