@@ -219,3 +219,21 @@ def test_alerts_alone_match_only_new_visible_text():
     )
     queued = list(DBTaskResult.objects.values_list("task_path", "args_kwargs"))
     assert queued == [("geopol.follows.tasks.match_article", {"args": [fresh.pk], "kwargs": {}})]
+
+
+def test_a_failing_page_step_still_queues_the_alerts(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    """The review found a page-cache error after the commit stopped the alerts stage."""
+    queued: list[ArticleChange] = []
+
+    def broken_pages(change: ArticleChange) -> None:
+        raise ConnectionError("the shared cache is down")
+
+    by_stage = {name: list(found) for name, found in changes._registry.by_stage.items()}
+    by_stage["pages"] = [broken_pages]
+    by_stage["alerts"] = [queued.append]
+    monkeypatch.setattr(changes._registry, "by_stage", by_stage)
+    with django_capture_on_commit_callbacks(execute=True):
+        import_articles([item(3)])
+    assert [c.ids for c in queued] == [(Article.objects.get().pk,)]

@@ -237,7 +237,9 @@ def emit(change: ArticleChange) -> None:
         for stage in STAGES:
             for subscriber in _registry.by_stage[stage.name]:
                 if stage.after_commit:
-                    transaction.on_commit(_Delivery(subscriber, change))
+                    # robust: a failing page-cache step must not cost the alerts after it
+                    # (Django logs the error and runs the remaining callbacks)
+                    transaction.on_commit(_Delivery(subscriber, change), robust=True)
                 else:
                     subscriber(change)
     finally:
