@@ -44,7 +44,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from geopol.articles import changes
-from geopol.articles.models import Article, Status
+from geopol.articles.models import LISTED, Article
 
 GENERATION_KEY = "articles:pages:generation"
 
@@ -82,9 +82,10 @@ def invalidate_pages(change: changes.ArticleChange) -> None:
 
 def new_generation() -> str:
     now = timezone.now()
-    due = Article.objects.filter(
-        status__in=[Status.PUBLISHED, Status.SCHEDULED], published_at__gt=now
-    ).aggregate(due=Min("published_at"))["due"]
+    # the next article to become visible (see visible_q)
+    due = Article.objects.filter(status__in=LISTED, published_at__gt=now).aggregate(
+        due=Min("published_at")
+    )["due"]
     token = secrets.token_hex(6)
     cache.set(GENERATION_KEY, (token, due), None)
     return token

@@ -17,12 +17,12 @@ from geopol.articles import changes
 from geopol.articles.changes import ArticleChange, Aspect
 from geopol.articles.importers import ArticleData, InputError
 from geopol.articles.models import (
+    LISTED,
     Article,
     ArticleCountry,
     Author,
     Figure,
     Revision,
-    Status,
     Topic,
 )
 from geopol.articles.rendering import (
@@ -42,9 +42,6 @@ class Outcome(enum.StrEnum):
     CREATED = "created"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
-
-
-SEARCHABLE = (Status.PUBLISHED, Status.SCHEDULED)
 
 
 def data_hash(data: ArticleData) -> str:
@@ -104,7 +101,7 @@ def sync_search_index(
     keep: list[Article] = []
     drop: list[Article] = []
     for article in articles:
-        (keep if article.status in SEARCHABLE else drop).append(article)
+        (keep if article.status in LISTED else drop).append(article)
     if keep:
         known = texts or {}
         bodies = {a.pk: known.get(a.pk) or plain_text(a.body) for a in keep}

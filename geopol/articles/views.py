@@ -14,12 +14,11 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 
 from geopol.articles import pagecache
 from geopol.articles.access import Reading, can_preview, open_article, readable_tiers
-from geopol.articles.models import Article, ArticleType, Author, Status, Topic
+from geopol.articles.models import Article, ArticleType, Author, Status, Topic, visible_q
 from geopol.core.context_processors import site
 from geopol.core.db import PreparedQuery
 from geopol.geo.context_processors import navigation
@@ -62,12 +61,7 @@ def _tag_count(links: str, tiers: frozenset[str]) -> Count:
     article = f"{links}__article"
     return Count(
         article,
-        filter=Q(
-            **{
-                f"{article}__status__in": [Status.PUBLISHED, Status.SCHEDULED],
-                f"{article}__published_at__lte": timezone.now(),
-            }
-        )
+        filter=visible_q(prefix=f"{article}__")
         & (Q(**{f"{links}__by_editor": True}) | Q(**{f"{article}__access__in": list(tiers)})),
         distinct=True,
     )
