@@ -29,6 +29,16 @@ MAX_PAGE = 500  # deeper than anyone pages; keeps offsets inside what SQLite acc
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The home page, shared by every reader of one kind (what they may read, signed in or
+    not) and cached until an article changes (pagecache.home_page)."""
+    tiers = readable_tiers(request.user)
+    signed_in = request.user.is_authenticated
+    variant = "+".join(sorted(tiers)) + (":in" if signed_in else ":out")
+    page = pagecache.home_page(variant, lambda nonce: _render_home(tiers, signed_in, nonce))
+    return HttpResponse(page.fill({"messages": _messages(request)}))
+
+
+def _render_home(tiers: frozenset[str], signed_in: bool, nonce: str) -> pagecache.PageWithHoles:
     published = Article.objects.published().newest().for_listing()
     lead = published.first()
     rest = published.exclude(pk=lead.pk) if lead else published
@@ -40,18 +50,20 @@ def home(request: HttpRequest) -> HttpResponse:
         items = list(rest.filter(type=value)[:4])
         if items:
             sections.append({"type": value, "label": label, "items": items})
-    return render(
-        request,
-        "articles/home.html",
-        {
-            "lead": lead,
-            "latest": latest,
-            "sections": sections,
-            "regions": Region.objects.navigation().annotate(
-                article_count=_tag_count("countries__article_links", readable_tiers(request.user))
-            ),
-        },
-    )
+    context = {
+        **site(None),  # rendered without the request, as article pages are
+        **navigation(None),
+        "user": _Reader(signed_in),
+        "request": _Path("/"),
+        "holes": pagecache.PageWithHoles.holes(nonce, ("messages",)),
+        "lead": lead,
+        "latest": latest,
+        "sections": sections,
+        "regions": Region.objects.navigation().annotate(
+            article_count=_tag_count("countries__article_links", tiers)
+        ),
+    }
+    return pagecache.PageWithHoles(render_to_string("articles/home.html", context), nonce)
 
 
 def _tag_count(links: str, tiers: frozenset[str]) -> Count:
