@@ -23,6 +23,8 @@ class DirectoryCache(FileBasedCache):
     each change), down to MAX_ENTRIES less a CULL_FREQUENCY share; Django's own cull removes
     a random share, as likely a page in use as a stale one."""
 
+    _dir: str  # set by FileBasedCache.__init__ (the stubs leave it out)
+
     def _cull(self) -> None:
         if random.random() * CULL_CHECK_EVERY < 1:  # noqa: S311 - not for security
             self.cull_stale()
