@@ -28,7 +28,7 @@ from geopol.articles.rendering import replace_figure_canvases
 SLOTS = {
     "follow": "obj: the page's subject (country, region, topic, author, actor)",
     "article-map": "article, readable: the locator map under an article",
-    "article-entities": "article: the places and actors an article mentions",
+    "article-entities": "article, readable: the places and actors an article mentions",
     "country-map": "country: where a country's analyses take place",
     "region-map": "region: where a region's analyses take place",
 }

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
@@ -16,8 +16,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
-from geopol.articles import pagecache
-from geopol.articles.access import Reading, can_preview, open_article, readable_tiers
+from geopol.articles import pagecache, viewas
+from geopol.articles.access import Reading, can_preview, open_article
 from geopol.articles.models import Article, ArticleType, Author, Status, Topic, visible_q
 from geopol.core.context_processors import site
 from geopol.core.db import PreparedQuery
@@ -29,16 +29,16 @@ MAX_PAGE = 500  # deeper than anyone pages; keeps offsets inside what SQLite acc
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The home page, shared by every reader of one kind (what they may read, signed in or
-    not) and cached until an article changes (pagecache.home_page)."""
-    tiers = readable_tiers(request.user)
+    """The home page, shared by every reader signed in, and by every reader not, and cached
+    until an article changes (pagecache.home_page). What it lists is the same for every
+    reader (countries are public metadata; counts include every piece)."""
     signed_in = request.user.is_authenticated
-    variant = "+".join(sorted(tiers)) + (":in" if signed_in else ":out")
-    page = pagecache.home_page(variant, lambda nonce: _render_home(tiers, signed_in, nonce))
+    variant = "in" if signed_in else "out"
+    page = pagecache.home_page(variant, lambda nonce: _render_home(signed_in, nonce))
     return HttpResponse(page.fill({"messages": _messages(request)}))
 
 
-def _render_home(tiers: frozenset[str], signed_in: bool, nonce: str) -> pagecache.PageWithHoles:
+def _render_home(signed_in: bool, nonce: str) -> pagecache.PageWithHoles:
     published = Article.objects.published().newest().for_listing()
     lead = published.first()
     rest = published.exclude(pk=lead.pk) if lead else published
@@ -60,32 +60,41 @@ def _render_home(tiers: frozenset[str], signed_in: bool, nonce: str) -> pagecach
         "latest": latest,
         "sections": sections,
         "regions": Region.objects.navigation().annotate(
-            article_count=_tag_count("countries__article_links", tiers)
+            article_count=_tag_count("countries__article_links")
         ),
     }
     return pagecache.PageWithHoles(render_to_string("articles/home.html", context), nonce)
 
 
-def _tag_count(links: str, tiers: frozenset[str]) -> Count:
-    """Published articles counted through country tags (`links`, a path to ArticleCountry).
-    A tag the machine found in a body counts only when the reader may read that body: a
-    count must not reveal what a hidden text mentions."""
+def _tag_count(links: str) -> Count:
+    """Published articles counted through country tags (`links`, a path to ArticleCountry),
+    the machine's included: countries are public metadata of every piece."""
     article = f"{links}__article"
     return Count(
         article,
-        filter=visible_q(prefix=f"{article}__")
-        & (Q(**{f"{links}__by_editor": True}) | Q(**{f"{article}__access__in": list(tiers)})),
+        filter=visible_q(prefix=f"{article}__"),
         distinct=True,
     )
 
 
 def _article_page(request: HttpRequest, article: Article, preview: bool = False) -> HttpResponse:
-    reading = open_article(request.user, article)  # per request: metered reads are counted
+    view_as = viewas.chosen(request) if preview else ""
+    if view_as:  # an editor's preview as another reader: nothing is counted or cached
+        reading = Reading(viewas.readable_as(article, view_as))
+    else:
+        reading = open_article(request.user, article)  # per request: metered reads counted
     readable = reading.readable
-    signed_in = request.user.is_authenticated
+    reader = viewas.reader_as(view_as, request.user)
+    signed_in = reader.is_authenticated
 
     def render_page(nonce: str) -> pagecache.PageWithHoles:
-        return _render_shared_page(article, readable, signed_in, preview, nonce)
+        page = _render_shared_page(article, readable, signed_in, preview, nonce)
+        if preview:
+            switch = render_to_string(
+                "includes/view_as.html", {"view_as": viewas.links(request, view_as)}
+            )
+            page = pagecache.PageWithHoles(page.html.replace(PREVIEW_MARK, switch, 1), nonce)
+        return page
 
     page = (
         render_page(secrets.token_hex(8))
@@ -96,7 +105,7 @@ def _article_page(request: HttpRequest, article: Article, preview: bool = False)
         {
             "bookmark": _bookmark_button(request, article, preview),
             "meter": _meter_notice(reading),
-            "paywall": "" if readable else _paywall(request, article, reading),
+            "paywall": "" if readable else _paywall(request, article, reading, reader),
             "messages": _messages(request),
         }
     )
@@ -105,6 +114,7 @@ def _article_page(request: HttpRequest, article: Article, preview: bool = False)
 
 
 HOLES = ("bookmark", "meter", "paywall", "messages")
+PREVIEW_MARK = "<!-- view-as -->"
 
 
 class _Reader:
@@ -126,8 +136,9 @@ def _render_shared_page(
 ) -> pagecache.PageWithHoles:
     """The page as every reader of this variant sees it, with holes for the per-reader parts;
     rendered without the request, so nothing about the reader can end up in it."""
-    # what the geoparser found comes from the text: not for readers who may not read it
-    countries = article.ordered_countries(given_only=not readable)
+    # countries (the machine's too) are shown to every reader; places and actors found only
+    # in the body are not (extraction's template tags decide, told `readable`)
+    countries = article.ordered_countries()
     authors = list(article.authors.all())
     path = reverse("article-preview", args=[article.pk]) if preview else article.get_absolute_url()
     context = {
@@ -143,11 +154,7 @@ def _render_shared_page(
         "regions": Article.regions_of(countries),
         "authors": authors,
         "topics": list(article.topics.all()),
-        # for readers who may not read the text, only the countries they are shown: the
-        # machine's tags would tell what the hidden body mentions
-        "connected": Article.objects.connected_to(
-            article, codes=None if readable else [c.code for c in countries]
-        ),
+        "connected": Article.objects.connected_to(article),
         "has_map_figure": readable and article.figures.filter(kind="map").exists(),
         "json_ld": json.dumps(
             _json_ld(article, readable, countries, authors), ensure_ascii=False
@@ -187,12 +194,12 @@ def _meter_notice(reading: Reading) -> str:
     )
 
 
-def _paywall(request: HttpRequest, article: Article, reading: Reading) -> str:
+def _paywall(request: HttpRequest, article: Article, reading: Reading, reader: Any) -> str:
     context = {
         "article": article,
         "reading": reading,
         "metered_articles": getattr(settings, "GEOPOL_METERED_ARTICLES", 0),
-        "user": request.user,
+        "user": reader,
         "request": request,
     }
     return render_to_string("articles/paywall.html", context)
@@ -274,12 +281,11 @@ def _page(request: HttpRequest, queryset):
 
 
 def regions(request: HttpRequest) -> HttpResponse:
-    tiers = readable_tiers(request.user)
     listing = []
     for region in Region.objects.navigation().prefetch_related("countries"):
         counts = dict(
             Country.objects.filter(region=region)
-            .annotate(n=_tag_count("article_links", tiers))
+            .annotate(n=_tag_count("article_links"))
             .values_list("code", "n")
         )
         countries = sorted(region.countries.all(), key=lambda c: c.name)
@@ -291,11 +297,10 @@ def regions(request: HttpRequest) -> HttpResponse:
 
 def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     region = get_object_or_404(Region, slug=slug)
-    tiers = readable_tiers(request.user)
-    articles = Article.objects.published().in_region(region, tiers).newest().for_listing()
+    articles = Article.objects.published().in_region(region).newest().for_listing()
     active = (
         Country.objects.filter(region=region)
-        .annotate(n=_tag_count("article_links", tiers))
+        .annotate(n=_tag_count("article_links"))
         .filter(n__gt=0)
         .order_by("-n", "name")
     )
@@ -313,8 +318,7 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def country_detail(request: HttpRequest, slug: str) -> HttpResponse:
     country = get_object_or_404(Country.objects.select_related("region"), slug=slug)
-    tiers = readable_tiers(request.user)
-    articles = Article.objects.published().in_country(country, tiers).newest().for_listing()
+    articles = Article.objects.published().in_country(country).newest().for_listing()
     return render(
         request,
         "articles/country.html",

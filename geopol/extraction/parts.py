@@ -14,6 +14,7 @@ from geopol.articles.models import Article, Figure
 from geopol.articles.parts import FigureDrawing
 from geopol.extraction.maps import article_map_spec, cached_svg, places_map_spec
 from geopol.extraction.models import ArticleEntity, EntityKind
+from geopol.extraction.visibility import public_entity_ids
 from geopol.geo.models import Country, Region
 
 
@@ -33,8 +34,13 @@ def map_figure(article: Article, figure: Figure, readable: bool) -> FigureDrawin
     return FigureDrawing(cached_svg(spec), (("data-map", url),))
 
 
-def article_entities(context: Any, article: Article) -> str:
-    entities = ArticleEntity.objects.kept().filter(article=article).select_related("actor")
+def article_entities(context: Any, article: Article, readable: bool = True) -> str:
+    """The actor and place chips; for readers who may not read the text, only those its
+    title or teaser names or an editor gave (geopol.extraction.visibility)."""
+    entities = list(ArticleEntity.objects.kept().filter(article=article).select_related("actor"))
+    if not readable:
+        shown = public_entity_ids([article])
+        entities = [e for e in entities if e.pk in shown]
     return render_to_string(
         "extraction/includes/entities.html",
         {
