@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "geopol.extraction",
     "geopol.members",
     "geopol.follows",
+    "geopol.forecasts",
     "geopol.api",
     "django_tasks",
     "django_tasks_db",

@@ -11,3 +11,9 @@ content_changed = Signal()
 # what it derives for the whole file at once. Keyword argument: changes, a list of
 # (article, created) in input order. A receiver of content_changed must handle this too.
 content_changed_in_bulk = Signal()
+
+# Sent after an import wrote articles that were created or updated (once per file, at its
+# end, inside the same transaction), with what the file said about each. Keyword argument:
+# items, a list of (article, ArticleData) in input order. For the parts of an import that
+# belong to apps above articles, such as key judgments (the forecasts app).
+articles_imported = Signal()

@@ -13,8 +13,9 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from geopol.articles.events import content_changed, content_changed_in_bulk
+from geopol.articles.events import articles_imported, content_changed, content_changed_in_bulk
 from geopol.articles.importers import ArticleData, InputError
+from geopol.articles.importers.judgments import band_problems
 from geopol.articles.models import (
     Article,
     ArticleCountry,
@@ -265,6 +266,7 @@ class ImportBatch:
     taken_slugs: set[str] = field(default_factory=set)
     seen: dict[Any, Any] = field(default_factory=dict)
     changes: list[tuple[Article, bool]] = field(default_factory=list)  # (article, created)
+    imported: list[tuple[Article, ArticleData]] = field(default_factory=list)
     revisions: list[Revision] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     countries: list[tuple[int, str, int, bool, bool]] = field(default_factory=list)
@@ -298,6 +300,8 @@ class ImportBatch:
         insert_rows(Article.topics.through, ("article_id", "topic_id"), list(self.topics))
         Figure.objects.bulk_create(self.figures)
         Revision.objects.bulk_create(self.revisions)
+        if self.imported:
+            articles_imported.send(sender=Article, items=self.imported)
         if self.changes:
             content_changed_in_bulk.send(sender=Article, changes=self.changes)
             # indexed once tags, countries, authors and topics are all in place
@@ -327,6 +331,9 @@ def _import_article(
             "(use codes such as ML, FR, US)",
             line=data.line,
         )
+    problems = band_problems(data.judgments)
+    if problems:
+        raise InputError(problems[0], line=data.line)
     fingerprint = data_hash(data)
     if batch is None:
         article = Article.objects.filter(source_key=data.source_key).first()
@@ -366,6 +373,7 @@ def _import_article(
     article._captions = " ".join(f.caption for f in data.figures)  # type: ignore[attr-defined]
     if batch is not None:
         batch.existing[data.source_key] = article
+        batch.imported.append((article, data))
         if outcome == Outcome.CREATED:
             _defer_new_rows(article, data, batch, source)
             return article, outcome
@@ -385,6 +393,7 @@ def _import_article(
     created = outcome == Outcome.CREATED
     note = f"{outcome.value} by {source}"
     if batch is None:
+        articles_imported.send(sender=Article, items=[(article, data)])
         content_changed.send(sender=Article, article=article, created=created)
         sync_search_index([article], new=created)
         article._index_later = False  # type: ignore[attr-defined]
