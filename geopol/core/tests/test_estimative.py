@@ -1,5 +1,7 @@
 """The ICD 203 terms and bands."""
 
+import itertools
+
 import pytest
 
 from geopol.core import estimative
@@ -22,7 +24,7 @@ def test_the_seven_terms_and_their_bands_in_order():
 def test_bands_tile_one_to_ninety_nine_percent_without_gaps():
     terms = estimative.terms()
     assert terms[0].low == 0.01 and terms[-1].high == 0.99
-    for lower, upper in zip(terms, terms[1:], strict=False):
+    for lower, upper in itertools.pairwise(terms):
         assert lower.high == upper.low
 
 

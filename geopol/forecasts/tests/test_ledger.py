@@ -66,7 +66,7 @@ def run(command, *args):
 def test_markdown_judgments_are_stored_with_bands_and_countries(tmp_path):
     path = tmp_path / "mali.md"
     path.write_text(front_matter(JUDGMENTS))
-    status, out, err = run("import_articles", path, "--json")
+    status, _, err = run("import_articles", path, "--json")
     assert status == 0, err
     first, second = Judgment.objects.order_by("position")
     assert (first.likelihood, first.probability, first.confidence) == ("likely", 0.8, "moderate")
@@ -102,7 +102,7 @@ def test_jsonl_judgment_errors_name_the_line_and_field_and_store_nothing(tmp_pat
     }
     path = tmp_path / "wire.jsonl"
     path.write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n")
-    status, out, err = run("import_articles", path, "--json")
+    status, out, _ = run("import_articles", path, "--json")
     assert status == 1
     [error] = json.loads(out)["errors"]
     assert error["line"] == 2
