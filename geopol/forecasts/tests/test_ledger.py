@@ -242,3 +242,27 @@ def test_followers_of_a_country_get_one_email_when_a_forecast_resolves(
 
     assert send_resolution_emails.call(judgment.pk) == 0  # already sent: nothing twice
     assert len(mail.outbox) == 1
+
+
+def test_api_serves_the_ledger_and_the_scorecard_behind_the_paywall(tmp_path):
+    _scored_article(tmp_path)
+    client = Client()
+    page = client.get("/api/v1/forecasts?outcome=open").json()
+    assert page["count"] == 2
+    assert [j["statement"] for j in page["items"]] == ["Open one, sooner.", "Open one, later."]
+    first = page["items"][0]
+    assert (first["likelihood"], first["band"], first["outcome"]) == (
+        "unlikely",
+        [0.2, 0.45],
+        "open",
+    )
+    one = client.get(f"/api/v1/forecasts/{first['id']}").json()
+    assert one["url"].endswith(f"#judgment-{first['id']}")
+    card = client.get("/api/v1/forecasts/scorecard").json()
+    assert card["overall"]["brier"] == pytest.approx(0.10)
+    assert [b["count"] for b in card["overall"]["calibration"]] == [0, 0, 0, 0, 1, 0, 0, 0, 1, 0]
+    assert card["analyst"][0]["label"] == "Ada Analyst"
+
+    Article.objects.update(access="members")
+    hidden = client.get("/api/v1/forecasts").json()["items"]
+    assert hidden and all(j["statement"] is None and not j["readable"] for j in hidden)
