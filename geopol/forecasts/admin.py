@@ -165,5 +165,13 @@ class ForecastFollowAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
-_articles = admin.site.get_model_admin(Article)
-_articles.inlines = [*_articles.inlines, JudgmentInline]
+# the article admin as the apps below left it (extraction's tags inline), plus judgments
+_ArticleAdmin = type(admin.site.get_model_admin(Article))
+
+
+class JudgedArticleAdmin(_ArticleAdmin):  # type: ignore[valid-type, misc]
+    inlines = [*_ArticleAdmin.inlines, JudgmentInline]
+
+
+admin.site.unregister(Article)
+admin.site.register(Article, JudgedArticleAdmin)

@@ -1,8 +1,9 @@
 """The calibration (reliability) chart as server-side SVG. Pure.
 
 x: the mean forecast probability of each bin; y: how often its judgments came true. The
-dashed diagonal is perfect calibration; each point's area grows with its bin's count, which
-is printed beside it. Empty bins draw nothing.
+dashed diagonal is perfect calibration; each point's area grows with its bin's count. Under
+the axis, a bar per bin shows how many forecasts it holds (the count printed above it), so
+the labels never crowd the curve. Empty bins draw nothing.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from html import escape
 
 from geopol.forecasts.scoring import Bin
 
-WIDTH, HEIGHT = 420, 320
-LEFT, RIGHT, TOP, BOTTOM = 52, 16, 16, 48  # margins around the plot
+WIDTH, HEIGHT = 420, 360
+LEFT, RIGHT, TOP, BOTTOM = 52, 16, 16, 96  # margins around the plot; the counts go below
+BARS = 34  # height of the tallest count bar
 
 
 def _x(p: float) -> float:
@@ -42,6 +44,27 @@ def _grid() -> list[str]:
     return parts
 
 
+def _count_bars(bins: tuple[Bin, ...]) -> list[str]:
+    """A bar per non-empty bin under the x axis, its count above it."""
+    most = max((b.count for b in bins), default=0)
+    base = HEIGHT - BOTTOM + 30 + BARS
+    parts = [
+        f'<text class="tick" x="{_x(0) - 6:.1f}" y="{base:.1f}" text-anchor="end">count</text>'
+    ]
+    for b in bins:
+        if not b.count:
+            continue
+        height = max(2.0, BARS * b.count / most)
+        left, right = _x(b.low) + 2, _x(b.high) - 2
+        parts += [
+            f'<rect class="count-bar" x="{left:.1f}" y="{base - height:.1f}" '
+            f'width="{right - left:.1f}" height="{height:.1f}"/>',
+            f'<text class="count" x="{(left + right) / 2:.1f}" y="{base - height - 3:.1f}" '
+            f'text-anchor="middle">{b.count}</text>',
+        ]
+    return parts
+
+
 def reliability_svg(bins: tuple[Bin, ...], title: str = "Calibration") -> str:
     """An <svg> element (inline in a page, styled by its classes)."""
     filled = [b for b in bins if b.count and b.mean_probability is not None]
@@ -65,11 +88,11 @@ def reliability_svg(bins: tuple[Bin, ...], title: str = "Calibration") -> str:
     for x, y, b in points:
         radius = 3 + 9 * math.sqrt(b.count / total)
         observed = f"{(b.observed or 0) * 100:.0f}%"
-        parts += [
+        parts.append(
             f'<circle class="bin" cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}">'
-            f"<title>{b.label}: {b.count} forecasts, {observed} came true</title></circle>",
-            f'<text class="count" x="{x + radius + 3:.1f}" y="{y - radius:.1f}">n={b.count}</text>',
-        ]
+            f"<title>{b.label}: {b.count} forecasts, {observed} came true</title></circle>"
+        )
+    parts += _count_bars(bins)
     if not points:
         parts.append(
             f'<text class="empty" x="{(_x(0) + _x(1)) / 2:.1f}" y="{(_y(0) + _y(1)) / 2:.1f}" '

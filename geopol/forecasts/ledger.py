@@ -54,6 +54,7 @@ def build_scorecard(now: dt.datetime | None = None) -> Scorecard:
         )
         for dimension, _ in DIMENSIONS
     }
+    groups["year"].sort(key=lambda s: s.key)  # years read best in order
     return Scorecard(
         overall=score("all", "All analysts", list(forecasts.values())),
         groups=groups,

@@ -202,7 +202,8 @@ def test_scorecard_shows_hand_computed_brier_calibration_and_open_forecasts(tmp_
     assert 'data-brier="0.10"' in page
     assert re.search(r"<th scope=\"row\">Ada Analyst</th><td>2</td><td[^>]*>0\.10</td>", page)
     assert re.search(r"<th scope=\"row\">2026</th><td>2</td>", page)
-    assert '<svg class="reliability"' in page and "n=1" in page
+    assert '<svg class="reliability"' in page
+    assert page.count('class="count-bar"') == 2 and page.count('<circle class="bin"') == 2
     # bins 40-50% and 80-90% hold one forecast each
     assert re.search(r"<th scope=\"row\">40–50%</th><td>1</td><td>40%</td><td>0%</td>", page)
     assert re.search(r"<th scope=\"row\">80–90%</th><td>1</td><td>80%</td><td>100%</td>", page)
