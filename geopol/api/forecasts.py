@@ -172,4 +172,3 @@ def get_judgment(request: HttpRequest, judgment_id: int):
         Judgment.objects.public().select_related("article"), pk=judgment_id
     )
     return _judgment(judgment, readable_tiers(request.user))
-
