@@ -7,4 +7,8 @@ class ForecastsConfig(AppConfig):
     verbose_name = "Key judgments and forecasts"
 
     def ready(self) -> None:
-        from geopol.forecasts import receivers  # noqa: F401  (connects the import hook)
+        from geopol.articles.services import register_import_hook
+        from geopol.forecasts import receivers
+
+        register_import_hook(receivers.store_judgments)
+        receivers.connect()
