@@ -372,6 +372,11 @@ GEOPOL_MISSION = env(
 # Background tasks (django-tasks): the database backend unless a Redis URL is given, then RQ.
 # Workers: `geopol worker` (database) or `geopol manage rqworker` (Redis); see docs/alerts.md.
 GEOPOL_TASKS_REDIS_URL = env("GEOPOL_TASKS_REDIS_URL")
+# `geopol serve` runs the task worker and the minute timer itself: one command runs everything
+# on the embedded default; scale-out runs `geopol worker` and a timer apart.
+GEOPOL_SERVE_WORKER = env_bool(
+    "GEOPOL_SERVE_WORKER", DATABASES["default"]["ENGINE"].endswith("sqlite3")
+)
 if GEOPOL_TASKS_REDIS_URL:
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": GEOPOL_TASKS_REDIS_URL}}
