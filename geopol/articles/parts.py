@@ -29,6 +29,7 @@ SLOTS = {
     "follow": "obj: the page's subject (country, region, topic, author, actor)",
     "article-map": "article, readable: the locator map under an article",
     "article-entities": "article, readable: the places and actors an article mentions",
+    "key-judgments": "article, readable: an article's key judgments (forecasts)",
     "country-map": "country: where a country's analyses take place",
     "region-map": "region: where a region's analyses take place",
 }
