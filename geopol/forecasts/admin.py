@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 
-from geopol.articles.models import Article
+from geopol.articles.admin import ArticleAdmin
 from geopol.core import estimative
 from geopol.forecasts import services
 from geopol.forecasts.models import ForecastFollow, Judgment
@@ -165,13 +165,5 @@ class ForecastFollowAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
-# the article admin as the apps below left it (extraction's tags inline), plus judgments
-_ArticleAdmin = type(admin.site.get_model_admin(Article))
-
-
-class JudgedArticleAdmin(_ArticleAdmin):  # type: ignore[valid-type, misc]
-    inlines = [*_ArticleAdmin.inlines, JudgmentInline]
-
-
-admin.site.unregister(Article)
-admin.site.register(Article, JudgedArticleAdmin)
+# judgments inline on the article form, through the articles app's hook
+ArticleAdmin.contribute_inline(JudgmentInline)
