@@ -5,18 +5,16 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import admin, messages
+from django.db import router, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from geopol.articles import changes
+from geopol.articles.changes import Aspect
 from geopol.articles.models import Article, ArticleCountry, Author, Figure, Revision, Status, Topic
 from geopol.articles.search import refresh_suggestions
-from geopol.articles.services import (
-    record_revision,
-    render_article,
-    restore_revision,
-    sync_search_index,
-)
+from geopol.articles.services import record_revision, render_article, restore_revision
 
 
 class ArticleCountryInline(admin.TabularInline):
@@ -131,6 +129,15 @@ class ArticleAdmin(admin.ModelAdmin):
     def view_on_site(self, obj: Article) -> str:
         return reverse("article-preview", args=[obj.pk])
 
+    def changeform_view(self, request, *args, **kwargs):
+        # the article, its inlines and its rendering: one change, in the form's transaction
+        with transaction.atomic(using=router.db_for_write(self.model)), changes.collect("admin"):
+            return super().changeform_view(request, *args, **kwargs)
+
+    def delete_queryset(self, request, queryset):
+        with changes.collect("admin"):
+            super().delete_queryset(request, queryset)
+
     def save_model(self, request, obj: Article, form, change):
         if not obj.source_key:
             obj.source_key = f"admin:{uuid.uuid4().hex}"
@@ -145,13 +152,14 @@ class ArticleAdmin(admin.ModelAdmin):
         )
 
     def _transition(self, request, queryset, status: str, verb: str, **extra) -> None:
-        for article in queryset:
-            article.status = status
-            for key, value in extra.items():
-                setattr(article, key, value)
-            article.save()
-            render_article(article)
-            record_revision(article, source="admin", editor=request.user, note=verb)
+        with transaction.atomic(), changes.collect("admin"):  # a bulk action: one change
+            for article in queryset:
+                article.status = status
+                for key, value in extra.items():
+                    setattr(article, key, value)
+                article.save()
+                render_article(article)
+                record_revision(article, source="admin", editor=request.user, note=verb)
         self.message_user(request, f"{queryset.count()} article(s) {verb}.", messages.SUCCESS)
 
     @admin.action(description="Publish now", permissions=["change"])
@@ -216,7 +224,9 @@ class ReindexingAdmin(admin.ModelAdmin):
         return list(Article.objects.filter(**{self.article_lookup: obj}).distinct())
 
     def _reindex(self, articles: list[Article]) -> None:
-        sync_search_index(list(Article.objects.filter(pk__in=[a.pk for a in articles])))
+        with changes.collect("admin"):
+            for article in articles:
+                changes.record(article.pk, Aspect.TAGS)
         if self.refreshes_suggestions:
             refresh_suggestions()
 

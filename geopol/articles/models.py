@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from geopol.articles import changes
 from geopol.core.text import reading_label
 from geopol.core.timefmt import dateline
 from geopol.geo.models import Country, Region
@@ -194,6 +195,11 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("article", args=[self.slug])
+
+    def delete(self, *args, **kwargs):
+        # the article and the rows deleted with it make one change
+        with changes.collect("delete"):
+            return super().delete(*args, **kwargs)
 
     @property
     def dateline(self) -> str:

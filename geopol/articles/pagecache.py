@@ -43,6 +43,7 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from geopol.articles import changes
 from geopol.articles.models import Article, Status
 
 GENERATION_KEY = "articles:pages:generation"
@@ -61,7 +62,7 @@ class _Invalidation:
 def _pending() -> bool:
     """True while this connection's transaction holds changes to what pages show."""
     connection = transaction.get_connection()
-    return any(
+    return changes.pending(invalidate_pages) or any(
         isinstance(callback, _Invalidation) and not callback.done
         for _, callback, _ in connection.run_on_commit
     )
@@ -72,6 +73,11 @@ def pages_changed(**kwargs: Any) -> None:
     outside a transaction). A signal receiver, and a hook for writes that send no signal."""
     if not _pending():
         transaction.on_commit(_Invalidation())
+
+
+def invalidate_pages(change: changes.ArticleChange) -> None:
+    """The change path's pages stage (after the commit): the pages showing what changed."""
+    new_generation()
 
 
 def new_generation() -> str:

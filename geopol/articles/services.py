@@ -6,14 +6,15 @@ import enum
 import functools
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 
-from geopol.articles.events import content_changed, content_changed_in_bulk
+from geopol.articles import changes
+from geopol.articles.changes import ArticleChange, Aspect
 from geopol.articles.importers import ArticleData, InputError
 from geopol.articles.models import (
     Article,
@@ -24,7 +25,6 @@ from geopol.articles.models import (
     Status,
     Topic,
 )
-from geopol.articles.pagecache import pages_changed
 from geopol.articles.rendering import (
     FigureView,
     first_paragraph_of_text,
@@ -73,40 +73,58 @@ def derive(article: Article, figures: list[FigureView]) -> str:
     article.word_count = count_words(text)
     article.reading_minutes = reading_minutes(article.word_count, settings.GEOPOL_READING_WPM)
     article.summary = article.teaser.strip() or first_paragraph_of_text(text)
-    article._plain_text = text  # type: ignore[attr-defined]  # reused by the search index
     return text
 
 
 def render_article(article: Article) -> None:
-    """Recompute the derived fields from the stored body and figures, save and reindex."""
+    """Recompute the derived fields from the stored body and figures and save them; the
+    change (Aspect.TEXT) goes down the change path."""
     figures = [
         FigureView(f.key, f.kind, f.caption, f.src, f.alt, f.credit) for f in article.figures.all()
     ]
-    derive(article, figures)
+    text = derive(article, figures)
     Article.objects.filter(pk=article.pk).update(
         body_html=article.body_html,
         word_count=article.word_count,
         reading_minutes=article.reading_minutes,
         summary=article.summary,
     )
-    content_changed.send(sender=Article, article=article)
-    sync_search_index([article])  # after the receivers: they add facets (actors, places)
-    pages_changed()  # the update above and the receivers' bulk writes send no signal
+    changes.record(
+        article, Aspect.TEXT, plain_text=text, captions=" ".join(f.caption for f in figures)
+    )
 
 
-def sync_search_index(articles: Iterable[Article], new: bool = False) -> None:
+def sync_search_index(
+    articles: Iterable[Article], new: bool = False, texts: dict[int, str] | None = None
+) -> None:
     """Index what readers may find; drop drafts, articles in review and retractions.
-    `new`: these articles were just created, so there is nothing to replace."""
+    `new`: these articles were just created, so there is nothing to replace. `texts`: the
+    plain text of articles by id, where known (else it is rendered from the body)."""
     backend = get_backend()
     keep: list[Article] = []
     drop: list[Article] = []
     for article in articles:
         (keep if article.status in SEARCHABLE else drop).append(article)
     if keep:
-        texts = {a.pk: getattr(a, "_plain_text", None) or plain_text(a.body) for a in keep}
-        backend.index(search_documents(keep, texts), new=new)
+        known = texts or {}
+        bodies = {a.pk: known.get(a.pk) or plain_text(a.body) for a in keep}
+        backend.index(search_documents(keep, bodies), new=new)
     if drop and not new:
         backend.remove([a.pk for a in drop])
+
+
+def index_change(change: ArticleChange) -> None:
+    """The change path's indexing stage: what readers may find goes in, the rest and the
+    removed go out. An article not yet rendered (no summary) waits for render_article."""
+    removed = [item.pk for item in change.items if item.removed]
+    if removed:
+        remove_from_search(removed)
+    pairs = [(item, a) for item, a in change.loaded() if a.summary]
+    texts = {item.pk: item.plain_text for item, _ in pairs if item.plain_text is not None}
+    for new in (True, False):
+        batch = [a for item, a in pairs if item.created == new]
+        if batch:
+            sync_search_index(batch, new=new, texts=texts)
 
 
 def record_revision(
@@ -141,6 +159,7 @@ def _first_revision(article: Article, source: str, note: str, editor: Any = None
 
 
 @transaction.atomic
+@changes.collect("restore")
 def restore_revision(revision: Revision, editor: Any = None) -> Article:
     """Put a revision's text back; the restore is itself recorded as a new revision."""
     article = revision.article
@@ -186,7 +205,7 @@ def set_countries(article: Article, codes: list[str], created: bool = False) -> 
         ArticleCountry(article=article, country_id=code, position=i, primary=i == 0, by_editor=True)
         for i, code in enumerate(seen)
     )
-    pages_changed()
+    changes.record(article, Aspect.TAGS, editor_countries=seen)
 
 
 def set_machine_countries(
@@ -194,10 +213,11 @@ def set_machine_countries(
     countries: list[tuple[str, bool]],
     known: Iterable[str] | None = None,
     created: bool = False,
+    given: Sequence[str] | None = None,
 ) -> None:
     """Tags found by the geoparser, (code, primary) best first. The editor's tags stay first
-    and are never removed; `countries` should already leave out what an editor removed."""
-    given = getattr(article, "_editor_codes", None)
+    and are never removed; `countries` should already leave out what an editor removed.
+    `given`: for a new article, the countries its editor gave (else they are read back)."""
     if created and given is not None:
         editor_codes, start = set(given), len(given)
     else:
@@ -219,21 +239,21 @@ def set_machine_countries(
             (c, p) for c, p in countries if c not in editor_codes and c in known
         )
     )
-    pages_changed()
+    changes.record(article, Aspect.TAGS)
 
 
 def add_machine_countries(
-    tags: Iterable[tuple[Article, list[tuple[str, bool]]]], known: Iterable[str] | None = None
+    tags: Iterable[tuple[int, Sequence[str], list[tuple[str, bool]]]],
+    known: Iterable[str] | None = None,
 ) -> None:
-    """set_machine_countries for many articles just imported (their editors' tags are the
-    ones the import gave), in one statement."""
+    """set_machine_countries for many articles just imported, in one statement: (article id,
+    the countries its editor gave, the geoparser's (code, primary)) each."""
     known = set(known_country_codes() if known is None else known)
     rows = []
-    for article, countries in tags:
-        given = list(getattr(article, "_editor_codes", None) or ())
+    for article_id, given, countries in tags:
         fresh = [(c, p) for c, p in countries if c not in given and c in known]
         rows += [
-            (article.pk, code, len(given) + i, primary, False)
+            (article_id, code, len(given) + i, primary, False)
             for i, (code, primary) in enumerate(fresh)
         ]
     insert_rows(
@@ -264,7 +284,6 @@ class ImportBatch:
     existing: dict[str, Article] = field(default_factory=dict)  # source_key -> article
     taken_slugs: set[str] = field(default_factory=set)
     seen: dict[Any, Any] = field(default_factory=dict)
-    changes: list[tuple[Article, bool]] = field(default_factory=list)  # (article, created)
     revisions: list[Revision] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     countries: list[tuple[int, str, int, bool, bool]] = field(default_factory=list)
@@ -298,13 +317,6 @@ class ImportBatch:
         insert_rows(Article.topics.through, ("article_id", "topic_id"), list(self.topics))
         Figure.objects.bulk_create(self.figures)
         Revision.objects.bulk_create(self.revisions)
-        if self.changes:
-            content_changed_in_bulk.send(sender=Article, changes=self.changes)
-            # indexed once tags, countries, authors and topics are all in place
-            sync_search_index([a for a, created in self.changes if created], new=True)
-            sync_search_index([a for a, created in self.changes if not created])
-            for article, _ in self.changes:
-                article._index_later = False  # type: ignore[attr-defined]
 
 
 @transaction.atomic
@@ -312,14 +324,15 @@ def import_article(
     data: ArticleData, source: str = "import", seen: dict[Any, Any] | None = None
 ) -> tuple[Article, Outcome]:
     """Create or update the article `data` describes; the same input twice changes nothing."""
-    return _import_article(data, source, seen, None)
+    with changes.collect(source):
+        return _import_article(data, source, seen, None)
 
 
 def _import_article(
     data: ArticleData, source: str, seen: dict[Any, Any] | None, batch: ImportBatch | None
 ) -> tuple[Article, Outcome]:
-    """import_article, inside a transaction. With a `batch`, a new article's other rows, its
-    first revision and the content_changed signal wait for ImportBatch.finish."""
+    """import_article, inside a transaction and a change being collected. With a `batch`, a
+    new article's other rows and first revision wait for ImportBatch.finish."""
     unknown = check_countries(data.countries)
     if unknown:
         raise InputError(
@@ -355,19 +368,25 @@ def _import_article(
     article.status = data.status
     article.access = data.access
     article.published_at = data.published
-    derive(
+    text = derive(
         article,
         [FigureView(f.key, f.kind, f.caption, f.src, f.alt, f.credit) for f in data.figures],
     )
-    article._index_later = True  # type: ignore[attr-defined]  # indexed once its tags are set
     article.save()
-    # what the geoparser would otherwise read back from the database
-    article._editor_codes = list(dict.fromkeys(data.countries))  # type: ignore[attr-defined]
-    article._captions = " ".join(f.caption for f in data.figures)  # type: ignore[attr-defined]
+    editor_codes = list(dict.fromkeys(data.countries))
+    # what the geoparser and the index would otherwise read back from the database
+    changes.record(
+        article,
+        Aspect.TEXT,
+        created=outcome == Outcome.CREATED,
+        plain_text=text,
+        captions=" ".join(f.caption for f in data.figures),
+        editor_countries=editor_codes,
+    )
     if batch is not None:
         batch.existing[data.source_key] = article
         if outcome == Outcome.CREATED:
-            _defer_new_rows(article, data, batch, source)
+            _defer_new_rows(article, data, batch, source, editor_codes)
             return article, outcome
     if outcome == Outcome.UPDATED:
         article.authors.set(_named(Author, data.authors, seen))
@@ -384,14 +403,8 @@ def _import_article(
     Figure.objects.bulk_create(_figures(article, data))
     created = outcome == Outcome.CREATED
     note = f"{outcome.value} by {source}"
-    if batch is None:
-        content_changed.send(sender=Article, article=article, created=created)
-        sync_search_index([article], new=created)
-        article._index_later = False  # type: ignore[attr-defined]
-        record_revision(article, source=source, note=note, first=created)
-    else:  # an update: its earlier revisions decide the number
-        batch.changes.append((article, created))
-        record_revision(article, source=source, note=note)
+    # (with a batch, this is an update: its earlier revisions decide the number)
+    record_revision(article, source=source, note=note, first=created)
     return article, outcome
 
 
@@ -412,30 +425,29 @@ def _figures(article: Article, data: ArticleData) -> list[Figure]:
     ]
 
 
-def _defer_new_rows(article: Article, data: ArticleData, batch: ImportBatch, source: str) -> None:
-    """A new article's authors, topics, countries, figures, first revision and tags, left
-    for ImportBatch.finish: nothing of them exists yet, so there is nothing to compare."""
+def _defer_new_rows(
+    article: Article, data: ArticleData, batch: ImportBatch, source: str, editor_codes: list[str]
+) -> None:
+    """A new article's authors, topics, countries, figures and first revision, left for
+    ImportBatch.finish: nothing of them exists yet, so there is nothing to compare."""
     for author in _named(Author, data.authors, batch.seen):
         batch.authors[(article.pk, author.pk)] = None
     for topic in _named(Topic, data.topics, batch.seen):
         batch.topics[(article.pk, topic.pk)] = None
-    batch.countries += [
-        (article.pk, code, i, i == 0, True)
-        for i, code in enumerate(article._editor_codes)  # type: ignore[attr-defined]
-    ]
+    batch.countries += [(article.pk, code, i, i == 0, True) for i, code in enumerate(editor_codes)]
     batch.figures += _figures(article, data)
     batch.revisions.append(_first_revision(article, source, f"created by {source}"))
-    batch.changes.append((article, True))
 
 
 @transaction.atomic
 def import_articles(
     items: list[ArticleData], source: str = "import"
 ) -> list[tuple[Article, Outcome]]:
-    """All articles of one file, or none of them."""
-    batch = ImportBatch.start(items)
-    results = [_import_article(item, source, batch.seen, batch) for item in items]
-    batch.finish()
+    """All articles of one file, or none of them; one change for the file."""
+    with changes.collect(source):
+        batch = ImportBatch.start(items)
+        results = [_import_article(item, source, batch.seen, batch) for item in items]
+        batch.finish()
     return results
 
 

@@ -1,47 +1,58 @@
-"""Keep the search index in step with edits made anywhere (admin, shell, services)."""
+"""Writes made outside the services (the admin's forms, a shell, a script) join the change
+path here: a saved or deleted article, its figures, country tags, authors and topics."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from geopol.articles import pagecache
+from geopol.articles import changes, pagecache
+from geopol.articles.changes import Aspect
 from geopol.articles.models import Article, ArticleCountry, Author, Figure, Topic
-from geopol.articles.services import SEARCHABLE, remove_from_search, sync_search_index
+from geopol.articles.services import SEARCHABLE
 from geopol.geo.models import Country, Region
 
-# What an article page shows (pagecache): saved or deleted anywhere, every cached page is
-# out of date. Bulk writes send no signal; the services that make them call pages_changed.
-for _model in (Article, ArticleCountry, Figure, Author, Topic, Country, Region):
+# Shown on many pages (names in bylines, tags, navigation): an edit drops every cached page.
+for _model in (Author, Topic, Country, Region):
     post_save.connect(pagecache.pages_changed, sender=_model, dispatch_uid="pages-saved")
     post_delete.connect(pagecache.pages_changed, sender=_model, dispatch_uid="pages-deleted")
-for _through in (Article.authors.through, Article.topics.through):
-    m2m_changed.connect(pagecache.pages_changed, sender=_through, dispatch_uid="pages-m2m")
 
 
 @receiver(post_save, sender=Article)
-def index_article(
+def article_saved(
     sender, instance: Article, raw: bool = False, created: bool = False, **kwargs
 ) -> None:
-    # unrendered articles are indexed by render_article, imports once their tags are set
-    if not raw and instance.summary and not getattr(instance, "_index_later", False):
-        sync_search_index([instance], new=created)
+    if not raw:
+        changes.record(instance, Aspect.RECORD, created=created)
+
+
+@receiver(post_delete, sender=Article)
+def article_deleted(sender, instance: Article, **kwargs) -> None:
+    changes.record(instance.pk, Aspect.REMOVED)
+
+
+@receiver([post_save, post_delete], sender=Figure)
+def figure_changed(sender, instance: Figure, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        changes.record(instance.article_id, Aspect.RECORD)
+
+
+@receiver([post_save, post_delete], sender=ArticleCountry)
+def country_tag_changed(sender, instance: ArticleCountry, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        changes.record(instance.article_id, Aspect.TAGS)
 
 
 @receiver(m2m_changed, sender=Article.topics.through)
 @receiver(m2m_changed, sender=Article.authors.through)
-def reindex_after_tagging(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
-    """Topics and authors are search facets: adding or removing one reindexes the article
-    (imports index each article once, when all its tags are set)."""
+def tagged(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+    """Topics and authors are search facets and shown on the page."""
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     if reverse:  # topic.articles.add(...): the articles are in pk_set
-        sync_search_index(list(Article.objects.filter(pk__in=pk_set or [])))
-    elif instance.summary and not getattr(instance, "_index_later", False):
-        sync_search_index([instance])
-
-
-@receiver(post_delete, sender=Article)
-def unindex_article(sender, instance: Article, **kwargs) -> None:
-    remove_from_search([instance.pk])
+        with changes.collect("save"):
+            for pk in pk_set or ():
+                changes.record(pk, Aspect.TAGS)
+    else:
+        changes.record(instance, Aspect.TAGS)
 
 
 def prepare_search_index(sender, using: str = "default", **kwargs) -> None:

@@ -7,7 +7,9 @@ class ExtractionConfig(AppConfig):
     verbose_name = "Places, countries and actors"
 
     def ready(self) -> None:
-        from geopol.extraction import receivers  # noqa: F401  (tags articles when they change)
+        from geopol.articles.changes import subscribe
+        from geopol.extraction import receivers
         from geopol.extraction.search import register
 
         register()
+        subscribe("tagging", receivers.tag_changed_articles)

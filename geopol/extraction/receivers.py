@@ -1,22 +1,19 @@
+"""Extraction on the change path (tagging) and the writes that change what pages show."""
+
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from geopol.articles.events import content_changed, content_changed_in_bulk
-from geopol.articles.models import Article
+from geopol.articles import changes
+from geopol.articles.changes import ArticleChange, Aspect
 from geopol.articles.pagecache import pages_changed
 from geopol.extraction.models import Actor, ArticleEntity
-from geopol.extraction.services import forget_cached, tag_article, tag_articles
+from geopol.extraction.services import forget_cached, tag_articles
 from geopol.geo.models import Place
 
 
-@receiver(content_changed, sender=Article)
-def tag_changed_article(sender, article: Article, created: bool = False, **kwargs) -> None:
-    tag_article(article, created=created)
-
-
-@receiver(content_changed_in_bulk, sender=Article)
-def tag_changed_articles(sender, changes: list[tuple[Article, bool]], **kwargs) -> None:
-    tag_articles(changes)
+def tag_changed_articles(change: ArticleChange) -> None:
+    """The tagging stage: articles whose text changed are geoparsed again."""
+    tag_articles(change.loaded(change.having(Aspect.TEXT)))
 
 
 @receiver([post_save, post_delete], sender=Place)
@@ -26,6 +23,9 @@ def gazetteer_or_registry_changed(sender, **kwargs) -> None:
     pages_changed()  # article pages name places and actors
 
 
-# an editor confirming, removing or adding a place or actor changes the article's page
-post_save.connect(pages_changed, sender=ArticleEntity, dispatch_uid="pages-entity-saved")
-post_delete.connect(pages_changed, sender=ArticleEntity, dispatch_uid="pages-entity-deleted")
+@receiver([post_save, post_delete], sender=ArticleEntity)
+def entity_changed(sender, instance: ArticleEntity, raw: bool = False, **kwargs) -> None:
+    """An editor confirming, removing or adding a place or actor: a search facet, and shown
+    on the article's page."""
+    if not raw:
+        changes.record(instance.article_id, Aspect.TAGS)

@@ -10,6 +10,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Max
 
+from geopol.articles import changes
+from geopol.articles.changes import ChangedArticle
 from geopol.articles.models import Article
 from geopol.articles.rendering import plain_text
 from geopol.articles.services import (
@@ -136,22 +138,24 @@ def sync_actors_from_registry(actor_model: Any = Actor, country_model: Any = Cou
     return count
 
 
-def article_text(article: Article) -> str:
-    text = getattr(article, "_plain_text", None) or plain_text(article.body)
-    captions = getattr(article, "_captions", None)
+def article_text(article: Article, known: ChangedArticle | None = None) -> str:
+    """The text the geoparser reads: the body's plain text and the figures' captions, from
+    what the writer knew (`known`, a change path entry) or else from the database."""
+    text = (known and known.plain_text) or plain_text(article.body)
+    captions = known.captions if known is not None else None
     if captions is None:
         captions = " ".join(f.caption for f in article.figures.all())
     return f"{text}\n\n{captions}" if captions else text
 
 
-def extract_from_article(article: Article) -> Extraction:
-    editor_codes = getattr(article, "_editor_codes", None)
+def extract_from_article(article: Article, known: ChangedArticle | None = None) -> Extraction:
+    editor_codes = known.editor_countries if known is not None else None
     if editor_codes is None:
-        editor_codes = list(
+        editor_codes = tuple(
             article.country_links.filter(by_editor=True).values_list("country_id", flat=True)
         )
     return extract(
-        article_text(article),
+        article_text(article, known),
         current_gazetteer(),
         current_actors(),
         title=article.title,
@@ -237,12 +241,16 @@ MENTION_FIELDS = ("entity_id", "text", "start", "end")
 
 
 @transaction.atomic
-def tag_article(article: Article, created: bool = False) -> Extraction:
+@changes.collect("tagging")
+def tag_article(
+    article: Article, created: bool = False, known: ChangedArticle | None = None
+) -> Extraction:
     """Re-extract and store the machine's proposals; editors' decisions stay as they are.
 
-    `created`: the article is new, so there is nothing earlier to keep or clear.
+    `created`: the article is new, so there is nothing earlier to keep or clear. `known`:
+    what the change path says of it (text, captions, the editor's countries).
     """
-    result = extract_from_article(article)
+    result = extract_from_article(article, known)
     decided: dict[tuple[str, str], ArticleEntity] = {}
     if not created:
         decided = {
@@ -255,10 +263,10 @@ def tag_article(article: Article, created: bool = False) -> Extraction:
         ArticleEntity.objects.filter(
             article=article, decision=Decision.PROPOSED, by_editor=False
         ).delete()
-    known = known_country_codes()
+    codes = known_country_codes()
     rows = [
         ArticleEntity(**values)
-        for values in _entity_values(article.pk, result, current_actors().pks, known)
+        for values in _entity_values(article.pk, result, current_actors().pks, codes)
     ]
     fresh = []
     entity_ids: dict[tuple[str, str], int] = {}
@@ -267,7 +275,7 @@ def tag_article(article: Article, created: bool = False) -> Extraction:
         if existing is not None:
             if existing.mentions != row.mentions:
                 existing.mentions = row.mentions
-                existing.save(update_fields=["mentions"])
+                ArticleEntity.objects.filter(pk=existing.pk).update(mentions=row.mentions)
             entity_ids[(row.kind, row.key)] = existing.pk
         else:
             fresh.append(row)
@@ -298,34 +306,36 @@ def tag_article(article: Article, created: bool = False) -> Extraction:
         and e.decision != Decision.REMOVED
         and key not in found
     ]
-    set_machine_countries(article, countries, known=known, created=created)
+    given = known.editor_countries if known is not None else None
+    set_machine_countries(article, countries, known=codes, created=created, given=given)
     return result
 
 
-def tag_articles(changes: list[tuple[Article, bool]]) -> None:
-    """tag_article for the articles of one imported file, (article, created) each: the new
-    ones' tags, spans and countries are written together, one statement each."""
-    new = [article for article, created in changes if created]
-    for article, created in changes:
-        if not created:
-            tag_article(article)  # editors' decisions to keep: one at a time
+def tag_articles(items: list[tuple[ChangedArticle, Article]]) -> None:
+    """tag_article for the articles of one change (from ArticleChange.loaded): the tags,
+    spans and countries of new articles whose writer gave all their countries (an import)
+    are written together, one statement each."""
+    new = [(i, a) for i, a in items if i.created and i.editor_countries is not None]
+    for item, article in items:
+        if not (item.created and item.editor_countries is not None):
+            tag_article(article, known=item)  # editors' decisions to keep: one at a time
     if not new:
         return
     known = known_country_codes()
     actor_pks = current_actors().pks
-    results = [(article, extract_from_article(article)) for article in new]
+    results = [(item, article, extract_from_article(article, item)) for item, article in new]
     insert_rows(
         ArticleEntity,
         ENTITY_FIELDS,
         (
             tuple(values[name] for name in ENTITY_FIELDS)
-            for article, result in results
+            for _, article, result in results
             for values in _entity_values(article.pk, result, actor_pks, known)
         ),
     )
     # a new article has no other tags, so its tags' ids are read back by article and key
     entity_ids: dict[tuple[int, str, str], int] = {}
-    ids = [article.pk for article in new]
+    ids = [article.pk for _, article in new]
     for start in range(0, len(ids), 500):
         entity_ids.update(
             ((article_id, kind, key), pk)
@@ -340,13 +350,20 @@ def tag_articles(changes: list[tuple[Article, bool]]) -> None:
         MENTION_FIELDS,
         (
             (entity_ids[(article.pk, m.kind, m.key)], m.text[:200], m.start, m.end)
-            for article, result in results
+            for _, article, result in results
             for m in result.mentions
             if (article.pk, m.kind, m.key) in entity_ids
         ),
     )
     add_machine_countries(
-        ((article, [(c.code, c.primary) for c in result.countries]) for article, result in results),
+        (
+            (
+                article.pk,
+                item.editor_countries or (),
+                [(c.code, c.primary) for c in result.countries],
+            )
+            for item, article, result in results
+        ),
         known=known,
     )
 

@@ -8,11 +8,13 @@ class FollowsConfig(AppConfig):
     verbose_name = "Follows, alerts and feeds"
 
     def ready(self) -> None:
+        from geopol.articles.changes import subscribe
         from geopol.articles.views import register_bookmark_form
-        from geopol.follows import receivers  # noqa: F401
+        from geopol.follows import receivers
         from geopol.follows.templatetags.follows import bookmark_form
 
         register_bookmark_form(bookmark_form)
+        subscribe("alerts", receivers.match_published)
         checks.register(check_alert_settings)
 
 

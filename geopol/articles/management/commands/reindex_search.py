@@ -24,10 +24,9 @@ def _index_batch(chunk: list[int]) -> int:
     with transaction.atomic():
         # not new=True even when fresh: an article saved meanwhile indexed itself
         articles = list(Article.objects.filter(pk__in=chunk).order_by("pk"))
-        for article in articles:  # the text as last rendered, without parsing again
-            if article.body_html:
-                article._plain_text = plain_text_of_html(article.body_html)  # type: ignore[attr-defined]
-        sync_search_index(articles)
+        # the text as last rendered, without parsing again
+        texts = {a.pk: plain_text_of_html(a.body_html) for a in articles if a.body_html}
+        sync_search_index(articles, texts=texts)
     return len(chunk)
 
 
