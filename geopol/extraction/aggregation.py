@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from geopol.extraction.actors import ActorIndex
 from geopol.extraction.matching import Candidate
-from geopol.extraction.places import place_key
+from geopol.extraction.places import BROAD_KINDS, place_key, precision_of
 from geopol.extraction.results import (
     ActorResult,
     CountryResult,
@@ -30,6 +30,8 @@ def collect_places(
     places: dict[str, PlaceResult] = {}
     for cand, record in resolved:
         key = place_key(record)
+        if record.feature_kind in BROAD_KINDS:
+            continue  # "Asia", "the Atlantic": a toponym, not a place on the map
         if key not in places:
             places[key] = PlaceResult(
                 key=key,
@@ -41,6 +43,7 @@ def collect_places(
                 geonames_id=record.geonames_id,
                 kind=record.feature_kind or record.kind,
                 mentions=0,
+                precision=precision_of(record),
             )
         places[key].mentions += 1
         weight = SCORES.title_place if cand.start < title_end else SCORES.body_place

@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from geopol.extraction.matching import Candidate
-from geopol.extraction.reading import Document, looks_like_person
+from geopol.extraction.reading import Document
 from geopol.extraction.results import Mention
 from geopol.extraction.rules import SCORES, WORDS
 from geopol.geo.gazetteer import Gazetteer
@@ -70,9 +70,10 @@ def contested(cand: Candidate, code: str, gazetteer: Gazetteer) -> bool:
 
 
 def _person(doc: Document, cand: Candidate) -> bool:
-    return looks_like_person(
-        doc.text, doc.toks, cand, doc.gazetteer.countries.names.__contains__
-    ) or doc.in_person_name(cand)
+    """A person's name ("Chad Wolf"), or a country's name put to another use ("US$")."""
+    return doc.is_person(cand, doc.gazetteer.countries.names.__contains__) or (
+        doc.non_toponym_use(cand)
+    )
 
 
 def country_evidence(doc: Document, parts: Sorted, known: Counter[str]) -> Counter[str]:

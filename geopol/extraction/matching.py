@@ -55,7 +55,7 @@ _CAP = rf"(?:(?:[A-Z]\.){{2,}}|[{UPPER}][\w'’]*)"
 _SEP = r"[\s\-‐–]+"
 
 
-def _alternation(words: Iterable[str]) -> str:
+def alternation(words: Iterable[str]) -> str:
     """A regex matching any of `words`, written as a trie ("a(?:l|n|s(?:h)?)...") so the
     engine tests a few letters where a flat alternation would try every word in turn."""
     trie: dict[str, Any] = {}
@@ -75,7 +75,7 @@ def _alternation(words: Iterable[str]) -> str:
     return "(?:" + emit(trie) + ")"
 
 
-_PART = _alternation(PARTICLES)
+_PART = alternation(PARTICLES)
 # A run of name-shaped words: capitalised words, with particles inside or in front
 # ("al Qaeda in the Islamic Maghreb", "Strait of Hormuz"). Found by the regex engine, so the
 # Python loop only ever sees the few percent of a text that could be a name.

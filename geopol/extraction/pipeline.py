@@ -11,6 +11,9 @@ The geoparser is a sequence of named passes over plain data, each in its own mod
 3. places (`places`): stop rules, then the best place for each candidate by the document's
    own evidence (countries named, admin-1 regions named, population), then distance to the
    other places resolved in the same text.
+3b. geography (`geography`): shared names go to the reading nearest what their sentence
+   and its neighbours name; a small town far from everything else, in a country the text
+   never names, is dropped.
 4. aggregation (`aggregation`): countries with mention counts and primary flags, places,
    actors.
 
@@ -31,6 +34,7 @@ from geopol.extraction.evidence import (
     resolve_countries,
     sort_candidates,
 )
+from geopol.extraction.geography import settle
 from geopol.extraction.matching import name_tokens
 from geopol.extraction.places import distance_km, place_key, resolve_places
 from geopol.extraction.reading import read_document
@@ -74,6 +78,7 @@ def extract(
     # (a persons and state-forces step adds to actor_matches and doc.person_spans here)
     country_mentions, contested_places = resolve_countries(doc, parts, evidence)
     resolved = resolve_places(doc, parts.places + contested_places, evidence)  # 3. places
+    resolved = settle(doc, resolved, country_mentions, evidence)  # 3b. the text's geography
     mentions = [
         *actor_matches.mentions,
         *country_mentions,

@@ -11,12 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from geopol.extraction.matching import Candidate
-from geopol.extraction.reading import (
-    Document,
-    inside_longer_name,
-    looks_like_person,
-    previous_word,
-)
+from geopol.extraction.reading import Document, inside_longer_name, previous_word
 from geopol.extraction.rules import SCORES, WORDS
 from geopol.geo.gazetteer import Gazetteer, PlaceRecord, fold_name
 
@@ -42,6 +37,26 @@ def place_key(record: PlaceRecord) -> str:
     if record.kind == "admin1":
         return f"iso:{record.admin1}"
     return f"{record.kind}:{fold_name(record.name)}:{record.lat:.2f},{record.lon:.2f}"
+
+
+# what each kind of place key says about the point drawn for it (see place_key)
+KEY_PRECISION = {"geonames": "point", "custom": "point", "city": "point", "country": "country"}
+# continents, oceans, macro-regions and historical states are recognised as toponyms (their
+# mentions are kept) but are not places on a map
+BROAD_KINDS = frozenset(("continent", "ocean", "macro-region", "historical-state"))
+
+
+def precision_of_key(key: str) -> str:
+    """ "point" for a town or an editor's place, "region" for a region, county or feature
+    placed at a representative point, "country" for a place put at its country's point."""
+    return KEY_PRECISION.get(key.split(":", 1)[0], "region")
+
+
+def precision_of(record: PlaceRecord) -> str:
+    """The precision of a resolved place's point (see precision_of_key)."""
+    if record.kind in ("admin1", "admin", "feature") or record.feature_kind.startswith("adm"):
+        return "region"
+    return precision_of_key(place_key(record))
 
 
 @dataclass
@@ -95,11 +110,13 @@ def choose_place(doc: Document, cand: Candidate, evidence: Counter[str]) -> Plac
 
 def _vetoed(doc: Document, cand: Candidate, options: list[PlaceRecord], ctx: Context) -> bool:
     """Stop rules that need no scoring: a person's name, part of a longer name."""
-    if ctx.before in WORDS.titles or doc.in_person_name(cand):
+    if ctx.before in WORDS.titles and cand.start not in doc.datelines:
         return True
-    if looks_like_person(doc.text, doc.toks, cand, doc.gazetteer.has_place):
+    if doc.is_person(cand, doc.gazetteer.has_place) or doc.non_toponym_use(cand):
         return True
-    if ctx.single_word and inside_longer_name(cand, ctx.region_cue):
+    if not _written_as_abbreviated(doc, cand):
+        return True  # "Mo" without its period is no Missouri
+    if ctx.single_word and inside_longer_name(cand, ctx.region_cue, doc.text):
         return True  # "Viktor Orban", "Paris Agreement", "Malmstrom Air Force Base"
     return (
         ctx.single_word
@@ -109,6 +126,20 @@ def _vetoed(doc: Document, cand: Candidate, options: list[PlaceRecord], ctx: Con
             for o in options
         )
     )  # "Massa said", after "Sergio Massa"
+
+
+def _written_as_abbreviated(doc: Document, cand: Candidate) -> bool:
+    """An abbreviation of a region counts only as the style guides write it: "Ky." with its
+    period (and not inside "W.Va."), "NSW" in capitals."""
+    rule = doc.gazetteer.abbreviations.get(cand.key)
+    if rule is None or doc.gazetteer.places(cand.key)[0].kind != "admin1":
+        return True
+    if rule == "period":
+        text = doc.text
+        return text[cand.end : cand.end + 1] == "." and text[cand.start - 1 : cand.start] != "."
+    if rule == "caps":
+        return cand.text.isupper()
+    return True
 
 
 def _score_kind(record: PlaceRecord, ctx: Context) -> float:
@@ -171,17 +202,22 @@ def in_context(best: PlaceRecord, ctx: Context) -> bool:
     )
 
 
-def _well_known(cand: Candidate, best: PlaceRecord, single_word: bool) -> bool:
+def _well_known(doc: Document, cand: Candidate, best: PlaceRecord, single_word: bool) -> bool:
     """Out of context only well-known places count: a feature, a big city, a multi-word
-    name of a town, or a region written mid-sentence."""
+    name of a town or of a county, or a region. A one-word name opening a sentence counts
+    only if it is a metropolis or the text also writes it in mid-sentence."""
+    opener = (
+        cand.sentence_initial and single_word and cand.text not in doc.facts.mid_sentence_words()
+    )
     return (
         best.kind == "feature"
         or (
             best.population >= SCORES.well_known_population
-            and not (cand.sentence_initial and single_word)
+            and not (opener and best.population < SCORES.metropolis_population)
         )
         or (not single_word and best.population >= SCORES.multiword_town_population)
-        or (best.kind == "admin1" and not cand.sentence_initial)
+        or (best.kind == "admin" and not single_word)
+        or (best.kind == "admin1" and not opener)
     )
 
 
@@ -199,7 +235,7 @@ def _admitted(doc: Document, cand: Candidate, best: PlaceRecord, ctx: Context) -
     placed = in_context(best, ctx)
     if (common or lowercase_elsewhere) and not (placed and ctx.before in WORDS.locative_cues):
         return False
-    if not placed and not _well_known(cand, best, ctx.single_word):
+    if not placed and not _well_known(doc, cand, best, ctx.single_word):
         return False
     return not (
         cand.sentence_initial

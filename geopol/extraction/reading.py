@@ -4,6 +4,8 @@ spans). Pure, like the rest of the pipeline."""
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,6 +15,7 @@ from geopol.extraction.matching import (
     Candidate,
     MatchTables,
     Token,
+    alternation,
     candidates,
     match_tables,
     name_tokens,
@@ -21,6 +24,8 @@ from geopol.extraction.matching import (
 from geopol.extraction.rules import WORDS
 from geopol.geo.gazetteer import Gazetteer, fold_name
 
+NEXT_LOWER_RE = re.compile(r"\s+([a-z]+)")
+DATELINE_RE = re.compile(r"(?m)^[ \t]*(?=[A-Z])")
 LOWER_WORD_RE = re.compile(r"(?<![\w'’])[a-z][a-z'’]*")
 PREVIOUS_WORD_RE = re.compile(r"([A-Za-z]+)\W*$")
 
@@ -81,9 +86,43 @@ class Document:
     # spans (start, end) known to be persons' names: a place inside one is no place.
     # Filled by a persons step when there is one; empty otherwise.
     person_spans: list[tuple[int, int]] = field(default_factory=list)
+    # first names that are also places, used as a person's name somewhere in this text
+    # ("Georgia Smith ... Georgia began skating"): the same person elsewhere in it
+    person_first_names: set[str] = field(default_factory=set)
+    datelines: set[int] = field(default_factory=set)  # starts of dateline places ("LONDON —")
 
     def in_person_name(self, cand: Candidate) -> bool:
-        return any(start <= cand.start and cand.end <= end for start, end in self.person_spans)
+        spans = self.person_spans
+        if not spans:
+            return False
+        i = (
+            bisect.bisect(spans, (cand.start, math.inf)) - 1
+        )  # the last span starting at or before it
+        return any(
+            spans[j][0] <= cand.start and cand.end <= spans[j][1]
+            for j in range(max(0, i - 3), i + 1)
+        )
+
+    def is_person(self, cand: Candidate, known: Callable[[str], bool]) -> bool:
+        """Whether the candidate is (part of) a person's name rather than a place."""
+        if cand.start in self.datelines:
+            return False
+        if self.in_person_name(cand) or looks_like_person(self.text, self.toks, cand, known):
+            return True
+        return (
+            cand.key in self.person_first_names
+            and previous_word(self.text, cand.start) not in WORDS.locative_cues
+        )
+
+    def non_toponym_use(self, cand: Candidate) -> bool:
+        """A place name used for something else: a currency ("US$"), a virus strain
+        ("A/California/7/2009"), a disease named after a place ("West Nile virus")."""
+        text = self.text
+        after = text[cand.end : cand.end + 1]
+        if after == "$" or after == "/" or text[cand.start - 1 : cand.start] == "/":
+            return True
+        match = NEXT_LOWER_RE.match(text, cand.end)
+        return match is not None and match.group(1) in WORDS.modifier_heads
 
 
 def read_document(text: str, gazetteer: Gazetteer, actors: ActorIndex, title: str) -> Document:
@@ -99,7 +138,58 @@ def read_document(text: str, gazetteer: Gazetteer, actors: ActorIndex, title: st
         code for c in found if "place" in c.kinds for code in tables.admin1(c.key)
     }
     shift = len(title) + 2 if title else 0
-    return Document(full, len(title), shift, toks, found, facts, tables, gazetteer, actors)
+    doc = Document(full, len(title), shift, toks, found, facts, tables, gazetteer, actors)
+    doc.datelines = dateline_starts(full, found)
+    for cand in found:
+        if cand.start in doc.datelines:
+            cand.sentence_initial = False  # "LONDON —": a place, not a capitalised opener
+    doc.person_spans = sorted(shape_person_spans(full))
+    for start, end in doc.person_spans:
+        facts.name_parts.update(t.text for t in toks if start <= t.start and t.end <= end)
+
+    def known(key: str) -> bool:
+        return gazetteer.has_place(key) or key in gazetteer.countries.names
+
+    doc.person_first_names = {
+        c.key
+        for c in found
+        if c.key in WORDS.first_name_places and looks_like_person(full, toks, c, known)
+    }
+    return doc
+
+
+def dateline_starts(text: str, found: list[Candidate]) -> set[int]:
+    """Candidates written in capitals at the start of a line: datelines ("LONDON —",
+    "COLUMBUS, Ohio —")."""
+    line_starts = {m.end() for m in DATELINE_RE.finditer(text, 0, 2000)}
+    return {
+        c.start for c in found if c.start in line_starts and c.text.isupper() and len(c.text) > 2
+    }
+
+
+def _title_pattern() -> re.Pattern[str]:
+    """Titles followed by capitalised words: the words are a person's name. A period may
+    follow only a short title ("Lt. Paul Henderson", "Gov. Hugh Carey"), so that a sentence
+    ending in "... the President." does not run into the next one. The titles are written
+    as a trie (`matching.alternation`), which the regex engine rejects in a letter or two."""
+    short = alternation(t.capitalize() for t in WORDS.titles if len(t) <= 4)
+    long = alternation(t.capitalize() for t in WORDS.titles if len(t) > 4)
+    title = rf"(?:{short}\.?|{long})"
+    name = r"[A-Z][\w'’\-]*"
+    return re.compile(rf"(?<![\w'’]){title}(?: {title})* ({name}(?: {name}){{0,3}})")
+
+
+TITLE_NAME_RE = _title_pattern()
+# "Marsha J. Moore", "Franklin D. Roosevelt": a first name, an initial, a surname
+MIDDLE_INITIAL_RE = re.compile(r"\b[A-Z][a-z][\w'’\-]* [A-Z]\. [A-Z][\w'’\-]*")
+
+
+def shape_person_spans(text: str) -> list[tuple[int, int]]:
+    """Spans that are persons' names by their shape: the capitalised words after a title,
+    and a name with a middle initial. Found by the regex engine, not a loop over tokens."""
+    spans = [m.span(1) for m in TITLE_NAME_RE.finditer(text)]
+    spans += [m.span() for m in MIDDLE_INITIAL_RE.finditer(text)]
+    return spans
 
 
 def previous_word(text: str, start: int) -> str:
@@ -114,10 +204,19 @@ def next_token(toks: list[Token], candidate: Candidate) -> Token | None:
     return None
 
 
-def inside_longer_name(cand: Candidate, region_cue: bool) -> bool:
-    """True when capitalised words around a one-word place make it part of another name."""
+def inside_longer_name(cand: Candidate, region_cue: bool, text: str) -> bool:
+    """True when capitalised words around a one-word place make it part of another name.
+    Not when the word after is the place's own institution ("Glasgow Police"), opens the
+    next sentence ("AUSTIN, Texas A ..."), or follows a possessive ("Toronto's Pearson")."""
     after = cand.word_after.lower()
-    if after and after not in WORDS.place_suffixes and not region_cue:
+    if (
+        after
+        and after not in WORDS.place_suffixes
+        and after not in WORDS.institution_heads
+        and after not in WORDS.sentence_words
+        and text[cand.end : cand.end + 2] not in ("'s", "’s")
+        and not region_cue
+    ):
         return True
     before = cand.word_before.lower()
     return bool(before) and before not in WORDS.directions

@@ -34,6 +34,9 @@ class PlaceResult:
     geonames_id: int | None
     kind: str
     mentions: int
+    # how exact the point is: "point" (the place itself), "region" (its region's or its
+    # area's representative point), "country" (its country's)
+    precision: str = "point"
 
 
 @dataclass

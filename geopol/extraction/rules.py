@@ -28,6 +28,9 @@ class Words:
     calendar_words: frozenset[str]
     directions: frozenset[str]
     place_suffixes: frozenset[str]
+    institution_heads: frozenset[str]
+    sentence_words: frozenset[str]
+    modifier_heads: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,11 @@ class Scores:
     primary_share: float
     primary_minimum: float
     primary_most: int
+    local_sentences: int
+    local_reach_km: float
+    local_margin_km: float
+    stray_evidence: float
+    stray_km: float
 
 
 def _mapping(path: Path, kind: type) -> dict[str, object]:
