@@ -30,8 +30,6 @@ def collect_places(
     places: dict[str, PlaceResult] = {}
     for cand, record in resolved:
         key = place_key(record)
-        if record.feature_kind in BROAD_KINDS:
-            continue  # "Asia", "the Atlantic": a toponym, not a place on the map
         if key not in places:
             places[key] = PlaceResult(
                 key=key,
@@ -52,6 +50,15 @@ def collect_places(
         if implied:
             score[implied] += weight  # type: ignore[assignment]
     return list(places.values())
+
+
+def split_broad(
+    places: list[PlaceResult], resolved: list[tuple[Candidate, PlaceRecord]]
+) -> tuple[list[PlaceResult], list[PlaceResult]]:
+    """Places, and the broad areas ("Asia", "the Atlantic", "West Africa", "the Soviet
+    Union"): toponyms, but no point on a map, so listed apart."""
+    broad = {place_key(r) for _, r in resolved if r.feature_kind in BROAD_KINDS}
+    return [p for p in places if p.key not in broad], [p for p in places if p.key in broad]
 
 
 def primary_countries(score: Counter[str]) -> tuple[list[str], set[str]]:
@@ -92,7 +99,7 @@ def aggregate(
     display: dict[str, str],
     title_end: int,
     known_countries: Iterable[str],
-) -> tuple[list[CountryResult], list[PlaceResult]]:
+) -> tuple[list[CountryResult], list[PlaceResult], list[PlaceResult]]:
     named: Counter[str] = Counter()
     score: Counter[str] = Counter()
     for m in mentions:
@@ -119,7 +126,7 @@ def aggregate(
         if c in display
     ]
     places.sort(key=lambda p: -p.mentions)
-    return countries, places
+    return countries, *split_broad(places, resolved)
 
 
 __all__ = ["Extraction", "aggregate", "collect_actors"]

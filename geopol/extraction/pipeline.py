@@ -84,7 +84,7 @@ def extract(
         *country_mentions,
         *(Mention("place", place_key(r), c.text, c.start, c.end) for c, r in resolved),
     ]
-    countries, places = aggregate(  # 4. aggregation
+    countries, places, areas = aggregate(  # 4. aggregation
         mentions, resolved, gazetteer.countries.display, doc.title_end, known
     )
     return Extraction(
@@ -92,6 +92,7 @@ def extract(
         places=places,
         actors=collect_actors(actors, actor_matches.hits),
         mentions=body_offsets(mentions, doc.shift),
+        areas=areas,
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -55,3 +55,5 @@ class Extraction:
     places: list[PlaceResult]
     actors: list[ActorResult]
     mentions: list[Mention]
+    # continents, oceans, macro-regions, historical states: named, but no place on a map
+    areas: list[PlaceResult] = field(default_factory=list)
