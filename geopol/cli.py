@@ -8,6 +8,7 @@
     geopol [--data-dir DIR] reindex
     geopol [--data-dir DIR] serve [--host H] [--port P] [--workers N] [--threads T]
                                   [--server granian|gunicorn] [--no-access-log]
+                                  [--no-worker]
     geopol [--data-dir DIR] alerts send-due | digest-now | status
     geopol [--data-dir DIR] worker [db_worker options]   (runs background tasks: alerts)
     geopol [--data-dir DIR] manage DJANGO_COMMAND ...   (createsuperuser, shell, ...)
@@ -94,6 +95,14 @@ def _parser() -> argparse.ArgumentParser:
         action="store_false",
         help="do not write a line per request to standard output",
     )
+    serve.add_argument(
+        "--worker",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="also run the task worker (restarted if it dies) and `geopol alerts send-due` "
+        "every minute, stopped with the server (default: $GEOPOL_SERVE_WORKER, on with "
+        "SQLite). --no-worker for scale-out, where `geopol worker` and a timer run apart",
+    )
     commands.add_parser(
         "worker", help="run the background-task worker (sends alerts)", add_help=False
     )
@@ -127,28 +136,53 @@ def serve(
     threads: int = 1,
     server: str = "granian",
     access_log: bool = True,
+    worker: bool | None = None,
 ) -> None:
+    from django.conf import settings
     from django.core.management import call_command
+    from django.db import connections
+
+    from geopol.supervisor import Supervisor
 
     call_command("collectstatic", interactive=False, verbosity=0)
-    print(f"Geopol at http://{host}:{port}/  (Ctrl-C stops)", flush=True)
+    args = server_command(host, port, workers, threads, server, access_log)
+    worker = settings.GEOPOL_SERVE_WORKER if worker is None else worker
+    beside = " with the task worker and the minute timer" if worker else ""
+    print(f"Geopol at http://{host}:{port}/{beside}  (Ctrl-C stops)", flush=True)
+    if not worker:
+        os.execv(sys.executable, args)
+    connections.close_all()  # serve itself only watches its children from here on
+    geopol = [sys.executable, "-m", "geopol.cli"]
+    supervisor = Supervisor(
+        server=args,
+        helpers=[[*geopol, "worker"]],
+        timer=[*geopol, "alerts", "send-due"],
+    )
+    sys.exit(supervisor.run())
+
+
+def server_command(
+    host: str, port: int, workers: int, threads: int, server: str, access_log: bool
+) -> list[str]:
     if server == "granian":
-        args = [
+        # A worker that dies (a crash, the OOM killer, kill -9) is replaced after a second;
+        # the others go on accepting meanwhile. Without the flag granian shuts down.
+        return [
             *(sys.executable, "-m", "granian", "--interface", "wsgi", "geopol.wsgi:application"),
             *("--host", host, "--port", str(port), "--workers", str(workers)),
             *("--blocking-threads", str(threads), "--workers-kill-timeout", "5"),
+            *("--respawn-failed-workers", "--respawn-interval", "1"),
             "--access-log" if access_log else "--no-access-log",
         ]
-    else:
-        args = [
-            *(sys.executable, "-m", "gunicorn", "geopol.wsgi:application"),
-            *("--bind", f"{host}:{port}", "--workers", str(workers), "--graceful-timeout", "5"),
-        ]
-        if access_log:
-            args += ["--access-logfile", "-"]
-        if threads > 1:
-            args += ["--worker-class", "gthread", "--threads", str(threads)]
-    os.execv(sys.executable, args)
+    args = [
+        *(sys.executable, "-m", "gunicorn", "geopol.wsgi:application"),
+        *("--bind", f"{host}:{port}", "--workers", str(workers), "--graceful-timeout", "5"),
+    ]
+    if access_log:
+        args += ["--access-logfile", "-"]
+    if threads > 1:
+        args += ["--worker-class", "gthread", "--threads", str(threads)]
+    return args
 
 
 def worker_command() -> list[str]:
@@ -189,6 +223,7 @@ def main(argv: list[str] | None = None) -> None:
             options.threads,
             options.server,
             options.access_log,
+            options.worker,
         )
         return
     if command == "worker":

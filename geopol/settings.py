@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "geopol.extraction",
     "geopol.members",
     "geopol.follows",
+    "geopol.billing",
     "geopol.api",
     "django_tasks",
     "django_tasks_db",
@@ -371,6 +372,11 @@ GEOPOL_MISSION = env(
 # Background tasks (django-tasks): the database backend unless a Redis URL is given, then RQ.
 # Workers: `geopol worker` (database) or `geopol manage rqworker` (Redis); see docs/alerts.md.
 GEOPOL_TASKS_REDIS_URL = env("GEOPOL_TASKS_REDIS_URL")
+# `geopol serve` runs the task worker and the minute timer itself: one command runs everything
+# on the embedded default; scale-out runs `geopol worker` and a timer apart.
+GEOPOL_SERVE_WORKER = env_bool(
+    "GEOPOL_SERVE_WORKER", DATABASES["default"]["ENGINE"].endswith("sqlite3")
+)
 if GEOPOL_TASKS_REDIS_URL:
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": GEOPOL_TASKS_REDIS_URL}}
@@ -404,3 +410,16 @@ GEOPOL_ALERTS_KEEP_DAYS = int(env("GEOPOL_ALERTS_KEEP_DAYS", "90"))
 GEOPOL_DIGEST_HOUR = int(env("GEOPOL_DIGEST_HOUR", "6"))
 # A digest lists at most this many analyses (the most relevant), then links to My Geopol.
 GEOPOL_DIGEST_MAX_ITEMS = int(env("GEOPOL_DIGEST_MAX_ITEMS", "20"))
+
+# Billing (Stripe Checkout, Customer Portal, webhooks; see docs/billing.md). Without a secret
+# key the membership page shows the plans and GEOPOL_MEMBERSHIP_CONTACT instead of checkout.
+GEOPOL_STRIPE_SECRET_KEY = env("GEOPOL_STRIPE_SECRET_KEY")
+GEOPOL_STRIPE_WEBHOOK_SECRET = env("GEOPOL_STRIPE_WEBHOOK_SECRET")
+# Where the stripe library sends its API calls: Stripe's own unless set (tests point it at a
+# local server they start).
+GEOPOL_STRIPE_API_BASE = env("GEOPOL_STRIPE_API_BASE")
+GEOPOL_MEMBERSHIP_CONTACT = env("GEOPOL_MEMBERSHIP_CONTACT") or (
+    DEFAULT_FROM_EMAIL.rpartition("<")[2].rstrip(">").strip()
+)
+# Days a member keeps reading after a renewal payment failed (Stripe retries the card).
+GEOPOL_BILLING_GRACE_DAYS = int(env("GEOPOL_BILLING_GRACE_DAYS", "7"))
