@@ -281,7 +281,7 @@ class Geopol:
         from geopol.extraction.pipeline import extract
 
         result = extract(text, self.gazetteer, self.actors)
-        places = {p.key: p for p in [*result.places, *result.areas]}
+        places = {p.key: p for p in [*result.places, *getattr(result, "areas", [])]}
         out = []
         for m in result.mentions:
             if m.kind == "country":

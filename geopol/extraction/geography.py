@@ -99,7 +99,8 @@ def settle(
             for a in by_sentence.get(s, ())
             if a.start != cand.start
         ]
-        if near and record.kind == "city":
+        # a big city is not moved for its neighbours, as in places.refine_by_distance
+        if near and record.kind == "city" and record.population < SCORES.refine_fixed_population:
             record = _nearest_reading(doc, cand, record, near)
         if not _stray(record, cand, anchors, evidence):
             settled.append((cand, record))
@@ -126,9 +127,10 @@ def _nearest_reading(
 def _stray(
     record: PlaceRecord, cand: Candidate, anchors: list[Anchor], evidence: Counter[str]
 ) -> bool:
-    """A town in a country the text never names, far from every other point it names."""
+    """A town or region in a country the text never names, far from every other point it
+    names ("the Gulf" read as Papua New Guinea's Gulf Province in a story about Saudi Arabia)."""
     if (
-        record.kind != "city"
+        record.kind not in ("city", "admin1", "admin")
         or not _has_point(record)
         or evidence[record.country] >= SCORES.stray_evidence
         or record.population >= SCORES.metropolis_population

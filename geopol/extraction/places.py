@@ -146,6 +146,8 @@ def _score_kind(record: PlaceRecord, ctx: Context) -> float:
     value = 0.0
     if record.kind == "feature":
         value += SCORES.feature
+        if record.feature_kind in BROAD_KINDS:
+            value += SCORES.broad_area  # "the Pacific" is the ocean, not Pacific, Missouri
         if any(ctx.evidence[c] for c in record.countries):
             value += SCORES.feature_in_context
     if record.kind in ("admin1", "admin"):

@@ -41,6 +41,7 @@ class Scores:
     us_state_margin: float
     feature: float
     feature_in_context: float
+    broad_area: float
     country_in_context: float
     per_country_mention: float
     country_mentions_cap: int
