@@ -143,7 +143,17 @@ def test_extract_command_json_contract(tmp_path):
     [mali] = [c for c in first["countries"] if c["code"] == "ML"]
     assert mali == {"code": "ML", "name": "Mali", "primary": True, "mentions": mali["mentions"]}
     place = next(p for p in first["places"] if p["canonical"] == "Bamako")
-    assert set(place) == {"name", "canonical", "country", "lat", "lon", "geonames_id", "mentions"}
+    assert set(place) == {
+        "name",
+        "canonical",
+        "country",
+        "lat",
+        "lon",
+        "geonames_id",
+        "mentions",
+        "precision",
+    }
+    assert place["precision"] == "point"  # a town of GeoNames, drawn where it is
     assert place["country"] == "ML" and isinstance(place["geonames_id"], int)
     actor = next(a for a in first["actors"] if a["name"] == "al Qaeda in the Islamic Maghreb")
     assert actor["aliases_in_text"] == ["AQIM"] and actor["kind"] == "armed-group"
