@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export GEOPOL_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run serve demo install install-dev test lint format bench bench-import bench-extract bench-members bench-search bench-digest bench-reindex clean help
+.PHONY: run serve demo install install-dev test lint format bench bench-import bench-extract bench-geoparse bench-members bench-search bench-digest bench-reindex clean help
 
 help:
 	@echo "make run      install, migrate, load the demo corpus and serve http://$(HOST):$(PORT)"
@@ -46,13 +46,18 @@ format: install-dev
 	$(BIN)/ruff format geopol tests bench
 	$(BIN)/ruff check --fix geopol tests bench
 
-bench: bench-import bench-extract bench-search bench-reindex bench-members bench-digest
+bench: bench-import bench-extract bench-geoparse bench-search bench-reindex bench-members bench-digest
 
 bench-import: install-dev
 	$(BIN)/python bench/bench_import.py
 
 bench-extract: install-dev
 	$(BIN)/python bench/bench_extract.py --import-articles 10000
+
+# TR-News and GeoVirus from ../shared/data/geoparse-dev (skipped when absent), with the spaCy
+# small-model baseline of the `ner` extra; BENCH_GEOPARSE_ARGS="--verbose" lists the misses
+bench-geoparse: install-dev
+	$(BIN)/python bench/bench_geoparse.py $(BENCH_GEOPARSE_ARGS)
 
 # needs wrk (Debian package `wrk`) to load the server from a second process;
 # BENCH_MEMBERS_ARGS="--data-dir /tmp/bench-members" keeps the 10,000-article database for the next run

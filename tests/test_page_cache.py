@@ -224,10 +224,17 @@ def test_a_page_kept_in_process_memory_still_changes_with_an_edit(committed, ren
         article = ArticleFactory(title="Niger: Talks Open", countries=["NE"], body=BODY)
     reader = Client()
     page = reader.get(article.get_absolute_url()).text
-    # the shared copy goes, the generation stays: the page comes from this process's memory
-    generation = cache.get(pagecache.GENERATION_KEY)
+    # the shared copy goes, the tokens stay: the page comes from this process's memory
+    tokens = cache.get_many(
+        [
+            pagecache.GENERATION_KEY,
+            pagecache.ARTICLE_KEY.format(article.pk),
+            pagecache.COUNTRY_KEY.format("NE"),
+        ]
+    )
+    assert len(tokens) == 3
     cache.clear()
-    cache.set(pagecache.GENERATION_KEY, generation, None)
+    cache.set_many(tokens, None)
     assert reader.get(article.get_absolute_url()).text == page
     assert renders.call_count == 1
 
@@ -237,3 +244,80 @@ def test_a_page_kept_in_process_memory_still_changes_with_an_edit(committed, ren
     page = reader.get(article.get_absolute_url()).text
     assert "Niger: Talks Collapse" in page and "Niger: Talks Open" not in page
     assert renders.call_count == 2
+
+
+def test_an_edit_leaves_the_pages_of_unconnected_articles_cached(committed, renders):
+    """Only the edited article, its listings and the pages that connect to it render again
+    (an import no longer empties the whole cache: issue 15.7)."""
+    with committed():
+        niger = ArticleFactory(title="Niger: Talks Open", countries=["NE"], body=BODY)
+        peru = ArticleFactory(title="Peru: A New Cabinet", countries=["PE"])
+        neighbour = ArticleFactory(title="Niger: The Junta Digs In", countries=["NE"])
+    reader = Client()
+    assert "Niger: The Junta Digs In" in reader.get(niger.get_absolute_url()).text
+    reader.get(peru.get_absolute_url())
+    assert renders.call_count == 2
+
+    with committed():
+        neighbour.title = "Niger: The Junta Gives Way"
+        neighbour.save()
+        render_article(neighbour)
+    reader.get(peru.get_absolute_url())
+    assert renders.call_count == 2, "an unconnected article's page should stay cached"
+    assert "Niger: The Junta Gives Way" in reader.get(niger.get_absolute_url()).text
+    assert renders.call_count == 3
+
+    with committed():  # an article moves to Peru: both countries' pages change
+        set_countries(neighbour, ["PE"])
+    assert "Niger: The Junta Gives Way" not in reader.get(niger.get_absolute_url()).text
+    assert "Niger: The Junta Gives Way" in reader.get(peru.get_absolute_url()).text
+
+
+def test_an_import_keeps_other_countries_pages_cached(committed, renders):
+    from geopol.articles.importers import ArticleData
+    from geopol.articles.services import import_articles
+
+    with committed():
+        peru = ArticleFactory(title="Peru: A New Cabinet", countries=["PE"])
+    reader = Client()
+    reader.get(peru.get_absolute_url())
+    published = timezone.now() - dt.timedelta(hours=1)
+    with committed():
+        import_articles(
+            [
+                ArticleData(
+                    title=f"Mali: Note {n}", body=BODY, published=published, countries=["ML"]
+                )
+                for n in range(5)
+            ]
+        )
+    assert renders.call_count == 1
+    page = reader.get(peru.get_absolute_url()).text
+    assert renders.call_count == 1 and "Peru: A New Cabinet" in page
+    assert "Mali: Note 4" in reader.get("/").text
+
+
+@pytest.fixture
+def home_renders():
+    with mock.patch.object(views, "_render_home", wraps=views._render_home) as render:
+        yield render
+
+
+def test_the_home_page_is_cached_per_kind_of_reader_and_follows_edits(committed, home_renders):
+    with committed():
+        article = ArticleFactory(title="Niger: Talks Open", countries=["NE"])
+        member = MembershipFactory().user
+    first, second = Client().get("/").text, Client().get("/").text
+    assert first == second and "Niger: Talks Open" in first
+    assert home_renders.call_count == 1, "the second reader's home page should be cached"
+    as_member = signed_in(member).get("/").text
+    assert home_renders.call_count == 2
+    assert "Your account" in as_member and "Your account" not in first
+    signed_in(member).get("/")
+    assert home_renders.call_count == 2
+
+    with committed():
+        article.title = "Niger: Talks Collapse"
+        article.save()
+    assert "Niger: Talks Collapse" in Client().get("/").text
+    assert home_renders.call_count == 3

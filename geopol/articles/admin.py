@@ -105,6 +105,18 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [ArticleCountryInline, FigureInline, RevisionInline]
     actions = ["publish_now", "schedule", "send_to_review", "retract"]
     list_per_page = 50
+    # inlines the apps above add (the geoparser's places and actors), after these
+    contributed_inlines: list[type[admin.options.InlineModelAdmin]] = []
+
+    @classmethod
+    def contribute_inline(cls, inline: type[admin.options.InlineModelAdmin]) -> None:
+        """Show `inline` on the article form (from the contributing app's admin.py); its
+        formset saves itself (give it a `formset` class for saving of its own)."""
+        if inline not in cls.contributed_inlines:
+            cls.contributed_inlines.append(inline)
+
+    def get_inlines(self, request, obj):
+        return [*self.inlines, *self.contributed_inlines]
 
     @admin.display(description="status", ordering="status")
     def status_label(self, obj: Article) -> str:

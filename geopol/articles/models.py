@@ -31,6 +31,23 @@ class Status(models.TextChoices):
     RETRACTED = "retracted", "Retracted"
 
 
+# What readers may see, the one definition: an article published, or scheduled once its time
+# has come (no cron job involved). LISTED are the statuses that can be seen (the search index
+# holds them, and a scheduled article is filtered by time at query time).
+LISTED = (Status.PUBLISHED, Status.SCHEDULED)
+
+
+def visible_q(now: dt.datetime | None = None, prefix: str = "") -> Q:
+    """The articles readers may see at `now`, as a filter; `prefix` is the path to the
+    article from another model ("article__")."""
+    return Q(**{f"{prefix}status__in": LISTED, f"{prefix}published_at__lte": now or timezone.now()})
+
+
+def is_visible(status: str, published_at: dt.datetime, now: dt.datetime | None = None) -> bool:
+    """visible_q for one article's values."""
+    return status in LISTED and published_at <= (now or timezone.now())
+
+
 class Access(models.TextChoices):
     PUBLIC = "public", "Public"
     REGISTERED = "registered", "Registered readers"
@@ -68,11 +85,8 @@ class Topic(models.Model):
 
 class ArticleQuerySet(models.QuerySet["Article"]):
     def published(self, now: dt.datetime | None = None) -> ArticleQuerySet:
-        """What readers can find: published, or scheduled and due (no cron job needed)."""
-        return self.filter(
-            status__in=[Status.PUBLISHED, Status.SCHEDULED],
-            published_at__lte=now or timezone.now(),
-        )
+        """What readers can find: published, or scheduled and due (see visible_q)."""
+        return self.filter(visible_q(now))
 
     def newest(self) -> ArticleQuerySet:
         return self.order_by("-published_at", "-id")
@@ -208,10 +222,7 @@ class Article(models.Model):
 
     @property
     def is_visible(self) -> bool:
-        return (
-            self.status in (Status.PUBLISHED, Status.SCHEDULED)
-            and self.published_at <= timezone.now()
-        )
+        return is_visible(self.status, self.published_at)
 
     def ordered_countries(self) -> list[Country]:
         """Primary countries first, then the ones merely mentioned; each with is_primary.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import nh3
@@ -124,6 +125,32 @@ def figure_html(figure: FigureView) -> str:
         parts.append(f' <span class="credit">{e(figure.credit)}</span>')
     parts.append("</figcaption></figure>")
     return "".join(parts)
+
+
+# the canvas figure_html leaves in a map figure, for an app above to draw (articles.parts)
+MAP_CANVAS_RE = re.compile(
+    r'(<figure class="figure figure-map" id="figure-([\w-]+)">)'
+    r'<div class="figure-map-canvas"[^>]*>.*?</div>',
+    re.S,
+)
+
+
+def replace_figure_canvases(
+    body_html: str,
+    replace: Callable[[str], tuple[str, tuple[tuple[str, str], ...]] | None],
+) -> str:
+    """`body_html` with each map figure's canvas replaced: `replace(key)` gives the HTML
+    and the attributes to add to the <figure> element, or None to keep the canvas."""
+
+    def draw(match: re.Match[str]) -> str:
+        drawn = replace(match.group(2))
+        if drawn is None:
+            return match.group(0)
+        inner, attributes = drawn
+        added = "".join(f'{name}="{html.escape(value)}" ' for name, value in attributes)
+        return match.group(1).replace("<figure ", f"<figure {added}", 1) + inner
+
+    return MAP_CANVAS_RE.sub(draw, body_html)
 
 
 def _safe_src(src: str) -> bool:

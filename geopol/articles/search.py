@@ -185,14 +185,22 @@ def _label_from(model: Any, key: str = "slug") -> Labeler:
 
 value_resolvers.update(
     {
-        "country": _resolve_country,
         "region": _resolve_named(Region),
+        "country": _resolve_country,
         "type": _resolve_type,
         "topic": _resolve_named(Topic),
-        "author": _resolve_named(Author),
         "year": _resolve_year,
+        "author": _resolve_named(Author),
     }
 )
+
+
+def filter_fields() -> tuple[str, ...]:
+    """What a search can be filtered by, typed (`country:Mali`) or picked (`?country=ML`):
+    the fields with a resolver, this app's and those other apps registered, in that order."""
+    return tuple(value_resolvers)
+
+
 value_labelers.update(
     {
         "country": lambda values: {v: _country_names().get(v, v) for v in values},

@@ -15,13 +15,13 @@ from geopol.articles.search import (
     FACET_LABELS,
     FACETS,
     ArticleSearchResults,
+    filter_fields,
     search_articles,
     suggest,
 )
 
 PAGE_SIZE = 20
 MAX_PAGE = 500  # deeper than anyone pages; keeps offsets inside what backends accept
-FILTER_PARAMS = ("region", "country", "type", "topic", "year", "actor", "author", "place")
 DATE_PARAMS = ("from", "to")
 FACET_SHOWN = 8
 
@@ -53,7 +53,7 @@ def search(request: HttpRequest) -> HttpResponse:
         page_number = min(max(1, int(request.GET.get("page", "1"))), MAX_PAGE)
     except ValueError:
         page_number = 1
-    picked = {name: request.GET.getlist(name) for name in FILTER_PARAMS if request.GET.get(name)}
+    picked = {name: request.GET.getlist(name) for name in filter_fields() if request.GET.get(name)}
     dates = {name: request.GET.get(name, "").strip() for name in DATE_PARAMS}
     # everything that defines the search, in a stable order; page and sort are added per link
     base: list[tuple[str, str]] = [("q", query)]

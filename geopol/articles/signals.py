@@ -6,8 +6,7 @@ from django.dispatch import receiver
 
 from geopol.articles import changes, pagecache
 from geopol.articles.changes import Aspect
-from geopol.articles.models import Article, ArticleCountry, Author, Figure, Topic
-from geopol.articles.services import SEARCHABLE
+from geopol.articles.models import LISTED, Article, ArticleCountry, Author, Figure, Topic
 from geopol.geo.models import Country, Region
 
 # Shown on many pages (names in bylines, tags, navigation): an edit drops every cached page.
@@ -66,6 +65,6 @@ def prepare_search_index(sender, using: str = "default", **kwargs) -> None:
     if using != backend.database:  # migrating another database (a replica, a test alias)
         return
     backend.setup()
-    if backend.count() == 0 and Article.objects.filter(status__in=SEARCHABLE).exists():
+    if backend.count() == 0 and Article.objects.filter(status__in=LISTED).exists():
         reindex(progress=False)
     refresh_suggestions()

@@ -8,18 +8,17 @@ from typing import Any
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 
 from geopol.articles import pagecache, viewas
 from geopol.articles.access import Reading, can_preview, open_article
-from geopol.articles.models import Article, ArticleType, Author, Status, Topic
+from geopol.articles.models import Article, ArticleType, Author, Status, Topic, visible_q
 from geopol.core.context_processors import site
 from geopol.core.db import PreparedQuery
 from geopol.geo.context_processors import navigation
@@ -30,6 +29,16 @@ MAX_PAGE = 500  # deeper than anyone pages; keeps offsets inside what SQLite acc
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The home page, shared by every reader signed in, and by every reader not, and cached
+    until an article changes (pagecache.home_page). What it lists is the same for every
+    reader (countries are public metadata; counts include every piece)."""
+    signed_in = request.user.is_authenticated
+    variant = "in" if signed_in else "out"
+    page = pagecache.home_page(variant, lambda nonce: _render_home(signed_in, nonce))
+    return HttpResponse(page.fill({"messages": _messages(request)}))
+
+
+def _render_home(signed_in: bool, nonce: str) -> pagecache.PageWithHoles:
     published = Article.objects.published().newest().for_listing()
     lead = published.first()
     rest = published.exclude(pk=lead.pk) if lead else published
@@ -41,18 +50,20 @@ def home(request: HttpRequest) -> HttpResponse:
         items = list(rest.filter(type=value)[:4])
         if items:
             sections.append({"type": value, "label": label, "items": items})
-    return render(
-        request,
-        "articles/home.html",
-        {
-            "lead": lead,
-            "latest": latest,
-            "sections": sections,
-            "regions": Region.objects.navigation().annotate(
-                article_count=_tag_count("countries__article_links")
-            ),
-        },
-    )
+    context = {
+        **site(None),  # rendered without the request, as article pages are
+        **navigation(None),
+        "user": _Reader(signed_in),
+        "request": _Path("/"),
+        "holes": pagecache.PageWithHoles.holes(nonce, ("messages",)),
+        "lead": lead,
+        "latest": latest,
+        "sections": sections,
+        "regions": Region.objects.navigation().annotate(
+            article_count=_tag_count("countries__article_links")
+        ),
+    }
+    return pagecache.PageWithHoles(render_to_string("articles/home.html", context), nonce)
 
 
 def _tag_count(links: str) -> Count:
@@ -61,12 +72,7 @@ def _tag_count(links: str) -> Count:
     article = f"{links}__article"
     return Count(
         article,
-        filter=Q(
-            **{
-                f"{article}__status__in": [Status.PUBLISHED, Status.SCHEDULED],
-                f"{article}__published_at__lte": timezone.now(),
-            }
-        ),
+        filter=visible_q(prefix=f"{article}__"),
         distinct=True,
     )
 

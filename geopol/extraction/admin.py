@@ -3,15 +3,38 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 
 from geopol.articles.admin import ArticleAdmin, ReindexingAdmin
-from geopol.articles.models import Article
 from geopol.extraction.models import Actor, ArticleEntity, Decision
 from geopol.extraction.services import complete_entity
 
 
+class EntityFormSet(BaseInlineFormSet):
+    """An editor's decisions on the machine's tags: an added tag is the editor's own and
+    confirmed; deleting the machine's proposal means "not this", remembered so the next
+    extraction does not propose it again."""
+
+    def save(self, commit: bool = True) -> list[ArticleEntity]:
+        entities = super().save(commit=False)
+        for entity in entities:
+            if entity.pk is None:
+                entity.by_editor = True
+                entity.decision = Decision.CONFIRMED
+            complete_entity(entity)
+            entity.save()
+        for removed in self.deleted_objects:
+            if removed.by_editor:
+                removed.delete()
+            else:
+                removed.decision = Decision.REMOVED
+                removed.save(update_fields=["decision"])
+        return entities
+
+
 class ArticleEntityInline(admin.TabularInline):
     model = ArticleEntity
+    formset = EntityFormSet
     extra = 0
     fields = ["kind", "key", "name", "written_as", "primary", "mentions", "decision", "by_editor"]
     readonly_fields = ["written_as", "mentions", "by_editor"]
@@ -22,31 +45,7 @@ class ArticleEntityInline(admin.TabularInline):
     )
 
 
-class TaggedArticleAdmin(ArticleAdmin):
-    inlines = [*ArticleAdmin.inlines, ArticleEntityInline]
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is ArticleEntity:
-            for entity in formset.save(commit=False):
-                if entity.pk is None:
-                    entity.by_editor = True
-                    entity.decision = Decision.CONFIRMED
-                complete_entity(entity)
-                entity.save()
-            for removed in formset.deleted_objects:
-                if removed.by_editor:
-                    removed.delete()
-                else:
-                    # deleting the machine's proposal means "not this": remember it, or the
-                    # next extraction would propose it again
-                    removed.decision = Decision.REMOVED
-                    removed.save(update_fields=["decision"])
-            return
-        super().save_formset(request, form, formset, change)
-
-
-admin.site.unregister(Article)
-admin.site.register(Article, TaggedArticleAdmin)
+ArticleAdmin.contribute_inline(ArticleEntityInline)
 
 
 @admin.register(Actor)

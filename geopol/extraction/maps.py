@@ -15,6 +15,7 @@ from django.core.cache import cache
 
 from geopol.articles.models import Article
 from geopol.extraction.models import ArticleEntity, EntityKind
+from geopol.extraction.places import precision_of_key
 from geopol.extraction.visibility import public_entity_ids
 from geopol.geo.maps import MapPoint, MapSpec, render_svg
 
@@ -37,7 +38,7 @@ def _points(entities: Any) -> list[MapPoint]:
     for entity in entities[:MAX_POINTS]:
         if entity.lat is None or entity.lon is None:
             continue
-        kind = "approximate" if entity.key.startswith("iso:") else "place"
+        kind = "place" if precision_of_key(entity.key) == "point" else "approximate"
         points.append(
             MapPoint(
                 entity.name, entity.lat, entity.lon, kind, emphasis=min(entity.mentions, 3) - 1

@@ -18,20 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from geopol.extraction.actors import ActorIndex
+from geopol.extraction.rules import WORDS
 from geopol.geo.gazetteer import Gazetteer, fold_name
 
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-PARTICLES = _words(
-    """
-    au aux en di dei das ter op aan zum zu ed ar er
-    al el ad an as ash at az ul of the in for and de del della la le les du des da do dos wa
-    bin ibn on upon sur am im van von y e i o
-    """
-)
+PARTICLES = WORDS.particles  # data/geoparse_words.yaml
 MAX_SPAN = 10
 
 
@@ -65,7 +55,7 @@ _CAP = rf"(?:(?:[A-Z]\.){{2,}}|[{UPPER}][\w'’]*)"
 _SEP = r"[\s\-‐–]+"
 
 
-def _alternation(words: Iterable[str]) -> str:
+def alternation(words: Iterable[str]) -> str:
     """A regex matching any of `words`, written as a trie ("a(?:l|n|s(?:h)?)...") so the
     engine tests a few letters where a flat alternation would try every word in turn."""
     trie: dict[str, Any] = {}
@@ -85,7 +75,7 @@ def _alternation(words: Iterable[str]) -> str:
     return "(?:" + emit(trie) + ")"
 
 
-_PART = _alternation(PARTICLES)
+_PART = alternation(PARTICLES)
 # A run of name-shaped words: capitalised words, with particles inside or in front
 # ("al Qaeda in the Islamic Maghreb", "Strait of Hormuz"). Found by the regex engine, so the
 # Python loop only ever sees the few percent of a text that could be a name.
@@ -364,48 +354,70 @@ def candidates(
             if len(runs) > 100_000:
                 runs.clear()  # bounded: a few tens of megabytes at most
             slots = runs[run_text] = _run_slots(text, toks, first, size, tables)
-        # a lowercase tail can only go on after the run ("Haqqani network")
-        lower_next = None
-        i = first if first >= resume else resume
-        while i < end:
-            slot = slots[i - first]
-            best: Candidate | None = None
-            if slot.words:
-                best = Candidate(
-                    toks[i].start,
-                    toks[i + slot.words - 1].end,
-                    slot.surface,
-                    slot.key,
-                    i,
-                    initial[i],
-                    set(KIND_NAMES[slot.mask]),
-                )
-                if slot.before and not initial[i - 1]:
-                    best.word_before = slot.before
-                best.word_after = slot.after
-            # only when the alias is longer than what is left of this run of capitalised words
-            if slot.tail > end - i:
-                if lower_next is None:
-                    lower_next = bool(LOWER_NEXT_RE.match(text, toks[end - 1].end))
-                tail = (
-                    _lowercase_tail(text, toks[i], tables, initial[i], slot.tail)
-                    if lower_next
-                    else None
-                )
-                if tail is not None and (best is None or tail.end > best.end):
-                    best = tail
-            if best is None:
-                i += 1
-                continue
-            found.append(best)
-            # go on from the first name token after the match (a lowercase tail such as
-            # "Haqqani network" covers words that are not name tokens at all)
-            resume = i + 1
-            while resume < count and toks[resume].start < best.end:
-                resume += 1
-            i = resume
+        resume = _match_run(text, toks, slots, first, max(first, resume), tables, initial, found)
         first = end
     return found
+
+
+def _match_run(
+    text: str,
+    toks: list[Token],
+    slots: tuple[Slot, ...],
+    first: int,
+    i: int,
+    tables: MatchTables,
+    initial: list[bool],
+    found: list[Candidate],
+) -> int:
+    """Append the candidates of one name run from token `i` on; return the first token not
+    inside the last match."""
+    end = first + len(slots)
+    count = len(toks)
+    resume = i
+    lower_next = None  # a lowercase tail can only go on after the run ("Haqqani network")
+    while i < end:
+        slot = slots[i - first]
+        best = _slot_candidate(toks, slot, i, initial)
+        # only when the alias is longer than what is left of this run of capitalised words
+        if slot.tail > end - i:
+            if lower_next is None:
+                lower_next = bool(LOWER_NEXT_RE.match(text, toks[end - 1].end))
+            tail = (
+                _lowercase_tail(text, toks[i], tables, initial[i], slot.tail)
+                if lower_next
+                else None
+            )
+            if tail is not None and (best is None or tail.end > best.end):
+                best = tail
+        if best is None:
+            i += 1
+            continue
+        found.append(best)
+        # go on from the first name token after the match (a lowercase tail such as
+        # "Haqqani network" covers words that are not name tokens at all)
+        resume = i + 1
+        while resume < count and toks[resume].start < best.end:
+            resume += 1
+        i = resume
+    return resume
+
+
+def _slot_candidate(toks: list[Token], slot: Slot, i: int, initial: list[bool]) -> Candidate | None:
+    if not slot.words:
+        return None
+    best = Candidate(
+        toks[i].start,
+        toks[i + slot.words - 1].end,
+        slot.surface,
+        slot.key,
+        i,
+        initial[i],
+        set(KIND_NAMES[slot.mask]),
+    )
+    if slot.before and not initial[i - 1]:
+        best.word_before = slot.before
+    best.word_after = slot.after
+    return best
 
 
 def _lowercase_tail(

@@ -9,11 +9,13 @@ class FollowsConfig(AppConfig):
 
     def ready(self) -> None:
         from geopol.articles.changes import subscribe
+        from geopol.articles.parts import contribute
         from geopol.articles.views import register_bookmark_form
         from geopol.follows import receivers
-        from geopol.follows.templatetags.follows import bookmark_form
+        from geopol.follows.templatetags.follows import bookmark_form, follow_part
 
         register_bookmark_form(bookmark_form)
+        contribute("follow", follow_part)
         subscribe("alerts", receivers.match_published)
         checks.register(check_alert_settings)
 

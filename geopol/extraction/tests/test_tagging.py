@@ -143,7 +143,17 @@ def test_extract_command_json_contract(tmp_path):
     [mali] = [c for c in first["countries"] if c["code"] == "ML"]
     assert mali == {"code": "ML", "name": "Mali", "primary": True, "mentions": mali["mentions"]}
     place = next(p for p in first["places"] if p["canonical"] == "Bamako")
-    assert set(place) == {"name", "canonical", "country", "lat", "lon", "geonames_id", "mentions"}
+    assert set(place) == {
+        "name",
+        "canonical",
+        "country",
+        "lat",
+        "lon",
+        "geonames_id",
+        "mentions",
+        "precision",
+    }
+    assert place["precision"] == "point"  # a town of GeoNames, drawn where it is
     assert place["country"] == "ML" and isinstance(place["geonames_id"], int)
     actor = next(a for a in first["actors"] if a["name"] == "al Qaeda in the Islamic Maghreb")
     assert actor["aliases_in_text"] == ["AQIM"] and actor["kind"] == "armed-group"
@@ -275,19 +285,25 @@ def test_deleting_a_proposal_in_the_admin_keeps_it_removed(client):
     client.force_login(User.objects.create_superuser("ed", "ed@example.org", "pw-tests-1"))
     france = ArticleEntity.objects.get(article=article, kind="country", key="FR")
     from django.contrib import admin as django_admin
+    from django.test import RequestFactory
 
-    from geopol.extraction.admin import TaggedArticleAdmin
+    from geopol.extraction.admin import ArticleEntityInline
 
-    model_admin = TaggedArticleAdmin(Article, django_admin.site)
-
-    class FakeFormset:
-        model = ArticleEntity
-        deleted_objects = [france]
-
-        def save(self, commit=False):
-            return []
-
-    model_admin.save_formset(None, None, FakeFormset(), True)
+    # the inline's own formset, as the article form submits it: France marked for deletion
+    request = RequestFactory().post("/")
+    request.user = User.objects.get(username="ed")
+    formset_class = ArticleEntityInline(Article, django_admin.site).get_formset(request, article)
+    shown = formset_class(instance=article)
+    data = {f"{shown.prefix}-{k}": v for k, v in shown.management_form.initial.items()}
+    for form in shown.forms:
+        data |= {form.add_prefix(k): v for k, v in form.initial.items() if v is not None}
+        data[form.add_prefix("id")] = form.instance.pk
+        data[form.add_prefix("article")] = article.pk
+        if form.instance.pk == france.pk:
+            data[form.add_prefix("DELETE")] = "on"
+    formset = formset_class(data, instance=article)
+    assert formset.is_valid(), formset.errors
+    formset.save()
     render_article(article)
     assert ArticleEntity.objects.get(pk=france.pk).decision == Decision.REMOVED
     assert "FR" not in [c.code for c in article.ordered_countries()]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -17,7 +18,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("follows/includes/follow_button.html", takes_context=True)
-def follow_button(context: dict[str, Any], obj: Any) -> dict[str, Any]:
+def follow_button(context: Any, obj: Any) -> dict[str, Any]:
     request = context["request"]
     kind, key = target_of(obj)
     following = request.user.is_authenticated and (
@@ -31,6 +32,11 @@ def follow_button(context: dict[str, Any], obj: Any) -> dict[str, Any]:
         "key": key,
         "following": following,
     }
+
+
+def follow_part(context: Any, obj: Any) -> str:
+    """The follow button in the "follow" slot of the pages below (articles.parts)."""
+    return render_to_string("follows/includes/follow_button.html", follow_button(context, obj))
 
 
 # on every article page a signed-in reader opens: compiled once (see PreparedQuery)

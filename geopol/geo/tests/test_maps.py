@@ -449,3 +449,20 @@ def test_committed_shapes_are_small_and_documented():
     source = (folder / "SOURCE.md").read_text(encoding="utf-8")
     assert "world-atlas" in source and "2.0.2" in source and "public domain" in source
     assert "build_world_shapes.py" in source
+
+
+def test_approximate_places_get_a_ring_and_a_legend():
+    """A place known only by its region is drawn as a dashed ring, and the map says what the
+    ring means; a map with exact places only needs no such key."""
+    from geopol.geo.svgparts import APPROXIMATE_LEGEND
+
+    rough = render_svg(
+        MapSpec(
+            points=[MapPoint("Mopti", 14.49, -4.20), MapPoint("Sevare", 14.5, -4.1, "approximate")],
+            primary={"ML"},
+        )
+    )
+    assert APPROXIMATE_LEGEND in rough
+    assert 'stroke-dasharray="2 1.6"' in rough  # the ring marker itself
+    exact = render_svg(MapSpec(points=[MapPoint("Mopti", 14.49, -4.20)], primary={"ML"}))
+    assert APPROXIMATE_LEGEND not in exact

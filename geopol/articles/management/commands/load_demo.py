@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
-from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from geopol.articles.search import refresh_suggestions
+
+# What apps above run before the corpus is imported (extraction: bring the actor registry up
+# to date), registered from their AppConfig.ready with `before_demo(step)`.
+_steps: list[Callable[[TextIO], None]] = []
+
+
+def before_demo(step: Callable[[TextIO], None]) -> None:
+    """Run `step(stdout)` at the start of `geopol demo`."""
+    if step not in _steps:
+        _steps.append(step)
+
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
@@ -17,9 +29,8 @@ class Command(BaseCommand):
     help = "Load the demo corpus: original analyses across every region, 2013-2025."
 
     def handle(self, *args, **options):
-        if apps.is_installed("geopol.extraction"):
-            # the shipped actor registry may be newer than the database's copy
-            call_command("load_actors", stdout=self.stdout)
+        for step in _steps:
+            step(self.stdout)
         folders = [str(p) for p in sorted(DEMO_DIR.iterdir()) if p.is_dir()]
         call_command("import_articles", *folders, stdout=self.stdout, stderr=self.stderr)
         refresh_suggestions()  # actors and authors new since the last migration

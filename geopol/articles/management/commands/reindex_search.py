@@ -11,10 +11,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, transaction
 from tqdm import tqdm
 
-from geopol.articles.models import Article
+from geopol.articles.models import LISTED, Article
 from geopol.articles.rendering import plain_text_of_html
 from geopol.articles.search import refresh_suggestions
-from geopol.articles.services import SEARCHABLE, sync_search_index
+from geopol.articles.services import sync_search_index
 from geopol.search.backends import get_backend
 
 BATCH = 1000
@@ -58,7 +58,7 @@ def reindex(
     busy timeout fails, so the command runs SQLite with one job."""
     backend = get_backend()
     backend.setup()
-    searchable = Article.objects.filter(status__in=SEARCHABLE)
+    searchable = Article.objects.filter(status__in=LISTED)
     if fresh:
         with transaction.atomic():
             backend.clear()
@@ -135,7 +135,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Reindexed {total} article(s); {searchable} searchable.")
 
     def _check(self) -> None:
-        wanted = set(Article.objects.filter(status__in=SEARCHABLE).values_list("pk", flat=True))
+        wanted = set(Article.objects.filter(status__in=LISTED).values_list("pk", flat=True))
         indexed = get_backend().indexed_ids()
         missing, stale = sorted(wanted - indexed), sorted(indexed - wanted)
         if not missing and not stale:

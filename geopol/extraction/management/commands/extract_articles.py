@@ -46,6 +46,7 @@ def as_json(
                 "lon": p.lon,
                 "geonames_id": p.geonames_id,
                 "mentions": p.mentions,
+                "precision": p.precision,
             }
             for p in result.places
         ],

@@ -1,0 +1,113 @@
+"""What the geoparser adds to the articles app's pages (articles/parts.py): maps of an
+article, a country and a region, the map figures in bodies, and the actor and place chips."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from geopol.articles import parts
+from geopol.articles.models import Article, Figure
+from geopol.articles.parts import FigureDrawing
+from geopol.extraction.maps import article_map_spec, cached_svg, places_map_spec
+from geopol.extraction.models import ArticleEntity, EntityKind
+from geopol.extraction.visibility import public_entity_ids
+from geopol.geo.models import Country, Region
+
+
+def article_map(context: Any, article: Article, readable: bool) -> SafeString:
+    """The locator map under an article; places only for readers who may read it
+    (`readable`, decided by the view: these parts render pages cached for many readers)."""
+    return mark_safe(cached_svg(article_map_spec(article, with_places=readable)))
+
+
+def map_figure(article: Article, figure: Figure, readable: bool) -> FigureDrawing:
+    """A map figure of the body: the article's places plus the figure's authored layers
+    (with places only when `readable`)."""
+    spec = article_map_spec(
+        article, with_places=readable, layers=figure.layers, title=figure.caption
+    )
+    url = f"/api/v1/articles/{article.slug}/map?figure={figure.key}"
+    return FigureDrawing(cached_svg(spec), (("data-map", url),))
+
+
+def article_entities(context: Any, article: Article, readable: bool = True) -> str:
+    """The actor and place chips; for readers who may not read the text, only those its
+    title or teaser names or an editor gave (geopol.extraction.visibility)."""
+    entities = list(ArticleEntity.objects.kept().filter(article=article).select_related("actor"))
+    if not readable:
+        shown = public_entity_ids([article])
+        entities = [e for e in entities if e.pk in shown]
+    return render_to_string(
+        "extraction/includes/entities.html",
+        {
+            "actors": [e for e in entities if e.kind == EntityKind.ACTOR and e.actor_id],
+            "places": [e for e in entities if e.kind == EntityKind.PLACE][:20],
+        },
+    )
+
+
+def recent_places(article_ids: list[int], codes: set[str] | None = None) -> list[ArticleEntity]:
+    """Places of these articles, most mentioned first, one per name; only in `codes`."""
+    entities = ArticleEntity.objects.kept().filter(
+        article_id__in=article_ids, kind=EntityKind.PLACE
+    )
+    if codes is not None:
+        entities = entities.filter(country_id__in=codes)
+    counts = Counter(e.name for e in entities)
+    first: dict[str, ArticleEntity] = {}
+    for entity in entities:
+        first.setdefault(entity.name, entity)
+        first[entity.name].mentions = counts[entity.name]
+    return sorted(first.values(), key=lambda e: -e.mentions)
+
+
+def country_map(context: Any, country: Country) -> SafeString:
+    ids = list(
+        Article.objects.published()
+        .in_country(country)
+        .newest()
+        .filter(access="public")
+        .values_list("pk", flat=True)[:50]
+    )
+    spec = places_map_spec(
+        recent_places(ids, {country.code}),
+        {country.code},
+        f"Places in {country.name}",
+        "No places mentioned in recent analyses",
+    )
+    return mark_safe(cached_svg(spec))
+
+
+def region_map(context: Any, region: Region) -> SafeString:
+    codes = set(
+        Country.objects.filter(region=region, articles__isnull=False)
+        .values_list("code", flat=True)
+        .distinct()
+    )
+    ids = list(
+        Article.objects.published()
+        .in_region(region)
+        .newest()
+        .filter(access="public")
+        .values_list("pk", flat=True)[:50]
+    )
+    in_region = set(region.countries.values_list("code", flat=True))
+    spec = places_map_spec(
+        recent_places(ids, in_region),
+        codes or in_region,
+        region.name,
+        "No places mentioned in recent analyses",
+    )
+    return mark_safe(cached_svg(spec))
+
+
+def register() -> None:
+    parts.contribute("article-map", article_map)
+    parts.contribute("article-entities", article_entities)
+    parts.contribute("country-map", country_map)
+    parts.contribute("region-map", region_map)
+    parts.contribute_figure("map", map_figure)

@@ -1,0 +1,303 @@
+"""Pass 3 of the geoparser, resolution of places: for each candidate place, the stop rules
+(a person's name, part of a longer name, an everyday word), the score of every place the name
+may be in the light of the country evidence, and then distance to the rest of the story.
+Pure. Constants in data/geoparse_scores.yaml, words in data/geoparse_words.yaml."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from geopol.extraction.matching import Candidate
+from geopol.extraction.reading import Document, inside_longer_name, previous_word
+from geopol.extraction.rules import SCORES, WORDS
+from geopol.geo.gazetteer import Gazetteer, PlaceRecord, fold_name
+
+REGION_CUE_RE = re.compile(
+    r"\s+(region|province|state|oblast|governorate|district|county|department|prefecture)\b",
+    re.I,
+)
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance between two (lat, lon) points."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def place_key(record: PlaceRecord) -> str:
+    if record.geonames_id:
+        return f"geonames:{record.geonames_id}"
+    if record.kind == "admin1":
+        return f"iso:{record.admin1}"
+    return f"{record.kind}:{fold_name(record.name)}:{record.lat:.2f},{record.lon:.2f}"
+
+
+# what each kind of place key says about the point drawn for it (see place_key)
+KEY_PRECISION = {"geonames": "point", "custom": "point", "city": "point", "country": "country"}
+# continents, oceans, macro-regions and historical states are recognised as toponyms (their
+# mentions are kept) but are not places on a map
+BROAD_KINDS = frozenset(("continent", "ocean", "macro-region", "historical-state"))
+
+
+def precision_of_key(key: str) -> str:
+    """ "point" for a town or an editor's place, "region" for a region, county or feature
+    placed at a representative point, "country" for a place put at its country's point."""
+    return KEY_PRECISION.get(key.split(":", 1)[0], "region")
+
+
+def precision_of(record: PlaceRecord) -> str:
+    """The precision of a resolved place's point (see precision_of_key)."""
+    if record.kind in ("admin1", "admin", "feature") or record.feature_kind.startswith("adm"):
+        return "region"
+    return precision_of_key(place_key(record))
+
+
+@dataclass
+class Context:
+    """What the text says around one candidate, for scoring the places it may be."""
+
+    evidence: Counter[str]
+    admin1_codes: set[str]
+    region_cue: bool  # "region", "province"... follows the name
+    before: str  # the word before it, lower case
+    single_word: bool
+
+    def region_named(self, record: PlaceRecord) -> bool:
+        return bool(record.admin1) and f"{record.country}-{record.admin1}" in self.admin1_codes
+
+
+def resolve_places(
+    doc: Document, pending: list[Candidate], evidence: Counter[str]
+) -> list[tuple[Candidate, PlaceRecord]]:
+    """Best place per candidate by context; then distance to the others."""
+    resolved: list[tuple[Candidate, PlaceRecord]] = []
+    for cand in pending:
+        record = choose_place(doc, cand, evidence)
+        if record is not None:
+            resolved.append((cand, record))
+    if len(resolved) > 2:
+        resolved = refine_by_distance(resolved, doc.gazetteer, evidence)
+    return resolved
+
+
+def choose_place(doc: Document, cand: Candidate, evidence: Counter[str]) -> PlaceRecord | None:
+    options = doc.gazetteer.places(cand.key)
+    if not options:
+        return None
+    ctx = Context(
+        evidence,
+        doc.facts.admin1_codes,
+        REGION_CUE_RE.match(doc.text[cand.end : cand.end + 16]) is not None,
+        previous_word(doc.text, cand.start),
+        " " not in cand.key,
+    )
+    if _vetoed(doc, cand, options, ctx):
+        return None
+    best = best_option(options, ctx)
+    if not _admitted(doc, cand, best, ctx):
+        return None
+    if best.kind == "admin1" and best.lat == 0.0 and best.lon == 0.0:
+        best = locate_admin1(best, doc.gazetteer)
+    return best
+
+
+def _vetoed(doc: Document, cand: Candidate, options: list[PlaceRecord], ctx: Context) -> bool:
+    """Stop rules that need no scoring: a person's name, part of a longer name."""
+    if ctx.before in WORDS.titles and cand.start not in doc.datelines:
+        return True
+    if doc.is_person(cand, doc.gazetteer.has_place) or doc.non_toponym_use(cand):
+        return True
+    if not _written_as_abbreviated(doc, cand):
+        return True  # "Mo" without its period is no Missouri
+    if ctx.single_word and inside_longer_name(cand, ctx.region_cue, doc.text):
+        return True  # "Viktor Orban", "Paris Agreement", "Malmstrom Air Force Base"
+    return (
+        ctx.single_word
+        and cand.text in doc.facts.name_parts
+        and not any(
+            o.population >= SCORES.name_part_population or o.kind in ("feature", "admin1")
+            for o in options
+        )
+    )  # "Massa said", after "Sergio Massa"
+
+
+def _written_as_abbreviated(doc: Document, cand: Candidate) -> bool:
+    """An abbreviation of a region counts only as the style guides write it: "Ky." with its
+    period (and not inside "W.Va."), "NSW" in capitals."""
+    rule = doc.gazetteer.abbreviations.get(cand.key)
+    if rule is None or doc.gazetteer.places(cand.key)[0].kind != "admin1":
+        return True
+    if rule == "period":
+        text = doc.text
+        return text[cand.end : cand.end + 1] == "." and text[cand.start - 1 : cand.start] != "."
+    if rule == "caps":
+        return cand.text.isupper()
+    return True
+
+
+def _score_kind(record: PlaceRecord, ctx: Context) -> float:
+    value = 0.0
+    if record.kind == "feature":
+        value += SCORES.feature
+        if record.feature_kind in BROAD_KINDS:
+            value += SCORES.broad_area  # "the Pacific" is the ocean, not Pacific, Missouri
+        if any(ctx.evidence[c] for c in record.countries):
+            value += SCORES.feature_in_context
+    if record.kind in ("admin1", "admin"):
+        if ctx.region_cue:
+            value += SCORES.region_with_cue
+        elif record.kind == "admin1":
+            value += SCORES.admin1_without_cue
+        else:
+            value += SCORES.admin_without_cue
+        if record.kind == "admin1":
+            value += SCORES.admin1_fame
+    return value
+
+
+def score_place(record: PlaceRecord, ctx: Context) -> float:
+    """How likely the name means `record`, by kind, country evidence and size."""
+    value = _score_kind(record, ctx)
+    mentions = ctx.evidence[record.country] if record.country else 0
+    if mentions:
+        value += (
+            SCORES.country_in_context
+            + min(mentions, SCORES.country_mentions_cap) * SCORES.per_country_mention
+        )
+    if ctx.region_named(record):
+        value += SCORES.admin1_named  # "Alexandria, Virginia": its state is named too
+    value += math.log10(record.population + 1)
+    if record.population >= SCORES.metropolis_population:
+        value += SCORES.metropolis  # a metropolis is what "London" usually means
+    if record.population >= SCORES.megacity_population:
+        value += SCORES.megacity
+    return value
+
+
+def best_option(options: list[PlaceRecord], ctx: Context) -> PlaceRecord:
+    best = max(options, key=lambda r: (score_place(r, ctx), r.population))
+    namesake = max(options, key=lambda r: r.population)
+    if (
+        best.kind == "city"
+        and best.population < SCORES.small_namesake_population
+        and namesake.population >= SCORES.namesake_population
+        and namesake.country != best.country
+        and not ctx.region_named(best)
+    ):
+        return namesake  # "Dublin" is Ireland's capital unless the text says Dublin, Ohio
+    return best
+
+
+def in_context(best: PlaceRecord, ctx: Context) -> bool:
+    """Whether the text names the place's country (for a feature, one it touches)."""
+    if best.country and ctx.evidence[best.country]:
+        return True
+    return best.kind == "feature" and (
+        any(ctx.evidence[c] for c in best.countries) or not ctx.single_word
+    )
+
+
+def _well_known(doc: Document, cand: Candidate, best: PlaceRecord, single_word: bool) -> bool:
+    """Out of context only well-known places count: a feature, a big city, a multi-word
+    name of a town or of a county, or a region. A one-word name opening a sentence counts
+    only if it is a metropolis or the text also writes it in mid-sentence."""
+    opener = (
+        cand.sentence_initial and single_word and cand.text not in doc.facts.mid_sentence_words()
+    )
+    return (
+        best.kind == "feature"
+        or (
+            best.population >= SCORES.well_known_population
+            and not (opener and best.population < SCORES.metropolis_population)
+        )
+        or (not single_word and best.population >= SCORES.multiword_town_population)
+        or (best.kind == "admin" and not single_word)
+        or (best.kind == "admin1" and not opener)
+    )
+
+
+def _admitted(doc: Document, cand: Candidate, best: PlaceRecord, ctx: Context) -> bool:
+    """Whether the chosen place stands: calendar words, everyday words and hamlets out of
+    context do not."""
+    if cand.key in WORDS.calendar_words:
+        return False
+    common = cand.key in WORDS.common_word_places
+    lowercase_elsewhere = (
+        ctx.single_word
+        and cand.text != cand.text.lower()
+        and doc.facts.writes_lowercase(cand.text.lower())
+    )
+    placed = in_context(best, ctx)
+    if (common or lowercase_elsewhere) and not (placed and ctx.before in WORDS.locative_cues):
+        return False
+    if not placed and not _well_known(doc, cand, best, ctx.single_word):
+        return False
+    return not (
+        cand.sentence_initial
+        and ctx.single_word
+        and best.kind == "city"
+        and best.population < SCORES.hamlet_population
+        and cand.text not in doc.facts.mid_sentence_words()
+    )  # "Voters ...", "Officials ...": a capitalised word, not a hamlet
+
+
+def locate_admin1(record: PlaceRecord, gazetteer: Gazetteer) -> PlaceRecord:
+    """Give an ISO 3166-2 region a point: its namesake city. Without one the region keeps no
+    coordinates (NaN): better no marker than one at 0°, 0°."""
+    namesakes = [
+        c for c in gazetteer.cities.lookup(fold_name(record.name)) if c.country == record.country
+    ]
+    city = max(namesakes, key=lambda c: c.population) if namesakes else None
+    return PlaceRecord(
+        record.name,
+        city.lat if city else math.nan,
+        city.lon if city else math.nan,
+        record.country,
+        "admin1",
+        city.population if city else 0,
+        None,
+        record.admin1,
+        record.feature_kind,
+    )
+
+
+def _has_point(record: PlaceRecord) -> bool:
+    return bool(record.lat or record.lon) and not math.isnan(record.lat + record.lon)
+
+
+def refine_by_distance(
+    resolved: list[tuple[Candidate, PlaceRecord]], gazetteer: Gazetteer, evidence: Counter[str]
+) -> list[tuple[Candidate, PlaceRecord]]:
+    """Move ambiguous names to the candidate nearest the rest of the story."""
+    anchors = [(r.lat, r.lon) for _, r in resolved if _has_point(r)]
+    if len(anchors) < SCORES.refine_min_places:
+        return resolved
+    centre = (
+        sorted(a[0] for a in anchors)[len(anchors) // 2],
+        sorted(a[1] for a in anchors)[len(anchors) // 2],
+    )
+    refined = []
+    for cand, record in resolved:
+        if record.population >= SCORES.refine_fixed_population or record.kind != "city":
+            refined.append((cand, record))
+            continue
+        options = [o for o in gazetteer.places(cand.key) if o.kind == "city"]
+        if len(options) > 1:
+            near = min(options, key=lambda o: distance_km((o.lat, o.lon), centre))
+            if (
+                near is not record
+                and (evidence[near.country], near.population)
+                > (evidence[record.country], record.population)
+                and distance_km((near.lat, near.lon), centre) + SCORES.refine_margin_km
+                < distance_km((record.lat, record.lon), centre)
+            ):
+                record = near
+        refined.append((cand, record))
+    return refined

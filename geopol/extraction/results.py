@@ -1,0 +1,59 @@
+"""What the geoparser returns: plain dataclasses, shared by its passes. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Mention:
+    kind: str  # country, place, actor
+    key: str  # ISO code, place key or actor id
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class CountryResult:
+    code: str
+    name: str
+    primary: bool
+    mentions: int
+    score: float
+
+
+@dataclass
+class PlaceResult:
+    key: str
+    name: str  # as first written
+    canonical: str
+    country: str
+    lat: float | None  # None for a region the gazetteer cannot place
+    lon: float | None
+    geonames_id: int | None
+    kind: str
+    mentions: int
+    # how exact the point is: "point" (the place itself), "region" (its region's or its
+    # area's representative point), "country" (its country's)
+    precision: str = "point"
+
+
+@dataclass
+class ActorResult:
+    id: str
+    name: str
+    kind: str
+    aliases_in_text: list[str]
+    countries: list[str]
+    mentions: int
+
+
+@dataclass
+class Extraction:
+    countries: list[CountryResult]
+    places: list[PlaceResult]
+    actors: list[ActorResult]
+    mentions: list[Mention]
+    # continents, oceans, macro-regions, historical states: named, but no place on a map
+    areas: list[PlaceResult] = field(default_factory=list)
