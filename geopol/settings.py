@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "geopol.extraction",
     "geopol.members",
     "geopol.follows",
+    "geopol.billing",
     "geopol.api",
     "django_tasks",
     "django_tasks_db",
@@ -418,3 +419,16 @@ GEOPOL_ALERTS_KEEP_DAYS = int(env("GEOPOL_ALERTS_KEEP_DAYS", "90"))
 GEOPOL_DIGEST_HOUR = int(env("GEOPOL_DIGEST_HOUR", "6"))
 # A digest lists at most this many analyses (the most relevant), then links to My Geopol.
 GEOPOL_DIGEST_MAX_ITEMS = int(env("GEOPOL_DIGEST_MAX_ITEMS", "20"))
+
+# Billing (Stripe Checkout, Customer Portal, webhooks; see docs/billing.md). Without a secret
+# key the membership page shows the plans and GEOPOL_MEMBERSHIP_CONTACT instead of checkout.
+GEOPOL_STRIPE_SECRET_KEY = env("GEOPOL_STRIPE_SECRET_KEY")
+GEOPOL_STRIPE_WEBHOOK_SECRET = env("GEOPOL_STRIPE_WEBHOOK_SECRET")
+# Where the stripe library sends its API calls: Stripe's own unless set (tests point it at a
+# local server they start).
+GEOPOL_STRIPE_API_BASE = env("GEOPOL_STRIPE_API_BASE")
+GEOPOL_MEMBERSHIP_CONTACT = env("GEOPOL_MEMBERSHIP_CONTACT") or (
+    DEFAULT_FROM_EMAIL.rpartition("<")[2].rstrip(">").strip()
+)
+# Days a member keeps reading after a renewal payment failed (Stripe retries the card).
+GEOPOL_BILLING_GRACE_DAYS = int(env("GEOPOL_BILLING_GRACE_DAYS", "7"))

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("geopol.extraction.urls")),
     path("", include("geopol.members.urls")),
     path("", include("geopol.follows.urls")),
+    path("", include("geopol.billing.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

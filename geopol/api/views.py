@@ -20,7 +20,7 @@ from geopol.api.schemas import (
     SuggestionOut,
     ValidationErrorOut,
 )
-from geopol.articles.access import can_read, readable_tiers
+from geopol.articles.access import can_read
 from geopol.articles.models import Article
 from geopol.articles.search import FACETS, search_articles, suggest
 from geopol.extraction.maps import article_map_spec
@@ -35,8 +35,7 @@ def _country_ref(country: Country) -> dict:
 
 
 def _summary(article: Article, user=None) -> dict:
-    """An article as listed; machine-found countries only for readers of its text."""
-    given_only = not can_read(user, article)
+    """An article as listed, with its countries (the machine's too: public metadata)."""
     return {
         "id": article.pk,
         "slug": article.slug,
@@ -48,7 +47,7 @@ def _summary(article: Article, user=None) -> dict:
         "dateline": article.dateline,
         "reading_minutes": article.reading_minutes,
         "teaser": article.summary,
-        "countries": [_country_ref(c) for c in article.ordered_countries(given_only)],
+        "countries": [_country_ref(c) for c in article.ordered_countries()],
     }
 
 
@@ -56,13 +55,12 @@ def _summary(article: Article, user=None) -> dict:
 def list_articles(request: HttpRequest, filters: Query[ArticleFilters], window: Query[ListWindow]):
     """Published articles, newest first, a page at a time (`limit` at most 100)."""
     queryset = Article.objects.published().newest()
-    tiers = readable_tiers(request.user)
     if filters.country:
         country = Country.objects.filter(code=filters.country.upper()).first()
-        queryset = queryset.in_country(country, tiers) if country else queryset.none()
+        queryset = queryset.in_country(country) if country else queryset.none()
     if filters.region:
         region = Region.objects.filter(slug=filters.region).first()
-        queryset = queryset.in_region(region, tiers) if region else queryset.none()
+        queryset = queryset.in_region(region) if region else queryset.none()
     if filters.type:
         queryset = queryset.filter(type=filters.type)
     end = window.offset + min(window.limit, MAX_PAGE)
@@ -80,16 +78,7 @@ def get_article(request: HttpRequest, slug: str):
         "topics": [t.name for t in article.topics.all()],
         "body_html": article.body_html if readable else None,
         "readable": readable,
-        # the machine's tags of a hidden text would tell what it mentions
-        "connected": [
-            _summary(a, request.user)
-            for a in Article.objects.connected_to(
-                article,
-                codes=None
-                if readable
-                else [c.code for c in article.ordered_countries(given_only=True)],
-            )
-        ],
+        "connected": [_summary(a, request.user) for a in Article.objects.connected_to(article)],
     }
 
 

@@ -93,11 +93,22 @@ def can_preview(user: Any) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_staff)
 
 
+# The access levels each kind of reader reads in full (staff read like members).
+TIERS_BY_READER = {
+    "anonymous": frozenset({Access.PUBLIC}),
+    "registered": frozenset({Access.PUBLIC, Access.REGISTERED}),
+    "member": frozenset({Access.PUBLIC, Access.REGISTERED, Access.MEMBERS}),
+}
+
+
+def reader_kind(user: Any) -> str:
+    """'anonymous', 'registered' or 'member' (staff included): the keys of TIERS_BY_READER."""
+    if user is None or not user.is_authenticated:
+        return "anonymous"
+    return "member" if is_member(user) else "registered"
+
+
 def readable_tiers(user: Any) -> frozenset[str]:
     """The access levels whose full text `user` may read (and so search). A metered read
     opens one article, not a tier: metered readers search like registered ones."""
-    if user is None or not user.is_authenticated:
-        return frozenset({Access.PUBLIC})
-    if is_member(user):
-        return frozenset({Access.PUBLIC, Access.REGISTERED, Access.MEMBERS})
-    return frozenset({Access.PUBLIC, Access.REGISTERED})
+    return TIERS_BY_READER[reader_kind(user)]

@@ -61,7 +61,7 @@ class RegionFeed(LatestArticlesFeed):
         return f"The newest analyses about {obj.name}."
 
     def items(self, obj: Region):
-        articles = Article.objects.published().in_region(obj, PUBLIC)
+        articles = Article.objects.published().in_region(obj)
         return articles.newest().prefetch_related("authors")[:FEED_SIZE]
 
 
@@ -70,7 +70,7 @@ class CountryFeed(RegionFeed):
         return get_object_or_404(Country, slug=slug)
 
     def items(self, obj: Country):  # type: ignore[override]
-        articles = Article.objects.published().in_country(obj, PUBLIC)
+        articles = Article.objects.published().in_country(obj)
         return articles.newest().prefetch_related("authors")[:FEED_SIZE]
 
 

@@ -86,20 +86,17 @@ class ArticleQuerySet(models.QuerySet["Article"]):
     def for_listing(self) -> ArticleQuerySet:
         return self.prefetch_related("authors", "countries").defer("body", "body_html")
 
-    def _tagged(self, links: Q, tiers: Iterable[str] | None) -> ArticleQuerySet:
-        """Articles with a matching country tag. With `tiers` (the access levels a reader may
-        read), a tag the machine found in the text counts only for readable articles: a
-        listing must not reveal what a hidden body mentions."""
+    def _tagged(self, links: Q) -> ArticleQuerySet:
+        """Articles with a matching country tag, the machine's included: a piece's countries
+        are what it is about, public metadata even when its body is not (docs/members.md)."""
         tagged = ArticleCountry.objects.filter(links)
-        if tiers is not None:
-            tagged = tagged.filter(Q(by_editor=True) | Q(article__access__in=list(tiers)))
         return self.filter(pk__in=tagged.values("article_id"))
 
-    def in_region(self, region: Region, tiers: Iterable[str] | None = None) -> ArticleQuerySet:
-        return self._tagged(Q(country__region=region), tiers)
+    def in_region(self, region: Region) -> ArticleQuerySet:
+        return self._tagged(Q(country__region=region))
 
-    def in_country(self, country: Country, tiers: Iterable[str] | None = None) -> ArticleQuerySet:
-        return self._tagged(Q(country=country), tiers)
+    def in_country(self, country: Country) -> ArticleQuerySet:
+        return self._tagged(Q(country=country))
 
     def connected_to(
         self, article: Article, limit: int = 5, codes: Iterable[str] | None = None
@@ -222,11 +219,10 @@ class Article(models.Model):
             and self.published_at <= timezone.now()
         )
 
-    def ordered_countries(self, given_only: bool = False) -> list[Country]:
+    def ordered_countries(self) -> list[Country]:
         """Primary countries first, then the ones merely mentioned; each with is_primary.
-
-        `given_only`: just the countries an editor or the source file set, for readers who
-        may not read the text (the machine's tags come from the text)."""
+        Every reader is shown them, machine-found ones included (they say what the piece is
+        about; its places and actors found in the body stay with the body)."""
         if "country_links" in getattr(self, "_prefetched_objects_cache", {}):  # a listing's
             links = sorted(self.country_links.all(), key=lambda k: (not k.primary, k.position))
         else:
@@ -235,8 +231,6 @@ class Article(models.Model):
                     "-primary", "position"
                 )
             )
-        if given_only:
-            links = [link for link in links if link.by_editor]
         countries = []
         for link in links:
             link.country.is_primary = link.primary  # type: ignore[attr-defined]

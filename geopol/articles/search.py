@@ -20,7 +20,7 @@ from typing import Any
 from django.utils import timezone
 
 from geopol.articles.access import can_read, readable_tiers
-from geopol.articles.models import Access, Article, ArticleCountry, ArticleType, Author, Topic
+from geopol.articles.models import Article, ArticleCountry, ArticleType, Author, Topic
 from geopol.core.text import fold
 from geopol.geo.gazetteer import fold_name, load_country_names
 from geopol.geo.models import Country, Region
@@ -71,19 +71,19 @@ suggestion_providers: list[Callable[[], Iterable[Suggestion]]] = []
 
 def search_documents(articles: Sequence[Article], texts: Mapping[int, str]) -> list[Document]:
     """The search documents of `articles` (their plain body texts in `texts`), with facets.
-    What the machine found in a restricted article's body (countries, actors, places) is a
-    facet only for readers of that tier: others can neither filter nor count by it."""
+    Countries and regions, the machine's included, are public facets (what a piece is
+    about); what else the machine found in a restricted body (actors, places) is a facet
+    only for readers of that tier unless the title or teaser names it (extraction decides)."""
     ids = [a.pk for a in articles]
     facets = {pk: FacetValues() for pk in ids}
     links = ArticleCountry.objects.filter(article_id__in=ids).select_related("country")
-    access = {a.pk: a.access for a in articles}
     regions = _region_slugs()
     for link in links.order_by("article_id", "position"):
-        public = access[link.article_id] == Access.PUBLIC or link.by_editor
+        # countries and regions are public metadata (docs/members.md, the paywall)
         entry = facets[link.article_id]
-        entry.add("country", link.country_id, public)
+        entry.add("country", link.country_id)
         if link.primary or not entry.public.get("region"):
-            entry.add("region", regions[link.country.region_id], public)
+            entry.add("region", regions[link.country.region_id])
     for through, name, key in (
         (Article.topics.through, "topic", "topic__slug"),
         (Article.authors.through, "author", "author__slug"),

@@ -1,7 +1,6 @@
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Q
 
-from geopol.articles.models import Access, Article, ArticleCountry
+from geopol.articles.models import Article, ArticleCountry
 from geopol.geo.models import Country, Region
 
 
@@ -26,11 +25,8 @@ class CountrySitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        # the sitemap is public: a tag the machine found in a non-public body does not count
-        tags = ArticleCountry.objects.filter(
-            Q(by_editor=True) | Q(article__access=Access.PUBLIC),
-            article__in=Article.objects.published(),
-        )
+        # every country a published piece is about, the machine's tags included (public)
+        tags = ArticleCountry.objects.filter(article__in=Article.objects.published())
         return Country.objects.filter(code__in=tags.values("country_id")).order_by("code")
 
 

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from geopol.articles import pagecache
-from geopol.articles.access import Reading, can_preview, open_article, readable_tiers
+from geopol.articles import pagecache, viewas
+from geopol.articles.access import Reading, can_preview, open_article
 from geopol.articles.models import Article, ArticleType, Author, Status, Topic
 from geopol.core.context_processors import site
 from geopol.core.db import PreparedQuery
@@ -49,16 +49,15 @@ def home(request: HttpRequest) -> HttpResponse:
             "latest": latest,
             "sections": sections,
             "regions": Region.objects.navigation().annotate(
-                article_count=_tag_count("countries__article_links", readable_tiers(request.user))
+                article_count=_tag_count("countries__article_links")
             ),
         },
     )
 
 
-def _tag_count(links: str, tiers: frozenset[str]) -> Count:
-    """Published articles counted through country tags (`links`, a path to ArticleCountry).
-    A tag the machine found in a body counts only when the reader may read that body: a
-    count must not reveal what a hidden text mentions."""
+def _tag_count(links: str) -> Count:
+    """Published articles counted through country tags (`links`, a path to ArticleCountry),
+    the machine's included: countries are public metadata of every piece."""
     article = f"{links}__article"
     return Count(
         article,
@@ -67,19 +66,29 @@ def _tag_count(links: str, tiers: frozenset[str]) -> Count:
                 f"{article}__status__in": [Status.PUBLISHED, Status.SCHEDULED],
                 f"{article}__published_at__lte": timezone.now(),
             }
-        )
-        & (Q(**{f"{links}__by_editor": True}) | Q(**{f"{article}__access__in": list(tiers)})),
+        ),
         distinct=True,
     )
 
 
 def _article_page(request: HttpRequest, article: Article, preview: bool = False) -> HttpResponse:
-    reading = open_article(request.user, article)  # per request: metered reads are counted
+    view_as = viewas.chosen(request) if preview else ""
+    if view_as:  # an editor's preview as another reader: nothing is counted or cached
+        reading = Reading(viewas.readable_as(article, view_as))
+    else:
+        reading = open_article(request.user, article)  # per request: metered reads counted
     readable = reading.readable
-    signed_in = request.user.is_authenticated
+    reader = viewas.reader_as(view_as, request.user)
+    signed_in = reader.is_authenticated
 
     def render_page(nonce: str) -> pagecache.PageWithHoles:
-        return _render_shared_page(article, readable, signed_in, preview, nonce)
+        page = _render_shared_page(article, readable, signed_in, preview, nonce)
+        if preview:
+            switch = render_to_string(
+                "includes/view_as.html", {"view_as": viewas.links(request, view_as)}
+            )
+            page = pagecache.PageWithHoles(page.html.replace(PREVIEW_MARK, switch, 1), nonce)
+        return page
 
     page = (
         render_page(secrets.token_hex(8))
@@ -90,7 +99,7 @@ def _article_page(request: HttpRequest, article: Article, preview: bool = False)
         {
             "bookmark": _bookmark_button(request, article, preview),
             "meter": _meter_notice(reading),
-            "paywall": "" if readable else _paywall(request, article, reading),
+            "paywall": "" if readable else _paywall(request, article, reading, reader),
             "messages": _messages(request),
         }
     )
@@ -99,6 +108,7 @@ def _article_page(request: HttpRequest, article: Article, preview: bool = False)
 
 
 HOLES = ("bookmark", "meter", "paywall", "messages")
+PREVIEW_MARK = "<!-- view-as -->"
 
 
 class _Reader:
@@ -120,8 +130,9 @@ def _render_shared_page(
 ) -> pagecache.PageWithHoles:
     """The page as every reader of this variant sees it, with holes for the per-reader parts;
     rendered without the request, so nothing about the reader can end up in it."""
-    # what the geoparser found comes from the text: not for readers who may not read it
-    countries = article.ordered_countries(given_only=not readable)
+    # countries (the machine's too) are shown to every reader; places and actors found only
+    # in the body are not (extraction's template tags decide, told `readable`)
+    countries = article.ordered_countries()
     authors = list(article.authors.all())
     path = reverse("article-preview", args=[article.pk]) if preview else article.get_absolute_url()
     context = {
@@ -137,11 +148,7 @@ def _render_shared_page(
         "regions": Article.regions_of(countries),
         "authors": authors,
         "topics": list(article.topics.all()),
-        # for readers who may not read the text, only the countries they are shown: the
-        # machine's tags would tell what the hidden body mentions
-        "connected": Article.objects.connected_to(
-            article, codes=None if readable else [c.code for c in countries]
-        ),
+        "connected": Article.objects.connected_to(article),
         "has_map_figure": readable and article.figures.filter(kind="map").exists(),
         "json_ld": json.dumps(
             _json_ld(article, readable, countries, authors), ensure_ascii=False
@@ -181,12 +188,12 @@ def _meter_notice(reading: Reading) -> str:
     )
 
 
-def _paywall(request: HttpRequest, article: Article, reading: Reading) -> str:
+def _paywall(request: HttpRequest, article: Article, reading: Reading, reader: Any) -> str:
     context = {
         "article": article,
         "reading": reading,
         "metered_articles": getattr(settings, "GEOPOL_METERED_ARTICLES", 0),
-        "user": request.user,
+        "user": reader,
         "request": request,
     }
     return render_to_string("articles/paywall.html", context)
@@ -268,12 +275,11 @@ def _page(request: HttpRequest, queryset):
 
 
 def regions(request: HttpRequest) -> HttpResponse:
-    tiers = readable_tiers(request.user)
     listing = []
     for region in Region.objects.navigation().prefetch_related("countries"):
         counts = dict(
             Country.objects.filter(region=region)
-            .annotate(n=_tag_count("article_links", tiers))
+            .annotate(n=_tag_count("article_links"))
             .values_list("code", "n")
         )
         countries = sorted(region.countries.all(), key=lambda c: c.name)
@@ -285,11 +291,10 @@ def regions(request: HttpRequest) -> HttpResponse:
 
 def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     region = get_object_or_404(Region, slug=slug)
-    tiers = readable_tiers(request.user)
-    articles = Article.objects.published().in_region(region, tiers).newest().for_listing()
+    articles = Article.objects.published().in_region(region).newest().for_listing()
     active = (
         Country.objects.filter(region=region)
-        .annotate(n=_tag_count("article_links", tiers))
+        .annotate(n=_tag_count("article_links"))
         .filter(n__gt=0)
         .order_by("-n", "name")
     )
@@ -307,8 +312,7 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def country_detail(request: HttpRequest, slug: str) -> HttpResponse:
     country = get_object_or_404(Country.objects.select_related("region"), slug=slug)
-    tiers = readable_tiers(request.user)
-    articles = Article.objects.published().in_country(country, tiers).newest().for_listing()
+    articles = Article.objects.published().in_country(country).newest().for_listing()
     return render(
         request,
         "articles/country.html",

@@ -15,6 +15,7 @@ from django.core.cache import cache
 
 from geopol.articles.models import Article
 from geopol.extraction.models import ArticleEntity, EntityKind
+from geopol.extraction.visibility import public_entity_ids
 from geopol.geo.maps import MapPoint, MapSpec, render_svg
 
 CACHE_SECONDS = 24 * 3600
@@ -64,24 +65,31 @@ def article_map_spec(
     layers: dict[str, Any] | None = None,
     title: str = "",
 ) -> MapSpec:
+    """The map of an article: its countries for every reader (the machine's too); its places
+    for readers of the text, and for others only those the title or teaser names or an
+    editor gave (geopol.extraction.visibility); figure layers only for readers."""
     links = list(article.country_links.all())
-    if not with_places:  # a reader without access sees only the countries given, not found
-        links = [link for link in links if link.by_editor] or links[:0]
     primary = {link.country_id for link in links if link.primary}
     secondary = {link.country_id for link in links} - primary
-    points = []
-    if with_places:
-        places = list(
-            ArticleEntity.objects.kept()
-            .filter(article=article, kind=EntityKind.PLACE)
-            .order_by("-mentions", "name")
-        )
-        # a map of Mali should not stretch to Europe because Paris is mentioned once
-        focus = primary or secondary
-        near = [p for p in places if p.country_id in focus]
-        drawn = _layer_labels(layers)  # the editor's own points win over the machine's
-        points = [p for p in _points(near or places) if p.label.casefold() not in drawn]
-    note = "" if points or layers else "No places resolved for this analysis"
+    places = list(
+        ArticleEntity.objects.kept()
+        .filter(article=article, kind=EntityKind.PLACE)
+        .order_by("-mentions", "name")
+    )
+    if not with_places:
+        shown = public_entity_ids([article])
+        places = [p for p in places if p.pk in shown]
+    # a map of Mali should not stretch to Europe because Paris is mentioned once
+    focus = primary or secondary
+    near = [p for p in places if p.country_id in focus]
+    drawn = _layer_labels(layers)  # the editor's own points win over the machine's
+    points = [p for p in _points(near or places) if p.label.casefold() not in drawn]
+    if points or layers:
+        note = ""
+    elif not with_places and (primary or secondary):
+        note = "Places named in the text are for readers of this analysis"
+    else:
+        note = "No places resolved for this analysis"
     return MapSpec(
         points=points,
         primary=primary or secondary,

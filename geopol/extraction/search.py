@@ -15,23 +15,26 @@ from geopol.core.text import fold
 from geopol.extraction.actors import ActorIndex
 from geopol.extraction.models import Actor, ArticleEntity, Decision, EntityKind
 from geopol.extraction.services import current_actors
+from geopol.extraction.visibility import public_entity_ids
 from geopol.geo.gazetteer import fold_name
 from geopol.search.backends.base import Suggestion
 
 
 def entity_facets(articles: Sequence[Article]) -> Mapping[int, FacetValues]:
     """Actors (by slug) and places (by name) of each article, and the countries an editor
-    confirmed. In a restricted article what an editor did not give or confirm was read from a
-    body not all may read: a facet only for readers of its tier."""
+    confirmed. In a restricted article a place or actor that an editor did not give or
+    confirm, and that its title or teaser does not name, was read from a body not all may
+    read: a facet only for readers of its tier (geopol.extraction.visibility)."""
     restricted = {a.pk for a in articles if a.access != Access.PUBLIC}
+    shown = public_entity_ids([a for a in articles if a.pk in restricted])
     entities = (
         ArticleEntity.objects.kept()
         .filter(article__in=[a.pk for a in articles])
-        .values_list("article_id", "kind", "key", "name", "by_editor", "decision")
+        .values_list("pk", "article_id", "kind", "key", "name", "decision")
     )
     facets: dict[int, FacetValues] = {}
-    for article_id, kind, key, name, by_editor, decision in entities:
-        public = article_id not in restricted or by_editor or decision == Decision.CONFIRMED
+    for pk, article_id, kind, key, name, decision in entities:
+        public = article_id not in restricted or pk in shown or decision == Decision.CONFIRMED
         entry = facets.setdefault(article_id, FacetValues())
         if kind == EntityKind.ACTOR:
             entry.add("actor", key, public)

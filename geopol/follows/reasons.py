@@ -1,9 +1,10 @@
 """Why an article matches a member's follows: pure rules, no database.
 
-An article's tags come in two kinds: those an editor or the source file gave (shown to every
-reader) and those the geoparser found in the body. A reader who may not read the body is
-matched and told only about the given ones, so an alert never reveals what a hidden body
-mentions.
+An article's countries (and so regions) are public metadata, shown to every reader. Its
+actors come in two kinds: those shown to every reader (given or confirmed by an editor, or
+named in the title or teaser) and those the geoparser found only in the body. A reader who
+may not read the body is matched and told only about the shown ones (`given`), so an alert
+never reveals what a hidden body mentions.
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ from typing import Any
 from django.db.models import Model, Q
 
 from geopol.articles.models import Article, ArticleCountry, Author, Topic
-from geopol.extraction.models import Actor, ArticleEntity, EntityKind
+from geopol.extraction.models import Actor, ArticleEntity, Decision, EntityKind
+from geopol.extraction.visibility import public_entity_ids
 from geopol.follows.models import FollowKind
 from geopol.follows.reasons import ActorTag, ArticleTags, CountryTag
 from geopol.geo.models import Country, Region
@@ -84,16 +85,17 @@ def load_tags(article_ids: Iterable[int]) -> dict[int, ArticleTags]:
             region=country.region.slug,
             primary=link.primary,
             mentions=n,
-            given=link.by_editor,
+            given=True,  # countries, the machine's too, are public metadata of a piece
         )
         tags[link.article_id].region_names[country.region.slug] = country.region.name
+    shown = public_entity_ids(list(Article.objects.filter(pk__in=ids).only("title", "summary")))
     for entity in (
         ArticleEntity.objects.kept()
         .filter(article_id__in=ids, kind=EntityKind.ACTOR)
         .only("article_id", "key", "name", "mentions", "by_editor")
     ):
         tags[entity.article_id].actors[entity.key] = ActorTag(
-            slug=entity.key, name=entity.name, mentions=entity.mentions, given=entity.by_editor
+            slug=entity.key, name=entity.name, mentions=entity.mentions, given=entity.pk in shown
         )
     topics = Article.topics.through.objects.filter(article_id__in=ids)
     for article_id, slug, name in topics.values_list("article_id", "topic__slug", "topic__name"):
@@ -114,18 +116,21 @@ def follows_q(targets: dict[str, set[str]]) -> Q:
 
 
 def articles_q(pairs: Iterable[tuple[str, str]], tiers: frozenset[str]) -> Q:
-    """Articles matching any followed (kind, key). A tag the geoparser found in the body
-    counts only for articles whose body the reader may read (`tiers`)."""
+    """Articles matching any followed (kind, key). Country and region tags count for every
+    article (public metadata); an actor the geoparser found counts only for articles whose
+    body the reader may read (`tiers`), or when an editor gave or confirmed it."""
     wanted: dict[str, list[str]] = defaultdict(list)
     for kind, key in pairs:
         wanted[kind].append(key)
-    visible = Q(by_editor=True) | Q(article__access__in=sorted(tiers))
+    visible = (
+        Q(by_editor=True) | Q(decision=Decision.CONFIRMED) | Q(article__access__in=sorted(tiers))
+    )
     q = Q(pk__in=[])
     if wanted[FollowKind.COUNTRY] or wanted[FollowKind.REGION]:
         links = ArticleCountry.objects.filter(
             Q(country_id__in=wanted[FollowKind.COUNTRY])
             | Q(country__region__slug__in=wanted[FollowKind.REGION])
-        ).filter(visible)
+        )
         q |= Q(pk__in=links.values("article_id"))
     if wanted[FollowKind.ACTOR]:
         actors = (

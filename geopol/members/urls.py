@@ -6,7 +6,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", views.account, name="member-account"),
     path("account/delete/", views.delete_account, name="member-delete"),
-    path("membership/", views.membership, name="membership"),
     path("organizations/<slug:slug>/", views.organization, name="organization"),
     path(
         "organizations/<slug:slug>/seats/<int:seat_id>/remove/",

@@ -15,15 +15,6 @@ from geopol.members.models import Membership, Organization, Seat
 from geopol.members.tiers import Tier, tier_of
 
 
-def membership(request: HttpRequest) -> HttpResponse:
-    """What membership gives, and how to get it (no payment processor: an invitation)."""
-    return render(
-        request,
-        "members/membership.html",
-        {"tier": tier_of(request.user), "metered": settings.GEOPOL_METERED_ARTICLES},
-    )
-
-
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     user = request.user

@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from geopol.articles.models import Article
 from geopol.extraction.maps import article_map_spec, cached_svg, places_map_spec
 from geopol.extraction.models import ArticleEntity, EntityKind
+from geopol.extraction.visibility import public_entity_ids
 from geopol.geo.models import Country, Region
 
 register = template.Library()
@@ -53,8 +54,13 @@ def body_with_maps(article: Article, readable: bool) -> SafeString:
 
 
 @register.inclusion_tag("extraction/includes/entities.html")
-def article_entities(article: Article) -> dict:
-    entities = ArticleEntity.objects.kept().filter(article=article).select_related("actor")
+def article_entities(article: Article, readable: bool = True) -> dict:
+    """The actor and place chips; for readers who may not read the text, only those its
+    title or teaser names or an editor gave (geopol.extraction.visibility)."""
+    entities = list(ArticleEntity.objects.kept().filter(article=article).select_related("actor"))
+    if not readable:
+        shown = public_entity_ids([article])
+        entities = [e for e in entities if e.pk in shown]
     return {
         "actors": [e for e in entities if e.kind == EntityKind.ACTOR and e.actor_id],
         "places": [e for e in entities if e.kind == EntityKind.PLACE][:20],

@@ -54,9 +54,10 @@ def test_public_feeds_carry_teasers_only_for_members_articles(articles, client, 
     assert SECRET not in body
 
 
-def test_a_country_found_only_in_a_hidden_body_does_not_list_the_article(articles, client):
+def test_a_country_the_machine_found_lists_the_piece_with_its_teaser_only(articles, client):
     body = Client().get("/countries/niger/feed.atom").content.decode()
-    assert "Members piece" not in body
+    assert "Members piece" in body and "A teaser anyone may read." in body
+    assert SECRET not in body
 
 
 def test_unknown_feeds_are_404(client, db):

@@ -133,18 +133,31 @@ def test_my_geopol_is_paginated(make_user, client):
 
 
 def test_my_geopol_hides_what_a_hidden_body_mentions(make_user, client):
-    """A free member following France must not learn that a members-only analysis mentions
-    France in its body (a machine tag), while a member who may read it does."""
+    """A free member following France finds a members-only analysis the machine tagged with
+    France (countries are public metadata), but one following an actor named only in its
+    hidden body does not learn of it; a member who may read it does."""
     hidden = ArticleFactory(title="Members piece on Mali", countries=["ML"], access=Access.MEMBERS)
     ArticleEntity.objects.create(
         article=hidden, kind=EntityKind.COUNTRY, key="FR", name="France", mentions=2
     )
     hidden.country_links.create(country_id="FR", position=1, primary=False, by_editor=False)
+    actor = Actor.objects.create(slug="northern-front", name="Northern Front", kind="armed-group")
+    ArticleEntity.objects.create(
+        article=hidden,
+        kind=EntityKind.ACTOR,
+        key=actor.slug,
+        name=actor.name,
+        actor=actor,
+        mentions=1,
+    )
     free, member = make_user("fay"), make_user("gus", members=True)
     for user in (free, member):
         services.follow(user, Country.objects.get(code="FR"))
+    services.follow(free, actor)
     client.force_login(free)
-    assert "Members piece on Mali" not in client.get("/my/").content.decode()
+    page = client.get("/my/").content.decode()
+    assert "Members piece on Mali" in page and "You follow France" in page
+    assert "Northern Front" not in page.split("Members piece on Mali", 1)[1][:400]
     client.force_login(member)
     page = client.get("/my/").content.decode()
     assert "Members piece on Mali" in page and "You follow France (mentioned 2 times)" in page
