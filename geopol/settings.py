@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "geopol.members.middleware.PrivateForMembersMiddleware",
     # last, as django-axes asks: it turns a locked-out login into the lock-out page
     "axes.middleware.AxesMiddleware",
 ]

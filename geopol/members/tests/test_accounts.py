@@ -200,6 +200,15 @@ def test_a_staff_username_and_its_email_share_one_failure_count(client, settings
     assert SESSION_KEY not in client.session
 
 
+@pytest.mark.parametrize("path", ["/", "/my/", "/my/follows/", "/search/?q=mali", "/accounts/"])
+def test_pages_for_a_signed_in_reader_are_private(client, path):
+    client.force_login(UserFactory())
+    response = client.get(path, follow=True)
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"]
+
+
 def test_session_fixation_is_refused(client):
     user = UserFactory()
     client.get(reverse("account_login"))
