@@ -14,3 +14,4 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 api.add_router("", router)
+api.add_router("/forecasts", "geopol.api.forecasts.router")  # the forecast ledger

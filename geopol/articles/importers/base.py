@@ -7,10 +7,13 @@ import hashlib
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from geopol.core.text import fold
 from geopol.core.timefmt import parse_iso
+
+if TYPE_CHECKING:
+    from geopol.articles.importers.judgments import JudgmentData
 
 TYPES = {"analysis", "assessment", "situation-report", "forecast", "column"}
 TYPE_ALIASES = {
@@ -34,6 +37,7 @@ KNOWN_KEYS = {
     "status",
     "figures",
     "body",
+    "judgments",
 }
 
 
@@ -101,6 +105,8 @@ class ArticleData:
     slug: str = ""
     source_url: str = ""
     figures: list[FigureData] = field(default_factory=list)
+    # key judgments (importers/judgments.py); the forecasts app stores them
+    judgments: list[JudgmentData] = field(default_factory=list)
     line: int | None = None  # where the article starts in its file
 
     @property
@@ -251,6 +257,8 @@ def _checked(
         )
     if not body.strip():
         raise InputError("the article has no body text")
+    from geopol.articles.importers.judgments import parse_judgments  # it imports InputError
+
     deep = check_nesting(body)
     if deep is not None:
         at = None if body_line is None else body_line + deep - 1
@@ -273,5 +281,6 @@ def _checked(
         slug=_text(meta.get("slug"), "slug"),
         source_url=_text(meta.get("source_url"), "source_url"),
         figures=_figures(meta.get("figures")),
+        judgments=parse_judgments(meta.get("judgments")),
         line=line,
     )
