@@ -249,7 +249,25 @@ def main(argv: list[str] | None = None) -> None:
         if rest[0] == "load":
             rest, command = rest[1:], "gazetteer load"
     handler = load_command_class(app, name)
+    if command == "search":
+        rest = query_words_last(handler.create_parser("geopol", command), rest)
     handler.run_from_argv(["geopol", command, *rest])
+
+
+def query_words_last(parser: argparse.ArgumentParser, args: list[str]) -> list[str]:
+    """`geopol search -mali` excludes a word: what is not one of the command's options (or
+    an option's value) is a query word, passed after `--` so argparse takes it as one."""
+    options, words, i = [], [], 0
+    while i < len(args):
+        action = parser._option_string_actions.get(args[i].split("=", 1)[0])
+        if action is None:
+            words.append(args[i])
+            i += 1
+            continue
+        takes = 0 if action.nargs == 0 or "=" in args[i] else 1
+        options += args[i : i + 1 + takes]
+        i += 1 + takes
+    return [*options, "--", *words] if words else options
 
 
 if __name__ == "__main__":

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "geopol.members.middleware.PrivateForMembersMiddleware",
     # last, as django-axes asks: it turns a locked-out login into the lock-out page
     "axes.middleware.AxesMiddleware",
 ]
@@ -325,7 +326,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "geopol.members.security.login_name"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "members/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(env("GEOPOL_PROXY_COUNT", "0")) or None
+
+
+def proxy_settings(count: int) -> dict:
+    """Behind `count` proxies both django-axes and allauth's rate limits read the client's
+    address from X-Forwarded-For; keyed on the proxy's, one client's failures would lock out
+    everyone."""
+    return {"AXES_IPWARE_PROXY_COUNT": count or None, "ALLAUTH_TRUSTED_PROXY_COUNT": count}
+
+
+globals().update(proxy_settings(int(env("GEOPOL_PROXY_COUNT", "0"))))
 
 # Metering: a registered reader may open this many members-only analyses a month (0: none).
 GEOPOL_METERED_ARTICLES = int(env("GEOPOL_METERED_ARTICLES", "0"))

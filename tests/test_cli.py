@@ -89,3 +89,16 @@ def test_extract_reads_a_folder_of_articles_but_not_its_readme(tmp_path):
     result = geopol("extract", str(folder), "--json", data_dir=tmp_path / "d")
     [line] = result.stdout.splitlines()
     assert json.loads(line)["title"] == "Mopti under pressure"
+
+
+def test_search_takes_an_excluded_word_first(tmp_path):
+    for n, (title, body) in enumerate(
+        [("Georgia: Tbilisi marches", "Crowds in Tbilisi."), ("Mali and Tbilisi", "Mali, Tbilisi.")]
+    ):
+        article = tmp_path / f"{n}.md"
+        article.write_text(f"---\ntitle: '{title}'\npublished: 2024-05-0{n + 1}\n---\n\n{body}\n")
+        geopol("import", str(article), data_dir=tmp_path / "data")
+    hits = json.loads(
+        geopol("search", "-mali", "Tbilisi", "--json", data_dir=tmp_path / "data").stdout
+    )
+    assert [hit["title"] for hit in hits] == ["Georgia: Tbilisi marches"]

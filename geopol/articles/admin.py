@@ -6,6 +6,7 @@ import uuid
 
 from django.contrib import admin, messages
 from django.db import router, transaction
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -124,9 +125,14 @@ class ArticleAdmin(admin.ModelAdmin):
             return f"Scheduled for {obj.dateline}"
         return obj.get_status_display()
 
+    def get_queryset(self, request):
+        # the changelist's country column from one query per page, not one per row
+        links = ArticleCountry.objects.select_related("country").order_by("position")
+        return super().get_queryset(request).prefetch_related(Prefetch("country_links", links))
+
     @admin.display(description="primary country")
     def primary_country(self, obj: Article) -> str:
-        link = obj.country_links.select_related("country").order_by("position").first()
+        link = next(iter(obj.country_links.all()), None)
         return link.country.name if link else "-"
 
     @admin.display(description="preview")
@@ -196,6 +202,7 @@ class ArticleAdmin(admin.ModelAdmin):
 @admin.register(Revision)
 class RevisionAdmin(admin.ModelAdmin):
     list_display = ["article", "number", "created_at", "editor", "source", "status"]
+    list_select_related = ["article", "editor"]
     list_filter = ["source", "status"]
     search_fields = ["title", "article__title"]
     readonly_fields = [f.name for f in Revision._meta.fields]

@@ -51,6 +51,7 @@ ArticleAdmin.contribute_inline(ArticleEntityInline)
 @admin.register(Actor)
 class ActorAdmin(ReindexingAdmin):
     list_display = ["name", "kind", "home", "acronym_list"]
+    list_select_related = ["home"]
     list_filter = ["kind", "home__region"]
     search_fields = ["name", "slug", "aliases", "acronyms"]
     prepopulated_fields = {"slug": ["name"]}
@@ -68,6 +69,7 @@ class ArticleEntityAdmin(ReindexingAdmin):
     """An editor's decision on one tag (also from the list) reaches search at once."""
 
     list_display = ["name", "kind", "article", "primary", "mentions", "decision", "by_editor"]
+    list_select_related = ["article"]
     list_filter = ["kind", "decision", "by_editor"]
     search_fields = ["name", "key", "article__title"]
     list_editable = ["decision"]

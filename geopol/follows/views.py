@@ -41,11 +41,12 @@ PLURALS = {
 def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
     """Back to the page the form was on; never to another site."""
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    # a path on this site only: redirect() would read "AAAA" as a view name (a 500)
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        target = default
-    return redirect(target)
+        return redirect(default)
+    return HttpResponseRedirect(target)
 
 
 @require_POST

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
 
 def login_name(request: Any, credentials: dict | None) -> str | None:
-    """allauth authenticates with `email=`; its form posts `login`. Lower-cased, so
-    'Ana@X.org' and 'ana@x.org' share one failure count."""
+    """allauth authenticates with `email=`; its form posts `login`; the admin posts a
+    username. One account has one failure count, whichever name was typed and in whatever
+    case (its email address); a name with no account counts as typed, lower-cased."""
     credentials = credentials or {}
     name = credentials.get("email") or credentials.get("username")
     if not name and request is not None and hasattr(request, "POST"):
         name = request.POST.get("login") or request.POST.get("username")
-    return name.strip().lower() if name else None
+    if not name or not name.strip():
+        return None
+    name = name.strip().lower()
+    accounts = get_user_model().objects.filter(Q(email__iexact=name) | Q(username__iexact=name))
+    found = accounts.order_by("-is_staff", "pk").values_list("email", "username").first()
+    return (found[0] or found[1]).lower() if found else name

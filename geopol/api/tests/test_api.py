@@ -104,3 +104,17 @@ def test_search_suggest_endpoint(client):
     ArticleFactory(title="Sahel drought", body="Harvests failed.")
     data = client.get("/api/v1/search/suggest", {"q": "sahel dro"}).json()
     assert data == [{"kind": "article", "label": "Sahel drought", "url": data[0]["url"]}]
+
+
+def test_openapi_schema_describes_not_found_and_invalid_answers(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in (
+        "/api/v1/articles/{slug}",
+        "/api/v1/countries/{code}",
+        "/api/v1/articles/{slug}/map",
+    ):
+        assert "404" in paths[path]["get"]["responses"], path
+    for path in ("/api/v1/articles", "/api/v1/search"):
+        assert "422" in paths[path]["get"]["responses"], path
+    assert client.get("/api/v1/articles/no-such-piece").json() == {"detail": "Not Found"}
+    assert client.get("/api/v1/articles?limit=0").status_code == 422

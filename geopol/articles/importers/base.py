@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +39,35 @@ KNOWN_KEYS = {
     "body",
     "judgments",
 }
+
+
+# Column sizes of the articles tables (models.py): refused here with the field's name, since
+# SQLite would store a longer value and PostgreSQL refuse it at the end of the file.
+MAX_LENGTH = {
+    "title": 300,
+    "slug": 100,
+    "source_url": 500,
+    "authors": 120,
+    "topics": 80,
+    "countries": 2,
+    "caption": 300,
+    "src": 500,
+    "alt": 300,
+    "credit": 200,
+    "id": 60,
+}
+# HTML elements nested deeper than this are refused before sanitizing: nh3 (html5ever) takes
+# time quadratic in the depth (60,000 nested divs: 9 s), and no analysis needs 100 levels.
+MAX_NESTING = 100
+# Tags that never nest, or that the next sibling closes (an open <p> or <li> is not a level).
+FLAT_TAGS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+    | {"track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option"}
+)
+TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?(/?)>")
+# Characters that reorder or hide text (bidi overrides and isolates, zero-width ones): a title
+# holding them reads differently from what it says.
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 class InputError(ValueError):
@@ -87,6 +118,30 @@ class ArticleData:
         return "hash:" + hashlib.sha256(basis.encode()).hexdigest()[:40]
 
 
+def shown(value: Any, limit: int = 60) -> str:
+    """A value quoted in an error message, cut short: an error is one readable line."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _text(value: Any, key: str) -> str:
+    """A text field: a string, or a number written bare ("title: 1984"); never a mapping, a
+    list or NaN, which would be stored as Python's spelling of them."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise InputError(f"field {key!r} must be text, not a {type(value).__name__}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InputError(f"field {key!r} must be text, not {value!r}")
+    text = INVISIBLE.sub("", str(value)).strip()
+    limit = MAX_LENGTH.get(key)
+    if limit is not None and len(text) > limit:
+        raise InputError(
+            f"field {key!r} is {len(text)} characters long, over the {limit} allowed; shorten it"
+        )
+    return text
+
+
 def _string_list(value: Any, key: str) -> list[str]:
     if value is None:
         return []
@@ -94,7 +149,21 @@ def _string_list(value: Any, key: str) -> list[str]:
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise InputError(f"field {key!r} must be a list of strings")
-    return [v.strip() for v in value if v.strip()]
+    return [t for t in (_text(v, key) for v in value) if t]
+
+
+def check_nesting(body: str) -> int | None:
+    """The line (1-based, within `body`) where its HTML nests deeper than MAX_NESTING, else
+    None. A linear scan, so a hostile body is refused before the sanitizer sees it."""
+    depth = 0
+    for match in TAG.finditer(body):
+        closing, name, self_closing = match.groups()
+        if name.lower() in FLAT_TAGS or self_closing:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        if depth > MAX_NESTING:
+            return body.count("\n", 0, match.start()) + 1
+    return None
 
 
 def _figures(value: Any) -> list[FigureData]:
@@ -109,7 +178,7 @@ def _figures(value: Any) -> list[FigureData]:
             raise InputError(f"figure {number} needs at least a caption")
         kind = str(entry.get("kind", "map"))
         if kind not in {"map", "image"}:
-            raise InputError(f"figure {number}: kind must be 'map' or 'image', not {kind!r}")
+            raise InputError(f"figure {number}: kind must be 'map' or 'image', not {shown(kind)}")
         layers = entry.get("layers")
         if layers is not None and (
             not isinstance(layers, dict) or layers.get("type") != "FeatureCollection"
@@ -124,7 +193,11 @@ def _figures(value: Any) -> list[FigureData]:
             problems = validate_layers(layers)
             if problems:
                 raise InputError(f"figure {number} layers: {problems[0]}")
-        key = str(entry.get("id") or f"figure-{number}")
+        try:
+            texts = {k: _text(entry.get(k), k) for k in ("caption", "src", "alt", "credit", "id")}
+        except InputError as error:
+            raise InputError(f"figure {number}: {error.reason}") from None
+        key = texts["id"] or f"figure-{number}"
         if key in keys:
             raise InputError(
                 f"figure {number}: id {key!r} is used by another figure; "
@@ -135,66 +208,79 @@ def _figures(value: Any) -> list[FigureData]:
             FigureData(
                 key=key,
                 kind=kind,
-                caption=str(entry["caption"]),
-                src=str(entry.get("src", "")),
-                alt=str(entry.get("alt", "")),
-                credit=str(entry.get("credit", "")),
+                caption=texts["caption"],
+                src=texts["src"],
+                alt=texts["alt"],
+                credit=texts["credit"],
                 layers=layers,
             )
         )
     return figures
 
 
-def from_mapping(meta: dict[str, Any], body: str, line: int | None = None) -> ArticleData:
-    """Check front matter or a JSON object against the shared keys (docs/formats.md)."""
-    title = meta.get("title")
-    if isinstance(title, int | float) and not isinstance(title, bool):
-        title = str(title)  # "title: 1984" reads as a number in YAML
-    if not isinstance(title, str) or not title.strip():
-        raise InputError("no title: add a non-empty 'title' field", line)
+def from_mapping(
+    meta: dict[str, Any], body: str, line: int | None = None, body_line: int | None = None
+) -> ArticleData:
+    """Check front matter or a JSON object against the shared keys (docs/formats.md).
+    `line`: where the article starts; `body_line`: where its body starts (default `line`)."""
+    try:
+        return _checked(meta, body, line, line if body_line is None else body_line)
+    except InputError as error:
+        raise InputError(error.reason, line if error.line is None else error.line) from None
+
+
+def _checked(
+    meta: dict[str, Any], body: str, line: int | None, body_line: int | None
+) -> ArticleData:
+    title = " ".join(_text(meta.get("title"), "title").split())
+    if not title:
+        raise InputError("no title: add a non-empty 'title' field")
     if "published" not in meta or meta["published"] in (None, ""):
-        raise InputError("no publication date: add 'published' (ISO 8601)", line)
+        raise InputError("no publication date: add 'published' (ISO 8601)")
     try:
         published = parse_iso(meta["published"])
     except ValueError as error:
-        raise InputError(f"field 'published': {error}", line) from None
-    kind = str(meta.get("type") or "analysis").strip().lower()
+        raise InputError(f"field 'published': {error}") from None
+    kind = _text(meta.get("type"), "type").lower() or "analysis"
     kind = TYPE_ALIASES.get(kind, kind)
     if kind not in TYPES:
-        raise InputError(f"field 'type': {kind!r} is not one of {', '.join(sorted(TYPES))}", line)
-    access = str(meta.get("access") or "public").strip().lower()
+        raise InputError(f"field 'type': {shown(kind)} is not one of {', '.join(sorted(TYPES))}")
+    access = _text(meta.get("access"), "access").lower() or "public"
     if access not in ACCESS:
         raise InputError(
-            f"field 'access': {access!r} is not one of public, registered, members", line
+            f"field 'access': {shown(access)} is not one of public, registered, members"
         )
-    status = str(meta.get("status") or "published").strip().lower()
+    status = _text(meta.get("status"), "status").lower() or "published"
     if status not in STATUSES:
         raise InputError(
-            f"field 'status': {status!r} is not one of {', '.join(sorted(STATUSES))}", line
+            f"field 'status': {shown(status)} is not one of {', '.join(sorted(STATUSES))}"
         )
     if not body.strip():
-        raise InputError("the article has no body text", line)
+        raise InputError("the article has no body text")
     from geopol.articles.importers.judgments import parse_judgments  # it imports InputError
 
-    try:
-        countries = [c.upper() for c in _string_list(meta.get("countries"), "countries")]
-        data = ArticleData(
-            title=" ".join(title.split()),
-            published=published,
-            body=body.strip() + "\n",
-            type=kind,
-            access=access,
-            status=status,
-            teaser=str(meta.get("teaser") or "").strip(),
-            authors=_string_list(meta.get("authors"), "authors"),
-            topics=_string_list(meta.get("topics"), "topics"),
-            countries=countries,
-            slug=str(meta.get("slug") or "").strip(),
-            source_url=str(meta.get("source_url") or "").strip(),
-            figures=_figures(meta.get("figures")),
-            judgments=parse_judgments(meta.get("judgments")),
-            line=line,
+    deep = check_nesting(body)
+    if deep is not None:
+        at = None if body_line is None else body_line + deep - 1
+        raise InputError(
+            f"the body nests HTML elements more than {MAX_NESTING} deep; close or flatten "
+            "them (nothing of this file was imported)",
+            at,
         )
-    except InputError as error:
-        raise InputError(error.reason, line) from None
-    return data
+    return ArticleData(
+        title=title,
+        published=published,
+        body=body.strip() + "\n",
+        type=kind,
+        access=access,
+        status=status,
+        teaser=_text(meta.get("teaser"), "teaser"),
+        authors=_string_list(meta.get("authors"), "authors"),
+        topics=_string_list(meta.get("topics"), "topics"),
+        countries=[c.upper() for c in _string_list(meta.get("countries"), "countries")],
+        slug=_text(meta.get("slug"), "slug"),
+        source_url=_text(meta.get("source_url"), "source_url"),
+        figures=_figures(meta.get("figures")),
+        judgments=parse_judgments(meta.get("judgments")),
+        line=line,
+    )

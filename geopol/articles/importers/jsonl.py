@@ -7,13 +7,19 @@ import json
 from geopol.articles.importers.base import ArticleData, InputError, from_mapping
 
 
+def _refuse_constant(name: str) -> None:
+    raise json.JSONDecodeError(f"{name} is not JSON; write a number or a string", name, 0)
+
+
 def read_jsonl(text: str) -> list[ArticleData]:
     articles = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = json.loads(line, parse_constant=_refuse_constant)
+        except RecursionError:
+            raise InputError("the JSON object is nested too deeply to read", line=number) from None
         except json.JSONDecodeError as error:
             raise InputError(
                 f"invalid JSON ({error.msg} at column {error.colno})", line=number

@@ -7,6 +7,21 @@ import yaml
 from geopol.articles.importers.base import ArticleData, InputError, from_mapping
 
 
+class FrontMatterLoader(yaml.SafeLoader):
+    """YAML without aliases: 400 bytes of nested aliases ("billion laughs") expand to
+    gigabytes, and front matter never needs them."""
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise InputError(
+                f"front matter: YAML aliases (*{str(event.anchor)[:40]}) are not accepted; "
+                "write the value out",
+                line=event.start_mark.line + 2,
+            )
+        return super().compose_node(parent, index)
+
+
 def read_markdown(text: str) -> list[ArticleData]:
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
@@ -16,7 +31,9 @@ def read_markdown(text: str) -> list[ArticleData]:
     except StopIteration:
         raise InputError("the front matter is never closed with a '---' line", line=1) from None
     try:
-        meta = yaml.safe_load("\n".join(lines[1:end]))
+        meta = yaml.load("\n".join(lines[1:end]), Loader=FrontMatterLoader)  # noqa: S506
+    except RecursionError:
+        raise InputError("front matter: nested too deeply to read", line=2) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -24,4 +41,4 @@ def read_markdown(text: str) -> list[ArticleData]:
         raise InputError(f"front matter: {problem}", line=line) from None
     if not isinstance(meta, dict):
         raise InputError("the front matter must be key: value pairs", line=2)
-    return [from_mapping(meta, "\n".join(lines[end + 1 :]))]
+    return [from_mapping(meta, "\n".join(lines[end + 1 :]), body_line=end + 2)]

@@ -78,6 +78,21 @@ def test_next_never_leaves_the_site(make_user, client):
     assert response["Location"] == "/countries/mali/"
 
 
+@pytest.mark.parametrize(
+    "target", ["AAAA", "follows:manage", "javascript:alert(1)", "//evil.example/"]
+)
+def test_a_next_that_is_no_path_goes_back_to_the_page_after_saving(make_user, client, target):
+    user = make_user("kit")
+    client.force_login(user)
+    article = ArticleFactory(title="Niger: the uranium question", countries=["NE"])
+    saved = client.post(f"/bookmark/{article.pk}/", {"next": target})
+    assert saved.status_code == 302 and saved["Location"] == article.get_absolute_url()
+    followed = client.post("/follow/country/ML/", {"action": "follow", "next": target})
+    assert followed.status_code == 302 and followed["Location"] == "/countries/mali/"
+    assert user.bookmarks.count() == 1
+    assert client.post("/follow/country/ML/", {"next": "/my/"})["Location"] == "/my/"
+
+
 def test_my_geopol_lists_matches_newest_first_with_reasons(make_user, client):
     user = make_user("dan")
     mali = ArticleFactory(title="Mali: the junta and the north", countries=["ML"])

@@ -170,6 +170,45 @@ def test_brute_force_is_locked_out(client, settings):
     assert int(client.session[SESSION_KEY]) == other.pk
 
 
+def test_behind_a_proxy_one_clients_failures_lock_out_only_that_client(client, settings):
+    from django.core.cache import cache
+
+    from geopol.settings import proxy_settings
+
+    for name, value in proxy_settings(1).items():
+        setattr(settings, name, value)
+    cache.clear()
+    victims = [UserFactory() for _ in range(21)]
+    attacker = {"HTTP_X_FORWARDED_FOR": "203.0.113.5"}
+    for victim in victims[:-1]:  # one wrong password each: no account reaches axes' limit
+        _sign_in(client, victim.email, "wrong password", **attacker)
+    blocked = _sign_in(client, victims[-1].email, **attacker)
+    assert "Too many failed login attempts" in blocked.text
+    response = _sign_in(client, victims[-1].email, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert response.status_code == 302 and int(client.session[SESSION_KEY]) == victims[-1].pk
+
+
+def test_a_staff_username_and_its_email_share_one_failure_count(client, settings):
+    editor = UserFactory(username="editor", email="Editor@Example.org", is_staff=True)
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        if attempt % 2:
+            _sign_in(client, "editor@example.org", "wrong password")
+        else:
+            client.post("/admin/login/", {"username": "EDITOR", "password": "wrong password"})
+    response = _sign_in(client, editor.email)  # the right password, too late
+    assert response.status_code in (403, 429)
+    assert SESSION_KEY not in client.session
+
+
+@pytest.mark.parametrize("path", ["/", "/my/", "/my/follows/", "/search/?q=mali", "/accounts/"])
+def test_pages_for_a_signed_in_reader_are_private(client, path):
+    client.force_login(UserFactory())
+    response = client.get(path, follow=True)
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"]
+
+
 def test_session_fixation_is_refused(client):
     user = UserFactory()
     client.get(reverse("account_login"))

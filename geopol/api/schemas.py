@@ -1,0 +1,117 @@
+"""What the API answers, as django-ninja schemas: the OpenAPI document is built from these."""
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+MAX_PAGE = 100  # items per page of a list at most; a larger `limit` gets this many
+
+
+class CountryRef(Schema):
+    code: str
+    name: str
+    url: str
+
+
+class ArticleSummary(Schema):
+    id: int
+    slug: str
+    url: str
+    title: str
+    type: str
+    access: str
+    published: dt.datetime
+    dateline: str
+    reading_minutes: int
+    teaser: str
+    countries: list[CountryRef]
+
+
+class ArticleDetail(ArticleSummary):
+    authors: list[str]
+    topics: list[str]
+    body_html: str | None
+    readable: bool
+    connected: list[ArticleSummary]
+
+
+class RegionOut(Schema):
+    slug: str
+    name: str
+    description: str
+    url: str
+    countries: list[CountryRef]
+
+
+class CountryOut(Schema):
+    code: str
+    alpha3: str
+    name: str
+    official_name: str
+    region: str
+    url: str
+
+
+class SearchHitOut(Schema):
+    id: int
+    slug: str
+    url: str
+    title: str
+    published: str
+    snippet: str
+    score: float
+
+
+class FacetValueOut(Schema):
+    value: str
+    label: str
+    count: int
+
+
+class SearchFilterOut(Schema):
+    field: str
+    value: str
+    label: str
+
+
+class SearchOut(Schema):
+    query: str
+    total: int
+    note: str
+    sort: str
+    did_you_mean: str
+    filters: list[SearchFilterOut]
+    facets: dict[str, list[FacetValueOut]]
+    facets_estimated: bool
+    total_estimated: bool
+    results: list[SearchHitOut]
+
+
+class SuggestionOut(Schema):
+    kind: str
+    label: str
+    url: str
+
+
+class ArticleFilters(Schema):
+    country: str | None = None
+    region: str | None = None
+    type: str | None = None
+
+
+class ArticlePage(Schema):
+    items: list[ArticleSummary]
+    count: int = Field(description="articles matching, over all pages")
+
+
+class ListWindow(Schema):
+    limit: int = Field(MAX_PAGE, ge=1, description=f"items per page, at most {MAX_PAGE}")
+    offset: int = Field(0, ge=0, description="items to skip")
+
+
+class Message(Schema):
+    detail: str
+
+
+class ValidationErrorOut(Schema):
+    detail: list[dict]
