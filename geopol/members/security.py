@@ -13,3 +13,8 @@ def login_name(request: Any, credentials: dict | None) -> str | None:
     if not name and request is not None and hasattr(request, "POST"):
         name = request.POST.get("login") or request.POST.get("username")
     return name.strip().lower() if name else None
+
+
+def display_name(user) -> str:
+    """How a reader is named in pages and emails: their address."""
+    return getattr(user, "email", "") or str(user)
