@@ -334,8 +334,9 @@ def search_articles(
     if browse and not (parsed.clauses or wanted or any(date_bounds.values())):
         date_bounds["to"] = now + dt.timedelta(microseconds=1)  # everything published
     if within is not None:
-        date_bounds = _narrowed(date_bounds, within)
-        if date_bounds["from"] >= date_bounds["to"]:
+        start, end = _narrowed(date_bounds, within)
+        date_bounds = {"from": start, "to": end}
+        if start >= end:
             return ArticleSearchResults(query=query, items=[], total=0, note=" ".join(notes))
     sort = sort if sort in SORTS else "relevance"
     request = SearchRequest(
@@ -381,13 +382,11 @@ def search_articles(
 
 
 def _narrowed(
-    bounds: dict[str, dt.datetime | None], within: tuple[dt.datetime, dt.datetime]
-) -> dict[str, dt.datetime]:
+    bounds: Mapping[str, dt.datetime | None], within: tuple[dt.datetime, dt.datetime]
+) -> tuple[dt.datetime, dt.datetime]:
     start, end = within
-    return {
-        "from": max(start, bounds["from"]) if bounds["from"] else start,
-        "to": min(end, bounds["to"]) if bounds["to"] else end,
-    }
+    low, high = bounds["from"], bounds["to"]
+    return (max(start, low) if low else start, min(end, high) if high else end)
 
 
 def _labelled_facets(counts, wanted: Mapping[str, Sequence[str]]) -> dict[str, list[FacetValue]]:
