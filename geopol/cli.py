@@ -3,6 +3,9 @@
     geopol [--data-dir DIR] import PATH... [--json]
     geopol [--data-dir DIR] search QUERY [--json] [--limit N]
     geopol [--data-dir DIR] extract PATH... [--json]
+    geopol [--data-dir DIR] lint PATH... [--json]
+    geopol [--data-dir DIR] forecasts resolve ID true|false|annulled [--note N] [--link URL]
+    geopol [--data-dir DIR] forecasts list [--open]
     geopol [--data-dir DIR] gazetteer load FILE...
     geopol [--data-dir DIR] demo
     geopol [--data-dir DIR] reindex
@@ -38,6 +41,16 @@ COMMANDS = {
         "geopol.extraction",
         "load_gazetteer",
         "gazetteer load FILE...: add GeoNames dumps to the gazetteer",
+    ),
+    "lint": (
+        "geopol.forecasts",
+        "lint_articles",
+        "check the estimative language of article files (ICD 203) and propose key judgments",
+    ),
+    "forecasts": (
+        "geopol.forecasts",
+        "forecasts",
+        "forecasts resolve ID true|false|annulled --note ... | list: the forecast ledger",
     ),
     "demo": ("geopol.articles", "load_demo", "load the demo corpus"),
     "reindex": ("geopol.articles", "reindex_search", "rebuild the search index"),

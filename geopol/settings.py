@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "geopol.members",
     "geopol.follows",
     "geopol.billing",
+    "geopol.forecasts",
     "geopol.api",
     "django_tasks",
     "django_tasks_db",

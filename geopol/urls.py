@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("geopol.members.urls")),
     path("", include("geopol.follows.urls")),
     path("", include("geopol.billing.urls")),
+    path("", include("geopol.forecasts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -148,6 +148,8 @@ def test_an_admin_save_and_a_bulk_action_are_one_change_each(client, seen):
             "revisions-INITIAL_FORMS": "0",
             "entities-TOTAL_FORMS": "0",
             "entities-INITIAL_FORMS": "0",
+            "judgments-TOTAL_FORMS": "0",
+            "judgments-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]

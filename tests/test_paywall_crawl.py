@@ -30,6 +30,7 @@ from geopol.articles.models import Article, Figure, Topic
 from geopol.articles.services import record_revision, render_article
 from geopol.articles.tests.factories import ArticleFactory, AuthorFactory
 from geopol.extraction.models import ArticleEntity, EntityKind
+from geopol.forecasts.models import Judgment
 from geopol.geo.models import Country
 from geopol.members.tests.factories import MembershipFactory, SeatFactory, UserFactory
 
@@ -179,6 +180,40 @@ def make_site() -> Site:
     switched = make("Mali: The Fennimore Corridor", SWITCHED_BODY, "public")
     org_seat = SeatFactory(is_admin=True)
 
+    # key judgments whose statement and resolution note are sentences of the hidden bodies
+    judgments = [
+        Judgment.objects.create(
+            article=article,
+            statement=statement,
+            likelihood="likely",
+            probability=0.7,
+            criteria=criteria,
+            outcome=outcome,
+            resolution_note=note,
+        )
+        for article, statement, criteria, outcome, note in (
+            (
+                members,
+                "France will probably commit Zantherine aircraft once the Ozzaric airstrip "
+                "near Sevare is threatened",
+                "The garrison at Sevare expects the Quorvane column to reach Mopti",
+                "open",
+                "",
+            ),
+            (
+                members,
+                "Konna will fall within days",
+                "",
+                "false",
+                "The estimate is that Ghevlin mediators from Niger will fail to hold the "
+                "Pellucar truce.",
+            ),
+            (draft, "Editors have not yet approved the Yelborne plan", "", "open", ""),
+        )
+    ]
+    for judgment in judgments:
+        judgment.countries.add("ML")
+
     articles = [members, registered, draft, public, switched]
     countries = list(Country.objects.filter(articles__in=articles).distinct())
     actors = sorted(
@@ -200,6 +235,7 @@ def make_site() -> Site:
         "organization": [org_seat.organization.slug],
         "pk": [str(a.pk) for a in articles],
         "seat_id": [str(org_seat.pk)],
+        "judgment_id": [str(j.pk) for j in judgments],
     }
     hidden_words = ["Quorvane", "Veltrassi", "Konna", "Zantherine", "Ozzaric", "Brellmoor"]
     return Site(members, registered, draft, public, switched, slugs, hidden_words)

@@ -298,3 +298,6 @@ def countries_basemap(request: HttpRequest):
 @functools.cache
 def _world_basemap() -> dict:
     return world_geojson()
+
+
+api.add_router("/forecasts", "geopol.api.forecasts.router")  # the forecast ledger

@@ -6,7 +6,7 @@ import enum
 import functools
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -16,6 +16,7 @@ from django.db import transaction
 from geopol.articles import changes
 from geopol.articles.changes import ArticleChange, Aspect
 from geopol.articles.importers import ArticleData, InputError
+from geopol.articles.importers.judgments import band_problems
 from geopol.articles.models import (
     Article,
     ArticleCountry,
@@ -275,6 +276,25 @@ def check_countries(codes: list[str]) -> list[str]:
     return [c for c in codes if c not in known]
 
 
+ImportHook = Callable[[list[tuple[Article, ArticleData]]], None]
+_import_hooks: list[ImportHook] = []
+
+
+def register_import_hook(hook: ImportHook) -> None:
+    """Run `hook(items)` for what an import wrote: (article, ArticleData) for each article it
+    created or updated, in input order, once per file, in the import's transaction once the
+    articles' own rows are written. For the parts of an import file that belong to apps
+    above articles (key judgments: the forecasts app); call it from AppConfig.ready."""
+    if hook not in _import_hooks:
+        _import_hooks.append(hook)
+
+
+def run_import_hooks(items: list[tuple[Article, ArticleData]]) -> None:
+    if items:
+        for hook in _import_hooks:
+            hook(items)
+
+
 @dataclass
 class ImportBatch:
     """What the articles of one file share while they are imported: the articles and slugs
@@ -284,6 +304,7 @@ class ImportBatch:
     existing: dict[str, Article] = field(default_factory=dict)  # source_key -> article
     taken_slugs: set[str] = field(default_factory=set)
     seen: dict[Any, Any] = field(default_factory=dict)
+    imported: list[tuple[Article, ArticleData]] = field(default_factory=list)  # for hooks
     revisions: list[Revision] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     countries: list[tuple[int, str, int, bool, bool]] = field(default_factory=list)
@@ -317,6 +338,7 @@ class ImportBatch:
         insert_rows(Article.topics.through, ("article_id", "topic_id"), list(self.topics))
         Figure.objects.bulk_create(self.figures)
         Revision.objects.bulk_create(self.revisions)
+        run_import_hooks(self.imported)
 
 
 @transaction.atomic
@@ -340,6 +362,9 @@ def _import_article(
             "(use codes such as ML, FR, US)",
             line=data.line,
         )
+    problems = band_problems(data.judgments)
+    if problems:
+        raise InputError(problems[0], line=data.line)
     fingerprint = data_hash(data)
     if batch is None:
         article = Article.objects.filter(source_key=data.source_key).first()
@@ -385,6 +410,7 @@ def _import_article(
     )
     if batch is not None:
         batch.existing[data.source_key] = article
+        batch.imported.append((article, data))
         if outcome == Outcome.CREATED:
             _defer_new_rows(article, data, batch, source, editor_codes)
             return article, outcome
@@ -405,6 +431,8 @@ def _import_article(
     note = f"{outcome.value} by {source}"
     # (with a batch, this is an update: its earlier revisions decide the number)
     record_revision(article, source=source, note=note, first=created)
+    if batch is None:
+        run_import_hooks([(article, data)])
     return article, outcome
 
 

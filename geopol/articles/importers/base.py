@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from geopol.core.text import fold
 from geopol.core.timefmt import parse_iso
+
+if TYPE_CHECKING:
+    from geopol.articles.importers.judgments import JudgmentData
 
 TYPES = {"analysis", "assessment", "situation-report", "forecast", "column"}
 TYPE_ALIASES = {
@@ -32,6 +35,7 @@ KNOWN_KEYS = {
     "status",
     "figures",
     "body",
+    "judgments",
 }
 
 
@@ -70,6 +74,8 @@ class ArticleData:
     slug: str = ""
     source_url: str = ""
     figures: list[FigureData] = field(default_factory=list)
+    # key judgments (importers/judgments.py); the forecasts app stores them
+    judgments: list[JudgmentData] = field(default_factory=list)
     line: int | None = None  # where the article starts in its file
 
     @property
@@ -168,6 +174,8 @@ def from_mapping(meta: dict[str, Any], body: str, line: int | None = None) -> Ar
         )
     if not body.strip():
         raise InputError("the article has no body text", line)
+    from geopol.articles.importers.judgments import parse_judgments  # it imports InputError
+
     try:
         countries = [c.upper() for c in _string_list(meta.get("countries"), "countries")]
         data = ArticleData(
@@ -184,6 +192,7 @@ def from_mapping(meta: dict[str, Any], body: str, line: int | None = None) -> Ar
             slug=str(meta.get("slug") or "").strip(),
             source_url=str(meta.get("source_url") or "").strip(),
             figures=_figures(meta.get("figures")),
+            judgments=parse_judgments(meta.get("judgments")),
             line=line,
         )
     except InputError as error:

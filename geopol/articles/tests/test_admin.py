@@ -55,6 +55,9 @@ def test_editor_writes_and_schedules_an_article(editor_client):
             # the geoparsing app adds its tags inline when it is installed
             "entities-TOTAL_FORMS": "0",
             "entities-INITIAL_FORMS": "0",
+            # and the forecasts app its key judgments
+            "judgments-TOTAL_FORMS": "0",
+            "judgments-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
