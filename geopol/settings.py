@@ -44,7 +44,11 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("GEOPOL_DEBUG", False)
 ALLOWED_HOSTS = [h.strip() for h in env("GEOPOL_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
 SITE_NAME = env("GEOPOL_SITE_NAME", "Geopol")
-SITE_URL = env("GEOPOL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address. Unset: links are made from the address each request came in on (and
+# work done without a request uses the last one seen), see geopol/core/siteurl.py; SITE_URL
+# then stays the development default for what must be known at start-up.
+GEOPOL_SITE_URL = env("GEOPOL_SITE_URL").rstrip("/")
+SITE_URL = GEOPOL_SITE_URL or "http://127.0.0.1:8000"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -87,6 +91,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "geopol.members.middleware.PrivateForMembersMiddleware",
+    "geopol.core.siteurl.RememberSiteURL",
     # last, as django-axes asks: it turns a locked-out login into the lock-out page
     "axes.middleware.AxesMiddleware",
 ]
@@ -310,6 +315,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+# readers are greeted by their address, never by the username allauth derives from it
+ACCOUNT_USER_DISPLAY = "geopol.members.security.display_name"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if _https else "http"
 # django-axes does the per-account lock-out (in the database, so every worker agrees);
 # allauth's own limit stays only as a per-address brake on password spraying

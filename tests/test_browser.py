@@ -427,7 +427,7 @@ def _mail_link(data_dir: Path, to: str, marker: str) -> str:
         ]:
             text = path.read_text()
             if f"To: {to}" in text:
-                links = [u for u in re.findall(r"https?://\S+", text) if marker in u]
+                links = [u for u in re.findall(r"https?://[^\s\"<>]+", text) if marker in u]
                 if links:
                     return links[-1]
         time.sleep(0.2)  # the email is written by another process

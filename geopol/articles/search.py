@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import html
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,7 @@ from geopol.geo.gazetteer import fold_name, load_country_names
 from geopol.geo.models import Country, Region
 from geopol.search.backends import get_backend
 from geopol.search.backends.base import Document, SearchRequest, Suggestion
+from geopol.search.names import NameIndex
 from geopol.search.query import WORD_RE, parse_date, parse_query
 
 TAG_RE = re.compile(r"</?mark>")
@@ -64,6 +66,11 @@ facet_providers: list[FacetProvider] = []
 value_resolvers: dict[str, Resolver] = {}
 value_labelers: dict[str, Labeler] = {}
 suggestion_providers: list[Callable[[], Iterable[Suggestion]]] = []
+# (variant, name) pairs "did you mean" knows: names as the archive writes them, with their
+# aliases (countries here; actors, places and persons from extraction), and lookups of a
+# folded text in the gazetteer's alternate names -> names of places the archive tags
+name_variant_providers: list[Callable[[], Iterable[tuple[str, str]]]] = []
+alternate_name_lookups: list[Callable[[str], list[str]]] = []
 
 
 # -- documents -----------------------------------------------------------------------------
@@ -295,10 +302,15 @@ def search_articles(
     date_to: str = "",
     facets: Sequence[str] = (),
     spelling: bool = False,
+    within: tuple[dt.datetime, dt.datetime] | None = None,
+    browse: bool = False,
 ) -> ArticleSearchResults:
     """Published articles matching `query` and the picked `filters` (facet -> values, as
     typed or as indexed), best first or newest first; snippets only from text `user` may read.
-    `date_from`/`date_to` take 2012, 2012-01 or 2012-01-15, both ends inclusive."""
+    `date_from`/`date_to` take 2012, 2012-01 or 2012-01-15, both ends inclusive. `within`
+    (start, end exclusive) narrows the dates further: a saved search checked against the
+    article just published looks only at its instant. `browse`: with no words, filter or
+    date, list everything published (newest first, with facets) instead of nothing."""
     now = timezone.now()
     parsed = parse_query(query)
     notes = [parsed.note] if parsed.note else []
@@ -327,6 +339,13 @@ def search_articles(
     for name, typed_value in parsed.dates:
         if not any(f.field == name and not f.typed for f in applied):  # a picked date wins
             applied.append(AppliedFilter(name, typed_value, typed_value, True))
+    if browse and not (parsed.clauses or wanted or any(date_bounds.values())):
+        date_bounds["to"] = now + dt.timedelta(microseconds=1)  # everything published
+    if within is not None:
+        start, end = _narrowed(date_bounds, within)
+        date_bounds = {"from": start, "to": end}
+        if start >= end:
+            return ArticleSearchResults(query=query, items=[], total=0, note=" ".join(notes))
     sort = sort if sort in SORTS else "relevance"
     request = SearchRequest(
         query=parsed,
@@ -370,6 +389,14 @@ def search_articles(
     )
 
 
+def _narrowed(
+    bounds: Mapping[str, dt.datetime | None], within: tuple[dt.datetime, dt.datetime]
+) -> tuple[dt.datetime, dt.datetime]:
+    start, end = within
+    low, high = bounds["from"], bounds["to"]
+    return (max(start, low) if low else start, min(end, high) if high else end)
+
+
 def _labelled_facets(counts, wanted: Mapping[str, Sequence[str]]) -> dict[str, list[FacetValue]]:
     labelled: dict[str, list[FacetValue]] = {}
     for name, values in counts.items():
@@ -407,7 +434,11 @@ def _did_you_mean(query: str, request: SearchRequest) -> str:
 
     corrected, changed = query, False
     words = [w for w in dict.fromkeys(request.query.positive_words()) if len(w) >= 4]
-    for word in words[:SPELLING_WORDS]:
+    named, taken = _name_corrections(request.query.positive_words(), finds)
+    for wrong, right in named:
+        corrected = re.sub(_words_pattern(wrong), right, corrected, flags=re.IGNORECASE)
+        changed = True
+    for word in [w for w in words if w not in taken][:SPELLING_WORDS]:
         if finds(word):
             continue
         for candidate in backend.similar_terms(word):
@@ -416,6 +447,55 @@ def _did_you_mean(query: str, request: SearchRequest) -> str:
                 changed = True
                 break
     return corrected if changed and finds(corrected, filtered=True) else ""
+
+
+def _words_pattern(text: str) -> str:
+    return r"(?<!\w)" + r"\W+".join(re.escape(w) for w in text.split()) + r"(?!\w)"
+
+
+NAME_INDEX_SECONDS = 600
+_name_index: tuple[float, NameIndex] | None = None
+
+
+def name_index() -> NameIndex:
+    """The names "did you mean" knows, rebuilt every NAME_INDEX_SECONDS (new names)."""
+    global _name_index
+    if _name_index is None or time.monotonic() - _name_index[0] > NAME_INDEX_SECONDS:
+        pairs: list[tuple[str, str]] = []
+        countries = load_country_names()
+        names = dict(Country.objects.values_list("code", "name"))
+        for variant, codes in countries.names.items():
+            if len(codes) == 1 and codes[0] in names:
+                pairs.append((variant, names[codes[0]]))
+        for provider in name_variant_providers:
+            pairs.extend(provider())
+        _name_index = (time.monotonic(), NameIndex(pairs))
+    return _name_index[1]
+
+
+def _name_corrections(
+    words: list[str], finds: Callable[[str], bool]
+) -> tuple[list[tuple[str, str]], set[str]]:
+    """Runs of one to three query words that find nothing but name a place, country, actor
+    or person another way ("Timbuctoo", "Sevarre", "Ansar Dyne"): (as typed, the name) for
+    each whose name finds something, and the words so corrected."""
+    index = name_index()
+    found: list[tuple[str, str]] = []
+    taken: set[str] = set()
+    for size in (3, 2, 1):
+        for start in range(len(words) - size + 1):
+            run = words[start : start + size]
+            if taken.intersection(run):
+                continue
+            text = " ".join(run)
+            names = [n for lookup in alternate_name_lookups for n in lookup(text)]
+            name = (names[0] if names else "") or index.closest(text)
+            if not name or name.casefold() == text.casefold() or finds(text):
+                continue
+            if finds(name):
+                found.append((text, name))
+                taken.update(run)
+    return found, taken
 
 
 # -- completion ----------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from django.urls import reverse
 from geopol.articles.search import (
     FACET_LABELS,
     FACETS,
-    ArticleSearchResults,
     filter_fields,
     search_articles,
     suggest,
@@ -59,22 +58,29 @@ def search(request: HttpRequest) -> HttpResponse:
     base: list[tuple[str, str]] = [("q", query)]
     base += [(name, v) for name, values in picked.items() for v in values]
     base += [(name, v) for name, v in dates.items() if v]
-    results: ArticleSearchResults | None = None
-    if query or picked or any(dates.values()):
-        results = search_articles(
-            query,
-            user=request.user,
-            limit=PAGE_SIZE,
-            offset=(page_number - 1) * PAGE_SIZE,
-            sort=sort,
-            filters=picked,
-            date_from=dates["from"],
-            date_to=dates["to"],
-            facets=FACETS,
-            spelling=True,
-        )
-    sort_param = [("sort", "date")] if results and results.sort == "date" else []
-    context: dict[str, object] = {"query": query, "results": results, "sort": sort}
+    browsing = not (query or picked or any(dates.values()))
+    # an empty search lists the newest analyses, with every facet to narrow them
+    results = search_articles(
+        query,
+        user=request.user,
+        limit=PAGE_SIZE,
+        offset=(page_number - 1) * PAGE_SIZE,
+        sort="date" if browsing else sort,
+        filters=picked,
+        date_from=dates["from"],
+        date_to=dates["to"],
+        facets=FACETS,
+        spelling=True,
+        browse=browsing,
+    )
+    sort_param = [("sort", "date")] if results.sort == "date" and not browsing else []
+    context: dict[str, object] = {
+        "query": query,
+        "results": results,
+        "sort": sort,
+        "browsing": browsing,
+        "saved_params": base,
+    }
     if results is not None:
         pages = min(-(-results.total // PAGE_SIZE), MAX_PAGE)
         context.update(
@@ -127,7 +133,8 @@ def _facet_groups(results, base, sort_param) -> list[dict[str, object]]:
     for name in FACETS:
         values = results.facets.get(name) or []
         links = []
-        for value in values[:FACET_SHOWN]:
+        # every year (a year is a date range); the FACET_SHOWN most frequent of the others
+        for value in values if name == "year" else values[:FACET_SHOWN]:
             if value.selected:
                 continue  # shown as a chip
             if name == "year":  # a year is a date range, replacing any other

@@ -15,12 +15,14 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from geopol.articles import pagecache, viewas
 from geopol.articles.access import Reading, can_preview, open_article
 from geopol.articles.models import Article, ArticleType, Author, Status, Topic, visible_q
 from geopol.core.context_processors import site
 from geopol.core.db import PreparedQuery
+from geopol.core.siteurl import site_url
 from geopol.geo.context_processors import navigation
 from geopol.geo.models import Country, Region
 
@@ -107,13 +109,17 @@ def _article_page(request: HttpRequest, article: Article, preview: bool = False)
             "meter": _meter_notice(reading),
             "paywall": "" if readable else _paywall(request, article, reading, reader),
             "messages": _messages(request),
+            "site": site_url(request),
         }
     )
     status = 410 if article.status == Status.RETRACTED and not preview else 200
     return HttpResponse(html, status=status)
 
 
-HOLES = ("bookmark", "meter", "paywall", "messages")
+HOLES = ("bookmark", "meter", "paywall", "messages", "site")
+# the site's address in JSON-LD, replaced by the "site" hole after JSON escaping (which
+# would escape the hole's own "<" marker)
+SITE_TOKEN = "geopol-site-url-"  # noqa: S105 - a placeholder, not a secret
 PREVIEW_MARK = "<!-- view-as -->"
 
 
@@ -141,12 +147,13 @@ def _render_shared_page(
     countries = article.ordered_countries()
     authors = list(article.authors.all())
     path = reverse("article-preview", args=[article.pk]) if preview else article.get_absolute_url()
+    holes = pagecache.PageWithHoles.holes(nonce, HOLES)
     context = {
         **site(None),  # the context processors base.html needs, none about the request
         **navigation(None),
         "user": _Reader(signed_in),
         "request": _Path(path),
-        "holes": pagecache.PageWithHoles.holes(nonce, HOLES),
+        "holes": holes,
         "article": article,
         "preview": preview,
         "readable": readable,
@@ -156,10 +163,11 @@ def _render_shared_page(
         "topics": list(article.topics.all()),
         "connected": Article.objects.connected_to(article),
         "has_map_figure": readable and article.figures.filter(kind="map").exists(),
-        "json_ld": json.dumps(
-            _json_ld(article, readable, countries, authors), ensure_ascii=False
-        ).replace("<", "\\u003c"),
-        "canonical_url": settings.SITE_URL + article.get_absolute_url(),
+        "json_ld": json.dumps(_json_ld(article, readable, countries, authors), ensure_ascii=False)
+        .replace("<", "\\u003c")
+        .replace(SITE_TOKEN, holes["site"]),
+        # the site's address comes per request (GEOPOL_SITE_URL, else the request's host)
+        "canonical_url": mark_safe(holes["site"] + article.get_absolute_url()),
     }
     return pagecache.PageWithHoles(render_to_string("articles/article.html", context), nonce)
 
@@ -215,7 +223,7 @@ def _messages(request: HttpRequest) -> str:
 def _json_ld(
     article: Article, readable: bool, countries: list[Country], authors: list[Author]
 ) -> dict:
-    url = settings.SITE_URL + article.get_absolute_url()
+    url = SITE_TOKEN + article.get_absolute_url()
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -233,7 +241,7 @@ def _json_ld(
         "publisher": {
             "@type": "Organization",
             "name": settings.SITE_NAME,
-            "url": settings.SITE_URL,
+            "url": SITE_TOKEN,
         },
         "contentLocation": [
             {"@type": "Country", "name": c.name, "identifier": c.code} for c in countries

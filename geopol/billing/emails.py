@@ -9,15 +9,17 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from geopol.core.siteurl import site_url
+
 
 def payment_failed(sub: Any, invoice_url: str | None) -> None:
     context = {
         "site_name": settings.SITE_NAME,
-        "site_url": settings.SITE_URL,
+        "site_url": site_url(),
         "email": sub.user.email,
         "grace_until": sub.grace_until,
         "invoice_url": invoice_url or "",
-        "membership_url": settings.SITE_URL + reverse("membership"),
+        "membership_url": site_url() + reverse("membership"),
     }
     message = EmailMultiAlternatives(
         f"[{settings.SITE_NAME}] Your membership payment did not go through",

@@ -12,6 +12,7 @@ from geopol.articles import search as article_search
 from geopol.articles.models import Access, Article
 from geopol.articles.search import FacetValues
 from geopol.core.text import fold
+from geopol.extraction import spelling
 from geopol.extraction.actors import ActorIndex
 from geopol.extraction.models import Actor, ArticleEntity, Decision, EntityKind
 from geopol.extraction.services import current_actors
@@ -117,6 +118,8 @@ def register() -> None:
         article_search.facet_providers.append(entity_facets)
         article_search.suggestion_providers.append(actor_suggestions)
         article_search.suggestion_providers.append(place_suggestions)
+        article_search.name_variant_providers.append(spelling.name_variants)
+        article_search.alternate_name_lookups.append(spelling.alternate_place_names)
     article_search.value_resolvers["actor"] = resolve_actor
     article_search.value_resolvers["place"] = resolve_place
     article_search.value_labelers["actor"] = label_actors

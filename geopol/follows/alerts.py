@@ -32,11 +32,13 @@ from geopol.follows.models import (
     EmailKind,
     EmailStatus,
     Follow,
+    FollowKind,
     Frequency,
     MatchedArticle,
     Mode,
 )
 from geopol.follows.reasons import ArticleTags, Reason, reasons_for
+from geopol.follows.saved import matched_searches
 from geopol.follows.targets import follows_q, load_tags
 from geopol.members.backends import prime_member_access
 
@@ -144,6 +146,7 @@ def match_article(article_id: int, now: dt.datetime | None = None) -> MatchResul
         "pk", "user_id", "kind", "key", "frequency"
     ):
         by_user[user_id].append((pk, kind, key, frequency))
+    _add_saved_searches(article, tags, by_user)
     public = article.access == Access.PUBLIC
     # members who match the same follows get the same reasons: work each set out once
     memo: dict[tuple, tuple[tuple[str, str], str, str, int, str] | None] = {}
@@ -168,6 +171,24 @@ def match_article(article_id: int, now: dt.datetime | None = None) -> MatchResul
         ).values_list("pk", flat=True)
     )
     return result
+
+
+def _add_saved_searches(
+    article: Article, tags: ArticleTags, by_user: dict[int, list[tuple[int, str, str, str]]]
+) -> None:
+    """Add to `by_user` the saved-search follows the article matches (as each member may
+    read it), and their names to `tags`, so they become reasons like any follow."""
+    follows = list(
+        Follow.objects.emailed()
+        .filter(kind=FollowKind.SEARCH)
+        .values_list("pk", "user_id", "key", "frequency")
+    )
+    if not follows:
+        return
+    matched, tags.searches = matched_searches(article, follows)
+    for pk, user_id, key, frequency in follows:
+        if (user_id, key) in matched:
+            by_user[user_id].append((pk, FollowKind.SEARCH, key, frequency))
 
 
 def _insert_deliveries(article_id: int, rows: list[tuple], now: dt.datetime) -> None:
@@ -259,7 +280,7 @@ def send_alert(delivery_id: int, connection: Any = None) -> bool:
     # claimed and committed: from here a crash leaves it "sending", never sent twice
     item = Item(delivery.article, reasons, readable)
     scope = f"follow:{delivery.follow_id}" if delivery.follow_id else "digest"
-    label = reasons[0].removeprefix("you follow ").split(" (")[0]
+    label = reasons[0].removeprefix("you follow ").removeprefix("matches ").split(" (")[0]
     message = alert_message(delivery.user, email.pk, item, scope, label)
     try:
         (connection or get_connection()).send_messages([message])

@@ -3,6 +3,7 @@ Message-ID (the AlertEmail's id, so a resent copy is recognisably the same messa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
@@ -17,8 +18,14 @@ from django.utils.safestring import mark_safe
 
 from geopol.articles.models import Access, Article
 from geopol.articles.rendering import plain_text
+from geopol.core.siteurl import site_url
 
 UNSUBSCRIBE_SALT = "geopol.follows.unsubscribe"
+MAP_CANVAS = re.compile(
+    r'(<figure class="figure figure-map" id="figure-([\w-]+)">)'
+    r'<div class="figure-map-canvas"[^>]*>.*?</div>',
+    re.S,
+)
 
 
 def unsubscribe_token(user_id: int, scope: str) -> str:
@@ -37,11 +44,11 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
 
 
 def absolute(path: str) -> str:
-    return settings.SITE_URL + path
+    return site_url() + path
 
 
 def _domain() -> str:
-    return urlparse(settings.SITE_URL).hostname or "localhost"
+    return urlparse(site_url()).hostname or "localhost"
 
 
 @dataclass
@@ -62,6 +69,21 @@ class Item:
         return plain_text(self.article.body) if self.readable else ""
 
     @property
+    def body_html(self) -> str:
+        """The body for an email: each map figure (drawn on the page, empty in a mail
+        reader) becomes a link to it on the site, so no box stays blank."""
+        url = self.url
+
+        def link(match: re.Match[str]) -> str:
+            return (
+                f'{match.group(1)}<p style="font-family: sans-serif; background: #f3f1ea; '
+                f'padding: 12px"><a href="{escape(url)}#figure-{match.group(2)}">Open this map '
+                f"on {escape(settings.SITE_NAME)}</a></p>"
+            )
+
+        return MAP_CANVAS.sub(link, self.article.body_html) if self.readable else ""
+
+    @property
     def locked(self) -> bool:
         return not self.readable and self.article.access != Access.PUBLIC
 
@@ -75,7 +97,7 @@ def _message(
     context = {
         **context,
         "site_name": settings.SITE_NAME,
-        "site_url": settings.SITE_URL,
+        "site_url": site_url(),
         "unsubscribe_url": unsubscribe_url,
         "manage_url": absolute(reverse("follows:manage")),
     }

@@ -17,6 +17,7 @@ class FollowKind(models.TextChoices):
     ACTOR = "actor", "Actor"
     TOPIC = "topic", "Topic"
     AUTHOR = "author", "Author"
+    SEARCH = "search", "Saved search"
 
 
 class Frequency(models.TextChoices):
@@ -221,3 +222,34 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} to {self.user_id} ({self.status})"
+
+
+class SavedSearch(models.Model):
+    """A search a member saved from the results page: the query and the filters picked
+    beside it. Its email choice is a Follow of kind "search" (key: this row's id), so that
+    its matches travel the follows' once-per-article delivery."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(max_length=120)
+    query = models.CharField(max_length=500, blank=True)
+    filters = models.JSONField(
+        default=dict, blank=True, help_text='Facet -> values picked, e.g. {"country": ["ML"]}.'
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from urllib.parse import urlencode
+
+        from django.urls import reverse
+
+        params = [("q", self.query)] if self.query else []
+        params += [(name, v) for name, values in sorted(self.filters.items()) for v in values]
+        return reverse("search") + ("?" + urlencode(params) if params else "")

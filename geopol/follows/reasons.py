@@ -40,6 +40,9 @@ class ArticleTags:
     actors: dict[str, ActorTag] = field(default_factory=dict)
     topics: dict[str, str] = field(default_factory=dict)  # slug -> name
     authors: dict[str, str] = field(default_factory=dict)
+    # saved searches (their follow's key -> name) this article matched, each as its member
+    # may read it (worked out per member before the reasons: geopol.follows.saved)
+    searches: dict[str, str] = field(default_factory=dict)
 
     def targets(self, readable: bool = True) -> dict[str, set[str]]:
         """The keys a follow of each kind may have to match, for a reader who may (or may
@@ -63,6 +66,8 @@ class Reason:
     strength: int
 
     def __str__(self) -> str:
+        if self.kind == "search":
+            return f"matches your saved search ‘{self.label}’"
         return f"you follow {self.label} ({self.why})"
 
 
@@ -116,6 +121,8 @@ def reason_for(tags: ArticleTags, kind: str, key: str, readable: bool) -> Reason
         return Reason(kind, key, tags.topics[key], "topic", 35)
     if kind == "author" and key in tags.authors:
         return Reason(kind, key, tags.authors[key], "author", 90)
+    if kind == "search" and key in tags.searches:  # matched as the member may read it
+        return Reason(kind, key, tags.searches[key], "saved search", 60)
     return None
 
 

@@ -13,7 +13,7 @@ from django.db.models import Model, Q
 from geopol.articles.models import Article, ArticleCountry, Author, Topic
 from geopol.extraction.models import Actor, ArticleEntity, Decision, EntityKind
 from geopol.extraction.visibility import public_entity_ids
-from geopol.follows.models import FollowKind
+from geopol.follows.models import FollowKind, SavedSearch
 from geopol.follows.reasons import ActorTag, ArticleTags, CountryTag
 from geopol.geo.models import Country, Region
 
@@ -56,6 +56,12 @@ def describe(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Target]:
     for kind, key in pairs:
         wanted[kind].add(key)
     found: dict[tuple[str, str], Target] = {}
+    searches = [int(k) for k in wanted.pop(FollowKind.SEARCH, ()) if k.isdigit()]
+    for saved in SavedSearch.objects.filter(pk__in=searches):
+        key = str(saved.pk)
+        name = f"your saved search ‘{saved.name}’"
+        url = saved.get_absolute_url()
+        found[(FollowKind.SEARCH, key)] = Target(FollowKind.SEARCH, key, name, url)
     for kind, keys in wanted.items():
         if kind not in MODELS:
             continue

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from geopol.articles.access import can_read, readable_tiers
 from geopol.articles.models import Article
+from geopol.core.siteurl import site_url
 from geopol.follows import services
 from geopol.follows.emails import read_unsubscribe_token
 from geopol.follows.forms import DigestScheduleForm
@@ -116,7 +117,7 @@ def manage(request: HttpRequest) -> HttpResponse:
         {
             "groups": groups,
             "frequencies": Frequency.choices,
-            "feed_url": settings.SITE_URL + reverse("follows:private-feed", args=[feed.token])
+            "feed_url": site_url(request) + reverse("follows:private-feed", args=[feed.token])
             if feed
             else "",
             "digest_form": DigestScheduleForm(

@@ -22,3 +22,8 @@ def login_name(request: Any, credentials: dict | None) -> str | None:
     accounts = get_user_model().objects.filter(Q(email__iexact=name) | Q(username__iexact=name))
     found = accounts.order_by("-is_staff", "pk").values_list("email", "username").first()
     return (found[0] or found[1]).lower() if found else name
+
+
+def display_name(user) -> str:
+    """How a reader is named in pages and emails: their address."""
+    return getattr(user, "email", "") or str(user)

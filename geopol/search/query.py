@@ -1,7 +1,8 @@
 """The member-facing query language, parsed without a database.
 
-Words must all match; "quoted phrases" match in order; OR between two terms matches either;
--word excludes; prefix* matches word starts; field:value and field:"two words" filter by a
+Words must all match (AND between them is accepted and changes nothing); "quoted phrases"
+match in order; OR between two terms matches either; -word or NOT word excludes; prefix*
+matches word starts; field:value and field:"two words" filter by a
 facet (country:ML, region:"Sub-Saharan Africa", type:forecast, actor:"Ansar Dine", author:,
 topic:, place:); from:2012-01 and to:2013-06 bound the publication date (a year, a month or a
 day; both ends inclusive). Anything the parser cannot make sense of degrades to a plain search
@@ -170,18 +171,24 @@ def parse_query(text: str) -> ParsedQuery:
 
     clauses: list[list[Term]] = []
     parsed = ParsedQuery(clauses=clauses, note=note)
-    pending_or = False
+    pending_or = pending_not = False
     for raw in TOKEN_RE.findall(text):
         if ":" in raw and _field_token(raw, parsed):
-            pending_or = False
+            pending_or = pending_not = False
+            continue
+        if raw == "AND" and clauses and not pending_or:
+            continue  # the default operator
+        if raw == "NOT" and not pending_not:
+            pending_not = True
             continue
         if raw == "OR":
             if not clauses or pending_or:
                 return _plain(re.sub(r"(?<!\S)OR(?!\S)", " ", text), "A lone OR was ignored.")
             pending_or = True
             continue
-        negated = raw.startswith("-") and len(raw) > 1
-        body = raw[1:] if negated else raw
+        dashed = raw.startswith("-") and len(raw) > 1
+        negated, pending_not = dashed or pending_not, False
+        body = raw[1:] if dashed else raw
         prefix = body.endswith("*") and not body.startswith('"')
         if body.startswith('"'):
             words = _words(body.rstrip("*").strip('"'))
@@ -202,6 +209,8 @@ def parse_query(text: str) -> ParsedQuery:
             break
     if pending_or:
         parsed.note = parsed.note or "A trailing OR was ignored."
+    if pending_not:
+        parsed.note = parsed.note or "A trailing NOT was ignored."
     if parsed.is_empty and clauses:
         empty = parsed.without_text()
         empty.note = "A search needs at least one word that is not excluded."

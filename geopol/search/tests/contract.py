@@ -106,6 +106,21 @@ class SearchBackendContract:
         assert sorted(ids(self.search(backend, "tariffs OR jihadists"))) == [1, 2]
         assert ids(self.search(backend, "Mop*")) == [1]
 
+    def test_and_is_the_default_operator_and_not_excludes(self, backend):
+        assert ids(self.search(backend, "Mali AND tariffs")) == [2]
+        assert ids(self.search(backend, "Mali AND penguins")) == []
+        assert ids(self.search(backend, "mali NOT senegal")) == [1]
+        assert ids(self.search(backend, "NOT senegal mali")) == [1]
+
+    def test_browsing_everything_newest_first_with_facets(self, backend):
+        """No words and no filter, only 'published until now': every visible document,
+        newest first, with the facets counted (the search page's empty query)."""
+        now = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+        results = self.search(backend, "", date_to=now, sort="date", facets=("year",))
+        assert ids(results)[0] == 2 and sorted(ids(results)) == [1, 2, 4]
+        assert results.total == 3, "the future piece is not listed"
+        assert {c.value: c.count for c in results.facets["year"]} == {"2013": 2, "2014": 1}
+
     def test_stemming_and_word_families(self, backend):
         assert ids(self.search(backend, "advancing jihadist")) == [1]
         assert ids(self.search(backend, "intervene")) == [1]  # "intervention"

@@ -100,3 +100,22 @@ def test_degraded_queries_keep_their_filters():
     parsed = parse_query('"unbalanced mali to:2013')
     assert parsed.date_to.year == 2014 and parsed.positive_words() == ["unbalanced", "mali"]
     assert parse_query("FROM:2012").dates == [("from", "2012")]
+
+
+def test_and_is_accepted_as_the_default_operator():
+    parsed = parse_query("Mali AND France")
+    assert [[t.words for t in c] for c in parsed.clauses] == [[("Mali",)], [("France",)]]
+    assert parsed.note == ""
+    lower = parse_query("war and peace")  # a lower-case "and" is a word
+    assert [c[0].words for c in lower.clauses] == [("war",), ("and",), ("peace",)]
+
+
+def test_not_excludes_like_a_dash():
+    parsed = parse_query("Mali NOT France")
+    assert [(c[0].words, c[0].negated) for c in parsed.clauses] == [
+        (("Mali",), False),
+        (("France",), True),
+    ]
+    assert parse_query('Mali NOT "Ansar Dine"').clauses[1][0].negated
+    assert parse_query("Mali NOT").note == "A trailing NOT was ignored."
+    assert parse_query("NOT France").note.startswith("A search needs at least one word")
