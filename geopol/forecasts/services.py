@@ -154,7 +154,9 @@ def resolve_judgment(
         judgment.resolved_at = resolved_at or timezone.now()
         judgment.resolved_by = editor if getattr(editor, "pk", None) else None
     judgment.save()
-    if changed and outcome != Outcome.OPEN:
+    followed = ForecastFollow.objects.filter(country__in=judgment.countries.all()).exists()
+    if changed and outcome != Outcome.OPEN and followed:
+        # no task for a country nobody follows (an import of resolved judgments queued one each)
         from geopol.forecasts.tasks import send_resolution_emails
 
         pk = judgment.pk

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
 
 from geopol.articles.models import Article
 from geopol.follows.tests.conftest import run_tasks
@@ -243,6 +244,15 @@ def test_followers_of_a_country_get_one_email_when_a_forecast_resolves(
 
     assert send_resolution_emails.call(judgment.pk) == 0  # already sent: nothing twice
     assert len(mail.outbox) == 1
+
+
+def test_resolving_a_forecast_nobody_follows_queues_no_email_task(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _scored_article(tmp_path)  # three resolutions, no follower of Mali
+    assert Judgment.objects.exclude(outcome="open").count() == 3
+    assert DBTaskResult.objects.count() == 0
 
 
 def test_api_serves_the_ledger_and_the_scorecard_behind_the_paywall(tmp_path):
