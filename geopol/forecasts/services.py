@@ -77,11 +77,13 @@ def set_judgments(
     judgments: list[JudgmentData],
     default_countries: list[str] | None = None,
     editor: Any = None,
+    notify: bool = True,
 ) -> list[Judgment]:
     """Make the article's key judgments these, in this order. A judgment whose statement is
     unchanged keeps its id and resolution; an open one no longer given is deleted; a resolved
     one is kept (the ledger does not forget a scored forecast). A resolution given in
-    `judgments` is applied. Raises InputError for an unknown country code."""
+    `judgments` is applied, emailing followers only when `notify`. Raises InputError for an
+    unknown country code."""
     existing = {_key(j.statement): j for j in article.judgments.all()}
     kept: list[Judgment] = []
     # a judgment that names no country is about the article's primary country
@@ -106,6 +108,7 @@ def set_judgments(
                 link=data.resolution.link,
                 editor=editor,
                 resolved_at=dt.datetime.combine(on, dt.time(12), dt.UTC) if on else None,
+                notify=notify,
             )
         kept.append(judgment)
     for position, left in enumerate(existing.values(), len(judgments) + 1):
@@ -126,7 +129,9 @@ def store_imported_judgments(
     judgments editors entered."""
     if judgments or article.judgments.exists():
         try:
-            set_judgments(article, judgments, default_countries)
+            # an import records outcomes (often long past): like an archive import for
+            # follows, it emails nobody; editors resolving a forecast do
+            set_judgments(article, judgments, default_countries, notify=False)
         except InputError as error:
             raise InputError(error.reason, line=line) from None
 
@@ -139,9 +144,10 @@ def resolve_judgment(
     link: str = "",
     editor: Any = None,
     resolved_at: dt.datetime | None = None,
+    notify: bool = True,
 ) -> Judgment:
     """Record how a judgment turned out (true, false or annulled; or back to open). Followers
-    of its countries get an email once the transaction commits."""
+    of its countries get an email once the transaction commits (unless not `notify`)."""
     if outcome not in (*OUTCOMES, Outcome.OPEN):
         raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)} (or open), not {outcome!r}")
     changed = outcome != judgment.outcome
@@ -154,14 +160,17 @@ def resolve_judgment(
         judgment.resolved_at = resolved_at or timezone.now()
         judgment.resolved_by = editor if getattr(editor, "pk", None) else None
     judgment.save()
-    followed = ForecastFollow.objects.filter(country__in=judgment.countries.all()).exists()
-    if changed and outcome != Outcome.OPEN and followed:
+    if notify and changed and outcome != Outcome.OPEN and _followed(judgment):
         # no task for a country nobody follows (an import of resolved judgments queued one each)
         from geopol.forecasts.tasks import send_resolution_emails
 
         pk = judgment.pk
         transaction.on_commit(lambda: send_resolution_emails.enqueue(pk))
     return judgment
+
+
+def _followed(judgment: Judgment) -> bool:
+    return ForecastFollow.objects.filter(country__in=judgment.countries.all()).exists()
 
 
 def follow_forecasts(user: Any, country: Country) -> ForecastFollow:

@@ -246,12 +246,28 @@ def test_followers_of_a_country_get_one_email_when_a_forecast_resolves(
     assert len(mail.outbox) == 1
 
 
+def test_an_import_of_resolved_forecasts_emails_nobody(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    """Like an archive import for follows: outcomes recorded by an import (the demo's are
+    years old) are not news to the followers."""
+    ForecastFollow.objects.create(user=UserFactory(), country_id="ML")
+    with django_capture_on_commit_callbacks(execute=True):
+        _scored_article(tmp_path)  # three resolutions of Mali's forecasts
+    assert Judgment.objects.exclude(outcome="open").count() == 3
+    assert DBTaskResult.objects.count() == 0
+
+
 def test_resolving_a_forecast_nobody_follows_queues_no_email_task(
     tmp_path, django_capture_on_commit_callbacks
 ):
+    path = tmp_path / "mali.md"
+    path.write_text(front_matter(JUDGMENTS))
+    run("import_articles", path)
+    judgment = Judgment.objects.order_by("position").first()
     with django_capture_on_commit_callbacks(execute=True):
-        _scored_article(tmp_path)  # three resolutions, no follower of Mali
-    assert Judgment.objects.exclude(outcome="open").count() == 3
+        run("forecasts", "resolve", judgment.pk, "true")
+    assert Judgment.objects.get(pk=judgment.pk).outcome == "true"
     assert DBTaskResult.objects.count() == 0
 
 
