@@ -10,14 +10,28 @@ from geopol.articles.changes import Aspect
 from geopol.articles.importers import ArticleData
 from geopol.articles.models import Article
 from geopol.forecasts.models import Judgment
-from geopol.forecasts.services import store_imported_judgments
+from geopol.forecasts.services import store_imported_judgments, store_new_judgments
 
 
 def store_judgments(items: list[tuple[Article, ArticleData]]) -> None:
     """Registered with articles.services.register_import_hook: runs in the import's
     transaction, so a bad judgment (an unknown country) fails its whole file."""
+    having = set(
+        Judgment.objects.filter(article__in=[a for a, _ in items]).values_list(
+            "article_id", flat=True
+        )
+    )
+    # an article with no judgments yet (every new one) is written with the others at once
+    store_new_judgments(
+        [
+            (a, d.judgments, d.countries, d.line)
+            for a, d in items
+            if d.judgments and a.pk not in having
+        ]
+    )
     for article, data in items:
-        store_imported_judgments(article, data.judgments, data.countries, line=data.line)
+        if article.pk in having:
+            store_imported_judgments(article, data.judgments, data.countries, line=data.line)
 
 
 def judgment_changed(sender, instance, raw: bool = False, **kwargs) -> None:

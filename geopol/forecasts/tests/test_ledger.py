@@ -78,6 +78,39 @@ def test_markdown_judgments_are_stored_with_bands_and_countries(tmp_path):
     assert [c.code for c in second.countries.all()] == ["ML"]
 
 
+def test_a_file_of_new_articles_stores_actors_resolutions_and_names_a_bad_country(tmp_path):
+    """New articles' judgments are written for the whole file at once: the same rows as one
+    at a time, and the same error naming the judgment and the line."""
+    from geopol.extraction.models import Actor
+
+    actor = Actor.objects.create(slug="vardel-front", name="Vardel Front", kind="armed-group")
+    given = [
+        {**JUDGMENTS[1], "actors": ["Vardel Front", "Nobody We Know"]},
+        {
+            **JUDGMENTS[0],
+            "resolution": {"outcome": "true", "note": "No vote.", "resolved_on": "2027-01-02"},
+        },
+    ]
+    path = tmp_path / "mali.md"
+    path.write_text(front_matter(given))
+    status, _, err = run("import_articles", path)
+    assert status == 0, err
+    first, second = Judgment.objects.order_by("position")
+    assert list(first.actors.all()) == [actor]
+    assert [c.code for c in first.countries.all()] == ["ML"]  # the article's primary country
+    assert (second.outcome, second.resolution_note) == ("true", "No vote.")
+    assert second.resolved_at.date().isoformat() == "2027-01-02"
+
+    bad = tmp_path / "bad.md"
+    bad.write_text(
+        front_matter([{**JUDGMENTS[0], "countries": ["XX"]}], source_url="https://example.org/b")
+    )
+    status, _, err = run("import_articles", bad)
+    assert status == 1
+    assert "judgments[1].countries: XX not ISO 3166-1 alpha-2" in err
+    assert Article.objects.count() == 1
+
+
 def test_reimport_keeps_ids_and_resolutions_and_drops_removed_open_judgments(tmp_path):
     path = tmp_path / "mali.md"
     path.write_text(front_matter(JUDGMENTS))
