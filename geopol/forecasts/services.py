@@ -65,9 +65,12 @@ def _fill(judgment: Judgment, data: JudgmentData, position: int) -> None:
     judgment.criteria = data.criteria
 
 
-def _countries(data: JudgmentData, default: list[str], number: int) -> list[str]:
+def _countries(
+    data: JudgmentData, default: list[str], number: int, known: set[str] | None = None
+) -> list[str]:
     codes = list(dict.fromkeys(data.countries or default))
-    known = set(Country.objects.filter(code__in=codes).values_list("code", flat=True))
+    if known is None:
+        known = set(Country.objects.filter(code__in=codes).values_list("code", flat=True))
     unknown = [c for c in codes if c not in known]
     if unknown and data.countries:
         raise InputError(
@@ -148,6 +151,7 @@ def store_new_judgments(
         .values_list("article_id", "country_id")
     ):
         primary[article_id] = code  # ordered last to first: the first position stays
+    known = set(Country.objects.values_list("code", flat=True))
     rows, countries, actors = [], [], []
     for article, given, given_countries, line in batch:
         default = list(given_countries)[:1] or (
@@ -165,7 +169,7 @@ def store_new_judgments(
                     dt.datetime.combine(on, dt.time(12), dt.UTC) if on else timezone.now()
                 )
             try:
-                codes = _countries(data, default, number)
+                codes = _countries(data, default, number, known)
             except InputError as error:
                 raise InputError(error.reason, line=line) from None
             rows.append(judgment)
