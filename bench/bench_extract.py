@@ -32,26 +32,14 @@ ROOT = Path(__file__).resolve().parents[1]
 DEVSET = ROOT / "bench" / "devset"
 sys.path.insert(0, str(ROOT))
 
+from bench.metrics import prf  # noqa: E402
+
 
 def shared(relative: str) -> Path | None:
     for base in (os.environ.get("GEOPOL_SHARED_DIR"), ROOT.parent / "shared", "/work/shared"):
         if base and (Path(base) / relative).exists():
             return Path(base) / relative
     return None
-
-
-def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "precision": round(precision, 3),
-        "recall": round(recall, 3),
-        "f1": round(f1, 3),
-        "tp": tp,
-        "fp": fp,
-        "fn": fn,
-    }
 
 
 GENERIC_SUFFIX_RE = re.compile(r" (region|province|state|oblast|department|governorate|valley)$")

@@ -47,6 +47,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.metrics import great_circle_km, prf  # noqa: E402
+
 LARGEST_ERROR_KM = 20039.0  # half the Earth's circumference: the worst possible point
 CORPORA = {"tr-news": "TR-News.xml", "geovirus": "GeoVirus.xml"}
 # Whether the corpus' annotators labelled demonyms as toponyms: TR-News does ("Turkish" is
@@ -146,29 +148,6 @@ def read_geovirus(path: Path, country_code: Callable[[str], str]) -> list[Articl
 # -- scoring ---------------------------------------------------------------------------------
 
 
-def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371 * math.asin(min(1.0, math.sqrt(h)))
-
-
-def prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "precision": round(precision, 3),
-        "recall": round(recall, 3),
-        "f1": round(f1, 3),
-        "tp": tp,
-        "fp": fp,
-        "fn": fn,
-    }
-
-
 def resolution(errors: list[float]) -> dict[str, float | int | None]:
     """Accuracy@161 km, mean and median error, AUC of the log error (Gritta et al.)."""
     if not errors:
@@ -217,7 +196,7 @@ def score_article(article: Article, found: list[Span], tallies: dict[str, Tally]
         elif system.lat is None or system.lon is None:
             error = LARGEST_ERROR_KM
         else:
-            error = distance_km((system.lat, system.lon), (gold.lat, gold.lon))
+            error = great_circle_km(system.lat, system.lon, gold.lat, gold.lon)
         tallies[kind].errors.append(error)
     for i, system in enumerate(found):
         if i not in used:
@@ -366,9 +345,9 @@ def _misses(article: Article, found: list[Span]) -> dict:
                     far.append(f"{g.name}:no point")
                 elif (
                     not (g.country and g.country == s.country)
-                    and distance_km((s.lat, s.lon), (g.lat, g.lon or 0)) > 161
+                    and great_circle_km(s.lat, s.lon, g.lat, g.lon or 0) > 161
                 ):
-                    far.append(f"{g.name}:{round(distance_km((s.lat, s.lon), (g.lat, g.lon)))}km")
+                    far.append(f"{g.name}:{round(great_circle_km(s.lat, s.lon, g.lat, g.lon))}km")
     return {
         "text": article.text[:60],
         "fn": [g.name for g in article.gold if not overlaps(g, found)],

@@ -169,7 +169,9 @@ def serve(
     supervisor = Supervisor(
         server=args,
         helpers=[[*geopol, "worker"]],
-        timer=[*geopol, "alerts", "send-due"],
+        # through `manage`: serve has migrated already; `geopol alerts` would plan the
+        # migrations again every minute (2.2 -> 1.7 s of CPU a run, measured on the demo)
+        timer=[*geopol, "manage", "send_alerts", "send-due"],
     )
     sys.exit(supervisor.run())
 

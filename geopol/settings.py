@@ -436,8 +436,8 @@ GEOPOL_STRIPE_WEBHOOK_SECRET = env("GEOPOL_STRIPE_WEBHOOK_SECRET")
 # Where the stripe library sends its API calls: Stripe's own unless set (tests point it at a
 # local server they start).
 GEOPOL_STRIPE_API_BASE = env("GEOPOL_STRIPE_API_BASE")
-GEOPOL_MEMBERSHIP_CONTACT = env("GEOPOL_MEMBERSHIP_CONTACT") or (
-    DEFAULT_FROM_EMAIL.rpartition("<")[2].rstrip(">").strip()
-)
+# Not derived from GEOPOL_EMAIL_FROM: a sender address is usually one nobody reads
+# (noreply@...), and the page told readers to write to it. Unset: `check --deploy` warns.
+GEOPOL_MEMBERSHIP_CONTACT = env("GEOPOL_MEMBERSHIP_CONTACT")
 # Days a member keeps reading after a renewal payment failed (Stripe retries the card).
 GEOPOL_BILLING_GRACE_DAYS = int(env("GEOPOL_BILLING_GRACE_DAYS", "7"))

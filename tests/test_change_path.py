@@ -197,7 +197,28 @@ def test_tagging_alone_uses_what_the_writer_knew():
     assert "ML" in keys  # read from the text in the record, not from the stored body
 
 
-def test_pages_alone(settings, django_capture_on_commit_callbacks):
+def test_pages_alone():
+    """An article whose earlier countries are known gets new tokens for itself, its
+    countries and the listings, and every other page keeps its generation."""
+    article, other = ArticleFactory(countries=["ML"]), ArticleFactory(countries=["PE"])
+    generation = pagecache.current_generation()
+    token, codes = pagecache._article_entry(article.pk)
+    other_token = pagecache._article_entry(other.pk)
+    mali, peru = pagecache._country_tokens(("ML",)), pagecache._country_tokens(("PE",))
+    listings = pagecache.listings_token()
+    pagecache.invalidate_pages(
+        ArticleChange((ChangedArticle(article.pk, article, frozenset({Aspect.RECORD})),))
+    )
+    assert codes == ("ML",)
+    assert pagecache.current_generation() == generation
+    assert pagecache._article_entry(article.pk)[0] != token
+    assert pagecache._article_entry(other.pk) == other_token
+    assert pagecache._country_tokens(("ML",)) != mali
+    assert pagecache._country_tokens(("PE",)) == peru
+    assert pagecache.listings_token() != listings
+
+
+def test_pages_alone_of_an_article_never_seen_renew_every_page():
     article = ArticleFactory()
     before = pagecache.current_generation()
     pagecache.invalidate_pages(ArticleChange((ChangedArticle(article.pk, article, frozenset()),)))

@@ -321,3 +321,28 @@ def test_the_home_page_is_cached_per_kind_of_reader_and_follows_edits(committed,
         article.save()
     assert "Niger: Talks Collapse" in Client().get("/").text
     assert home_renders.call_count == 3
+
+
+def test_resolving_a_key_judgment_renders_only_its_articles_pages_again(committed, renders):
+    """A judgment's save reaches the cache as its article's change; it used to start a new
+    generation, so one resolution (or an import with judgments) re-rendered every page."""
+    from geopol.articles.importers.judgments import JudgmentData
+    from geopol.forecasts.services import resolve_judgment, set_judgments
+
+    with committed():
+        niger = ArticleFactory(title="Niger: Talks Open", countries=["NE"], body=BODY)
+        peru = ArticleFactory(title="Peru: A New Cabinet", countries=["PE"])
+        [judgment] = set_judgments(
+            niger, [JudgmentData("The talks will fail by June.", "likely", 0.7)]
+        )
+    reader = Client()
+    assert "Came true" not in reader.get(niger.get_absolute_url()).text
+    reader.get(peru.get_absolute_url())
+    assert renders.call_count == 2
+
+    with committed():
+        resolve_judgment(judgment, "true", note="The envoy walked out.")
+    reader.get(peru.get_absolute_url())
+    assert renders.call_count == 2, "an unconnected article's page should stay cached"
+    assert "Came true" in reader.get(niger.get_absolute_url()).text
+    assert renders.call_count == 3

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import re
 import subprocess
 import sys
@@ -46,6 +45,11 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.metrics import great_circle_km, prf  # noqa: E402
+
 TOWN_KM = 25.0
 AREA_KM = 150.0
 AREA_SUFFIX = re.compile(
@@ -58,27 +62,6 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text or "")
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(bare.replace("’", "'").lower().split())
-
-
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371 * 2 * math.asin(math.sqrt(a))
-
-
-def prf(tp: int, fp: int, fn: int) -> dict:
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "precision": round(precision, 3),
-        "recall": round(recall, 3),
-        "f1": round(f1, 3),
-        "tp": tp,
-        "fp": fp,
-        "fn": fn,
-    }
 
 
 def share(part: int, whole: int) -> dict:
@@ -125,7 +108,7 @@ def within(pred: dict, gold_place: dict) -> bool:
     if pred.get("lat") is None or pred.get("lon") is None:
         return False
     limit = AREA_KM if gold_place.get("kind") else TOWN_KM
-    return km(pred["lat"], pred["lon"], gold_place["lat"], gold_place["lon"]) <= limit
+    return great_circle_km(pred["lat"], pred["lon"], gold_place["lat"], gold_place["lon"]) <= limit
 
 
 def match_places(preds: list[dict], golds: list[dict]) -> tuple[list[tuple[dict, dict]], list]:
@@ -145,7 +128,7 @@ def match_places(preds: list[dict], golds: list[dict]) -> tuple[list[tuple[dict,
         def distance(i: int, pred: dict = pred) -> float:
             if pred.get("lat") is None or pred.get("lon") is None:
                 return float("inf")
-            return km(pred["lat"], pred["lon"], golds[i]["lat"], golds[i]["lon"])
+            return great_circle_km(pred["lat"], pred["lon"], golds[i]["lat"], golds[i]["lon"])
 
         best = min(options, key=distance)
         free.discard(best)

@@ -60,7 +60,13 @@ def checkout(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_object_or_404(Plan.objects.offered(), slug=slug)
     form = CheckoutForm(request.POST, plan=plan)
     if not stripe_api.enabled():
-        messages.info(request, f"To subscribe, write to {settings.GEOPOL_MEMBERSHIP_CONTACT}.")
+        contact = settings.GEOPOL_MEMBERSHIP_CONTACT
+        messages.info(
+            request,
+            f"To subscribe, write to {contact}."
+            if contact
+            else "Subscriptions are not open online on this site yet.",
+        )
         return redirect("membership")
     if not form.is_valid():
         for errors in form.errors.values():

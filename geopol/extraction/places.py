@@ -98,7 +98,8 @@ def choose_place(doc: Document, cand: Candidate, evidence: Counter[str]) -> Plac
         previous_word(doc.text, cand.start),
         " " not in cand.key,
     )
-    if _vetoed(doc, cand, options, ctx):
+    options = _unless_abbreviated(doc, cand, options)
+    if not options or _vetoed(doc, cand, options, ctx):
         return None
     best = best_option(options, ctx)
     if not _admitted(doc, cand, best, ctx):
@@ -114,8 +115,6 @@ def _vetoed(doc: Document, cand: Candidate, options: list[PlaceRecord], ctx: Con
         return True
     if doc.is_person(cand, doc.gazetteer.has_place) or doc.non_toponym_use(cand):
         return True
-    if not _written_as_abbreviated(doc, cand):
-        return True  # "Mo" without its period is no Missouri
     if ctx.single_word and inside_longer_name(cand, ctx.region_cue, doc.text):
         return True  # "Viktor Orban", "Paris Agreement", "Malmstrom Air Force Base"
     return (
@@ -128,12 +127,21 @@ def _vetoed(doc: Document, cand: Candidate, options: list[PlaceRecord], ctx: Con
     )  # "Massa said", after "Sergio Massa"
 
 
-def _written_as_abbreviated(doc: Document, cand: Candidate) -> bool:
-    """An abbreviation of a region counts only as the style guides write it: "Ky." with its
-    period (and not inside "W.Va."), "NSW" in capitals."""
+def _unless_abbreviated(
+    doc: Document, cand: Candidate, options: list[PlaceRecord]
+) -> list[PlaceRecord]:
+    """The regions a name abbreviates count only when it is written as an abbreviation;
+    the other places of that name stay: "Mo" without its period is no Missouri, and "Man"
+    may still be Man, Ivory Coast (the candidate as a whole used to be dropped)."""
     rule = doc.gazetteer.abbreviations.get(cand.key)
-    if rule is None or doc.gazetteer.places(cand.key)[0].kind != "admin1":
-        return True
+    if rule is None or _written_as_abbreviated(doc, cand, rule):
+        return options
+    return [o for o in options if o.kind != "admin1" or fold_name(o.name) == cand.key]
+
+
+def _written_as_abbreviated(doc: Document, cand: Candidate, rule: str) -> bool:
+    """As the style guides write an abbreviation: "Ky." with its period (and not inside
+    "W.Va."), "NSW" in capitals."""
     if rule == "period":
         text = doc.text
         return text[cand.end : cand.end + 1] == "." and text[cand.start - 1 : cand.start] != "."

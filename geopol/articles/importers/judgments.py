@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from geopol.articles.importers.base import InputError
+from geopol.articles.importers.base import InputError, _string_list
 from geopol.core import estimative
 
 OUTCOMES = ("true", "false", "annulled")
@@ -87,16 +87,6 @@ def _probability(value: Any, where: str) -> float | None:
     return float(value)
 
 
-def _names(value: Any, where: str) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise InputError(f"{where} must be a list of strings")
-    return [v.strip() for v in value if v.strip()]
-
-
 def _resolution(value: Any, where: str) -> ResolutionData | None:
     if value is None:
         return None
@@ -146,8 +136,8 @@ def parse_judgment(entry: Any, number: int) -> JudgmentData:
         confidence=confidence,
         resolves_by=_date(entry.get("resolves_by"), f"{where}.resolves_by"),
         criteria=_text(entry, "criteria", where),
-        countries=[c.upper() for c in _names(entry.get("countries"), f"{where}.countries")],
-        actors=_names(entry.get("actors"), f"{where}.actors"),
+        countries=[c.upper() for c in _string_list(entry.get("countries"), f"{where}.countries")],
+        actors=_string_list(entry.get("actors"), f"{where}.actors"),
         resolution=_resolution(entry.get("resolution"), f"{where}.resolution"),
     )
 

@@ -42,8 +42,22 @@ def test_without_a_stripe_key_the_page_shows_plans_prices_and_a_contact(client, 
     assert "Annual" in page and "$190 a year" in page
     assert "$150 a seat a year" in page
     assert "mailto:members@geopol.example" in page
-    assert "Memberships are arranged with the editors" not in page
     assert "billing/checkout" not in page
+
+
+def test_without_stripe_or_a_contact_the_page_says_so_and_a_check_warns(client, settings):
+    """The contact used to default to the sender address: "write to noreply@localhost"."""
+    from geopol.billing.apps import check_membership_settings
+
+    settings.GEOPOL_STRIPE_SECRET_KEY = ""
+    settings.GEOPOL_MEMBERSHIP_CONTACT = ""
+    page = client.get(reverse("membership")).text
+    assert "$19 a month" in page
+    assert "mailto:" not in page and "noreply" not in page
+    assert "Subscriptions are not open online on this site yet" in page
+    assert [w.id for w in check_membership_settings()] == ["geopol.W101"]
+    settings.GEOPOL_MEMBERSHIP_CONTACT = "members@geopol.example"
+    assert check_membership_settings() == []
 
 
 def test_plans_are_managed_in_the_admin(client):

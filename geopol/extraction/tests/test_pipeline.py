@@ -189,3 +189,24 @@ def test_names_remembered_across_texts_still_read_their_own_context(gazetteer):
         assert [p.canonical for p in opening.places] == ["Paris"]
         inside = run("The museum lent Visiting Paris to London.", gazetteer, actors)
         assert [p.canonical for p in inside.places] == ["London"]  # a title, not the city
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "country"),
+    [
+        ("Rebels attacked the town of Man in western Ivory Coast on Sunday.", "Man", "CI"),
+        ("The mayor of Vic, in Catalonia, said the government in Spain ignored it.", "Vic", "ES"),
+        ("Hundreds marched in Louisville, Ky., and in Frankfort on Saturday.", "Ky", "US"),
+    ],
+)
+def test_a_town_named_like_an_abbreviation_is_still_a_town(text, place, country, gazetteer, actors):
+    """A name that abbreviates a region without its period ("Man" for Manitoba) loses the
+    region, not its other places."""
+    result = extract(text, gazetteer, actors)
+    assert (place, country) in [(p.name, p.country) for p in result.places]
+
+
+def test_an_abbreviation_written_without_its_period_is_no_region(gazetteer, actors):
+    result = extract("Mo Farah won again in London as the crowd cheered.", gazetteer, actors)
+    assert [p.name for p in result.places] == ["London"]
+    assert "US" not in [c.code for c in result.countries]

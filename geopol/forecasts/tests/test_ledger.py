@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
 
 from geopol.articles.models import Article
 from geopol.follows.tests.conftest import run_tasks
@@ -75,6 +76,39 @@ def test_markdown_judgments_are_stored_with_bands_and_countries(tmp_path):
     # no probability: the band's midpoint; no countries: the article's primary country
     assert (second.probability, second.probability_given) == (0.325, False)
     assert [c.code for c in second.countries.all()] == ["ML"]
+
+
+def test_a_file_of_new_articles_stores_actors_resolutions_and_names_a_bad_country(tmp_path):
+    """New articles' judgments are written for the whole file at once: the same rows as one
+    at a time, and the same error naming the judgment and the line."""
+    from geopol.extraction.models import Actor
+
+    actor = Actor.objects.create(slug="vardel-front", name="Vardel Front", kind="armed-group")
+    given = [
+        {**JUDGMENTS[1], "actors": ["Vardel Front", "Nobody We Know"]},
+        {
+            **JUDGMENTS[0],
+            "resolution": {"outcome": "true", "note": "No vote.", "resolved_on": "2027-01-02"},
+        },
+    ]
+    path = tmp_path / "mali.md"
+    path.write_text(front_matter(given))
+    status, _, err = run("import_articles", path)
+    assert status == 0, err
+    first, second = Judgment.objects.order_by("position")
+    assert list(first.actors.all()) == [actor]
+    assert [c.code for c in first.countries.all()] == ["ML"]  # the article's primary country
+    assert (second.outcome, second.resolution_note) == ("true", "No vote.")
+    assert second.resolved_at.date().isoformat() == "2027-01-02"
+
+    bad = tmp_path / "bad.md"
+    bad.write_text(
+        front_matter([{**JUDGMENTS[0], "countries": ["XX"]}], source_url="https://example.org/b")
+    )
+    status, _, err = run("import_articles", bad)
+    assert status == 1
+    assert "judgments[1].countries: XX not ISO 3166-1 alpha-2" in err
+    assert Article.objects.count() == 1
 
 
 def test_reimport_keeps_ids_and_resolutions_and_drops_removed_open_judgments(tmp_path):
@@ -243,6 +277,31 @@ def test_followers_of_a_country_get_one_email_when_a_forecast_resolves(
 
     assert send_resolution_emails.call(judgment.pk) == 0  # already sent: nothing twice
     assert len(mail.outbox) == 1
+
+
+def test_an_import_of_resolved_forecasts_emails_nobody(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    """Like an archive import for follows: outcomes recorded by an import (the demo's are
+    years old) are not news to the followers."""
+    ForecastFollow.objects.create(user=UserFactory(), country_id="ML")
+    with django_capture_on_commit_callbacks(execute=True):
+        _scored_article(tmp_path)  # three resolutions of Mali's forecasts
+    assert Judgment.objects.exclude(outcome="open").count() == 3
+    assert DBTaskResult.objects.count() == 0
+
+
+def test_resolving_a_forecast_nobody_follows_queues_no_email_task(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    path = tmp_path / "mali.md"
+    path.write_text(front_matter(JUDGMENTS))
+    run("import_articles", path)
+    judgment = Judgment.objects.order_by("position").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        run("forecasts", "resolve", judgment.pk, "true")
+    assert Judgment.objects.get(pk=judgment.pk).outcome == "true"
+    assert DBTaskResult.objects.count() == 0
 
 
 def test_api_serves_the_ledger_and_the_scorecard_behind_the_paywall(tmp_path):

@@ -277,6 +277,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         "GEOPOL_DATA_DIR": str(tmp_path),
         "GEOPOL_SITE_URL": "https://geopol.example",
         "GEOPOL_ALLOWED_HOSTS": "geopol.example",
+        "GEOPOL_MEMBERSHIP_CONTACT": "members@geopol.example",
         "GEOPOL_SECRET_KEY": "k" * 10 + "production-secret-key-with-enough-variety-0123456789!#",
     }
     root = Path(__file__).resolve().parents[3]
