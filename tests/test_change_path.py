@@ -259,4 +259,4 @@ def test_a_failing_page_step_still_queues_the_alerts(
     monkeypatch.setattr(changes._registry, "by_stage", by_stage)
     with django_capture_on_commit_callbacks(execute=True):
         import_articles([item(3)])
-    assert [c.ids for c in queued] == [(Article.objects.get().pk,)]
+    assert [c.ids for c in queued] == [[Article.objects.get().pk]]

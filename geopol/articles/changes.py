@@ -252,6 +252,8 @@ class _Delivery:
 
     def __init__(self, subscriber: Subscriber, change: ArticleChange) -> None:
         self.subscriber, self.change, self.done = subscriber, change, False
+        # what Django's robust on_commit names in its log line when the subscriber fails
+        self.__qualname__ = getattr(subscriber, "__qualname__", repr(subscriber))
 
     def __call__(self) -> None:
         self.done = True
