@@ -3,7 +3,6 @@ Message-ID (the AlertEmail's id, so a resent copy is recognisably the same messa
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
@@ -17,15 +16,10 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from geopol.articles.models import Access, Article
-from geopol.articles.rendering import plain_text
+from geopol.articles.rendering import plain_text, replace_figure_canvases
 from geopol.core.siteurl import site_url
 
 UNSUBSCRIBE_SALT = "geopol.follows.unsubscribe"
-MAP_CANVAS = re.compile(
-    r'(<figure class="figure figure-map" id="figure-([\w-]+)">)'
-    r'<div class="figure-map-canvas"[^>]*>.*?</div>',
-    re.S,
-)
 
 
 def unsubscribe_token(user_id: int, scope: str) -> str:
@@ -74,14 +68,15 @@ class Item:
         reader) becomes a link to it on the site, so no box stays blank."""
         url = self.url
 
-        def link(match: re.Match[str]) -> str:
+        def link(key: str) -> tuple[str, tuple[tuple[str, str], ...]]:
             return (
-                f'{match.group(1)}<p style="font-family: sans-serif; background: #f3f1ea; '
-                f'padding: 12px"><a href="{escape(url)}#figure-{match.group(2)}">Open this map '
-                f"on {escape(settings.SITE_NAME)}</a></p>"
+                '<p style="font-family: sans-serif; background: #f3f1ea; padding: 12px">'
+                f'<a href="{escape(url)}#figure-{escape(key)}">Open this map on '
+                f"{escape(settings.SITE_NAME)}</a></p>",
+                (),
             )
 
-        return MAP_CANVAS.sub(link, self.article.body_html) if self.readable else ""
+        return replace_figure_canvases(self.article.body_html, link) if self.readable else ""
 
     @property
     def locked(self) -> bool:
