@@ -14,6 +14,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
 from django.urls import reverse
@@ -291,3 +292,34 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+class CountingArgon2Hasher(Argon2PasswordHasher):
+    """The real Argon2 hasher, counting how many passwords it hashed."""
+
+    hashed = 0
+
+    def encode(self, password, salt):
+        type(self).hashed += 1
+        return super().encode(password, salt)
+
+
+def test_sign_up_with_a_taken_address_does_the_same_work_as_a_new_one(client, settings):
+    """Issue 15.6: a taken address answered in 7-13 ms and a new one in 207-221 ms, so the
+    timing told who has an account. Both must hash the password (the cost that differed)
+    and answer alike."""
+    settings.PASSWORD_HASHERS = [f"{__name__}.CountingArgon2Hasher"]
+    taken = UserFactory(email="taken@example.org")
+    answers, hashes = [], []
+    for email in ("taken@example.org", "fresh@example.org"):
+        CountingArgon2Hasher.hashed = 0
+        choice = "another-long-passphrase-77"
+        response = client.post(
+            reverse("account_signup"), {"email": email, "password1": choice, "password2": choice}
+        )
+        answers.append((response.status_code, response.get("Location")))
+        hashes.append(CountingArgon2Hasher.hashed)
+    assert hashes == [1, 1]
+    assert answers[0] == answers[1]
+    taken.refresh_from_db()
+    assert taken.check_password(PASSWORD), "the taken account's password is unchanged"
