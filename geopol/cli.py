@@ -9,6 +9,8 @@
     geopol [--data-dir DIR] gazetteer load FILE...
     geopol [--data-dir DIR] demo
     geopol [--data-dir DIR] reindex
+    geopol [--data-dir DIR] backup [FILE]
+    geopol [--data-dir DIR] restore FILE [--replace]
     geopol [--data-dir DIR] serve [--host H] [--port P] [--workers N] [--threads T]
                                   [--server granian|gunicorn] [--no-access-log]
                                   [--no-worker]
@@ -53,6 +55,16 @@ COMMANDS = {
         "forecasts resolve ID true|false|annulled --note ... | list: the forecast ledger",
     ),
     "demo": ("geopol.articles", "load_demo", "load the demo corpus"),
+    "backup": (
+        "geopol.articles",
+        "backup_data",
+        "backup [FILE]: write a consistent backup of the database and uploaded files",
+    ),
+    "restore": (
+        "geopol.articles",
+        "restore_data",
+        "restore FILE [--replace]: restore a backup, into SQLite or PostgreSQL",
+    ),
     "reindex": ("geopol.articles", "reindex_search", "rebuild the search index"),
     "alerts": (
         "geopol.follows",

@@ -83,7 +83,9 @@ def _race(alias: str) -> dict[int, int]:
 
 
 @pytest.mark.parametrize("alias", ["default", "postgres"])
-@pytest.mark.django_db(databases=ALIASES, transaction=True)
+# serialized_rollback: a transactional test empties every table afterwards, and the
+# countries and regions the migrations wrote must come back for the tests after it
+@pytest.mark.django_db(databases=ALIASES, transaction=True, serialized_rollback=True)
 def test_racing_reads_never_exceed_the_allowance(alias):
     if alias not in settings.DATABASES:
         reason = getattr(settings, "TEST_POSTGRES_UNAVAILABLE", "") or "no 'postgres' database"
@@ -99,7 +101,9 @@ def test_racing_reads_never_exceed_the_allowance(alias):
     assert stored == granted
 
 
-@pytest.mark.django_db(databases=ALIASES, transaction=True)
+# serialized_rollback: a transactional test empties every table afterwards, and the
+# countries and regions the migrations wrote must come back for the tests after it
+@pytest.mark.django_db(databases=ALIASES, transaction=True, serialized_rollback=True)
 def test_a_read_waits_for_the_same_accounts_read_in_flight_on_postgres():
     """The interleaving that let racing tabs through, made certain: another request of the
     same account holds its lock and has inserted, not yet committed, its second read; this
