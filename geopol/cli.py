@@ -233,6 +233,8 @@ def main(argv: list[str] | None = None) -> None:
         parser.print_help()
         sys.exit(2)
     ours, command, rest = argv[:index], argv[index], argv[index + 1 :]
+    rest, moved = data_dir_after_command(rest)
+    ours = [*ours, *moved]
     options = parser.parse_args([*ours, command] if command != "serve" else [*ours, command, *rest])
     _setup(options.data_dir)
 
@@ -266,6 +268,24 @@ def main(argv: list[str] | None = None) -> None:
     if command == "search":
         rest = query_words_last(handler.create_parser("geopol", command), rest)
     handler.run_from_argv(["geopol", command, *rest])
+
+
+def data_dir_after_command(args: list[str]) -> tuple[list[str], list[str]]:
+    """`--data-dir DIR` written after the command (`geopol import --data-dir d x.md`) is ours
+    too: split it out, so every command takes it on either side."""
+    rest: list[str] = []
+    moved: list[str] = []
+    items = iter(args)
+    for arg in items:
+        if arg == "--":
+            rest += [arg, *items]
+        elif arg == "--data-dir":
+            moved += [arg, next(items, "")]
+        elif arg.startswith("--data-dir="):
+            moved.append(arg)
+        else:
+            rest.append(arg)
+    return rest, moved
 
 
 def query_words_last(parser: argparse.ArgumentParser, args: list[str]) -> list[str]:

@@ -60,6 +60,22 @@ def test_import_into_an_empty_data_dir_migrates_first_then_search(tmp_path):
     assert "<mark>Tbilisi</mark>" in hit["snippet"]
 
 
+def test_data_dir_may_follow_the_command(tmp_path):
+    """The README says every command takes --data-dir: after the command name too."""
+    article = tmp_path / "b.md"
+    article.write_text(
+        "---\ntitle: Kenya Deploys to Haiti\npublished: 2024-06-25T09:00:00Z\n---\n\n"
+        "Kenyan police officers landed in Port-au-Prince.\n"
+    )
+    after = tmp_path / "after"
+    geopol("import", str(article), "--data-dir", str(after), data_dir=tmp_path / "ignored")
+    [hit] = json.loads(
+        geopol("search", f"--data-dir={after}", "Haiti", "--json", data_dir=tmp_path / "x").stdout
+    )
+    assert hit["title"] == "Kenya Deploys to Haiti"
+    assert not (tmp_path / "ignored" / "geopol.sqlite3").exists()
+
+
 def test_failed_file_exits_1_with_one_line_error(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"title": "x", "published": "2020-01-01", "body": "y"}\n"a string"\n')
