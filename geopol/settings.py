@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "geopol.members.apikeys.ApiKeyMiddleware",
     "geopol.members.middleware.PrivateForMembersMiddleware",
     "geopol.core.siteurl.RememberSiteURL",
     # last, as django-axes asks: it turns a locked-out login into the lock-out page
@@ -347,6 +348,8 @@ globals().update(proxy_settings(int(env("GEOPOL_PROXY_COUNT", "0"))))
 
 # Metering: a registered reader may open this many members-only analyses a month (0: none).
 GEOPOL_METERED_ARTICLES = int(env("GEOPOL_METERED_ARTICLES", "0"))
+# Requests a minute one API key may make (docs/members.md, "API keys").
+GEOPOL_API_KEY_RATE = int(env("GEOPOL_API_KEY_RATE", "600"))
 # Article pages: rendered once per article and kind of reader (may read it or not, signed in or
 # not) and kept this long in the cache (0: on every request). See geopol/articles/pagecache.py.
 GEOPOL_PAGE_CACHE_SECONDS = int(env("GEOPOL_PAGE_CACHE_SECONDS", str(7 * 24 * 3600)))

@@ -10,7 +10,9 @@ api = NinjaAPI(
     version="1",
     description="Read-only access to published analyses, regions, countries and search. "
     "Members-only text is returned only to readers who may read it. Lists come a page at a "
-    "time: `limit` (at most 100) and `offset`, with the `count` of all matches.",
+    "time: `limit` (at most 100) and `offset`, with the `count` of all matches. Programs send "
+    "an API key (Your account > API keys) as `Authorization: Bearer KEY` and read what its "
+    "owner may read.",
     urls_namespace="api-v1",
 )
 api.add_router("", router)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from geopol.members.models import Membership, MeteredRead, Organization, Seat
+from geopol.members.models import ApiKey, Membership, MeteredRead, Organization, Seat
 
 
 @admin.register(Membership)
@@ -69,3 +69,17 @@ class MemberUserAdmin(UserAdmin):
         from geopol.members.tiers import tier_of
 
         return tier_of(user).label
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Staff see and revoke keys; nobody sees a key again after it was created."""
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "prefix", "user__email"]
+    readonly_fields = ["user", "prefix", "digest", "created_at", "last_used_at"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False  # made by their owners, who see the key once

@@ -144,3 +144,33 @@ class MeteredRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.article_id} in {self.month:%Y-%m}"
+
+
+class ApiKeyQuerySet(models.QuerySet["ApiKey"]):
+    def active(self) -> ApiKeyQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiKey(models.Model):
+    """A key an institutional client's program sends to the API (`Authorization: Bearer
+    KEY`). It reads as its owner: the paywall applies by the owner's tier. Only a digest of the
+    secret is kept; the key is shown once, when created."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys"
+    )
+    name = models.CharField(max_length=80, help_text="What the key is for, e.g. 'Risk dashboard'.")
+    prefix = models.CharField(max_length=16, unique=True, help_text="Shown to tell keys apart.")
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the whole key, hex.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "API key"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -6,6 +6,10 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", views.account, name="member-account"),
     path("account/delete/", views.delete_account, name="member-delete"),
+    path("account/api-keys/", views.api_keys, name="member-api-keys"),
+    path(
+        "account/api-keys/<int:key_id>/revoke/", views.revoke_api_key, name="member-api-key-revoke"
+    ),
     path("organizations/<slug:slug>/", views.organization, name="organization"),
     path(
         "organizations/<slug:slug>/seats/<int:seat_id>/remove/",

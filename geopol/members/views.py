@@ -8,11 +8,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from geopol.members import services
+from geopol.members import apikeys, services
 from geopol.members.forms import DeleteAccountForm, InviteForm
 from geopol.members.metering import AccountMeter
 from geopol.members.models import Membership, Organization, Seat
 from geopol.members.tiers import Tier, tier_of
+
+MAX_API_KEYS = 10
 
 
 @login_required
@@ -30,6 +32,39 @@ def account(request: HttpRequest) -> HttpResponse:
             "meter": meter if tier == Tier.REGISTERED else None,
         },
     )
+
+
+@login_required
+def api_keys(request: HttpRequest) -> HttpResponse:
+    """The reader's API keys: create one (shown once), see when each was last used."""
+    created = None
+    if request.method == "POST":
+        name = request.POST.get("name", "").strip()
+        if not name:
+            messages.error(request, "Give the key a name, so you can tell it apart later.")
+        elif request.user.api_keys.active().count() >= MAX_API_KEYS:
+            messages.error(request, f"You have {MAX_API_KEYS} keys: revoke one first.")
+        else:
+            _, created = apikeys.create_key(request.user, name)
+    response = render(
+        request,
+        "members/api_keys.html",
+        {
+            "keys": request.user.api_keys.all(),
+            "created": created,
+            "rate": settings.GEOPOL_API_KEY_RATE,
+        },
+    )
+    response["Cache-Control"] = "no-store"  # the page may hold a key shown once
+    return response
+
+
+@login_required
+@require_POST
+def revoke_api_key(request: HttpRequest, key_id: int) -> HttpResponse:
+    if apikeys.revoke_key(request.user, key_id):
+        messages.success(request, "The key was revoked: programs using it are refused now.")
+    return redirect("member-api-keys")
 
 
 @login_required
