@@ -16,10 +16,12 @@ class ActorKind(models.TextChoices):
     POLITICAL_MOVEMENT = "political-movement", "Political movement"
     POLITICAL_PARTY = "political-party", "Political party"
     STATE_INSTITUTION = "state-institution", "State institution"
+    PERSON = "person", "Person"
 
 
 class Actor(models.Model):
-    """An armed group, state force, mission, IGO or alliance the geoparser recognises."""
+    """An armed group, state force, mission, IGO, alliance or person the geoparser
+    recognises (persons: kind "person", with roles and second-mention forms)."""
 
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)
@@ -35,6 +37,14 @@ class Actor(models.Model):
     )
     countries = models.ManyToManyField(Country, blank=True, related_name="actors")
     note = models.CharField(max_length=300, blank=True)
+    short_names = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Persons: what a second mention says ('Assad'), matched after a full one.",
+    )
+    roles = models.JSONField(
+        default=list, blank=True, help_text="Persons: offices, each {office, country, start, end}."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -45,6 +55,14 @@ class Actor(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("actor", args=[self.slug])
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind == ActorKind.PERSON
+
+    def role_list(self) -> list[dict]:
+        """Roles newest first, for the person page."""
+        return sorted(self.roles, key=lambda r: (r.get("end") or 9999, r["start"]), reverse=True)
 
 
 class EntityKind(models.TextChoices):

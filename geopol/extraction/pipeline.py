@@ -5,9 +5,11 @@ The geoparser is a sequence of named passes over plain data, each in its own mod
 1. candidates (`reading.read_document`, over `matching`): the words of every name-shaped run,
    the longest known names starting at them, and facts about the text (sentence starts,
    words it also writes in lower case, capitalised pairs that are persons' names).
-2. actors and countries (`evidence`): registry actors by alias and acronym; unambiguous
-   evidence of countries (names, demonyms, well-known cities, actors' home countries); then
-   ambiguous country names in the light of that evidence.
+2. actors and countries (`evidence`): registry actors by alias and acronym; persons'
+   second mentions after a full one (`person_mentions`); unambiguous evidence of countries
+   (names, demonyms, well-known cities, actors' home countries); then ambiguous country
+   names in the light of that evidence; then "<demonym> troops" as that country's state
+   force (`state_forces`).
 3. places (`places`): stop rules, then the best place for each candidate by the document's
    own evidence (countries named, admin-1 regions named, population), then distance to the
    other places resolved in the same text.
@@ -36,6 +38,7 @@ from geopol.extraction.evidence import (
 )
 from geopol.extraction.geography import settle
 from geopol.extraction.matching import name_tokens
+from geopol.extraction.person_mentions import add_second_mentions, second_mentions
 from geopol.extraction.places import distance_km, place_key, resolve_places
 from geopol.extraction.reading import read_document
 from geopol.extraction.results import (
@@ -45,6 +48,7 @@ from geopol.extraction.results import (
     Mention,
     PlaceResult,
 )
+from geopol.extraction.state_forces import match_state_forces, named_force_countries
 from geopol.geo.gazetteer import Gazetteer
 
 __all__ = [
@@ -73,10 +77,14 @@ def extract(
     known = list(known_countries)
     doc = read_document(text, gazetteer, actors, title)  # 1. candidates
     parts = sort_candidates(doc)
+    later = second_mentions(doc, parts)  # 2a. persons: "Assad" after "Bashar al-Assad"
     evidence = country_evidence(doc, parts, Counter(known))  # 2. actors and countries
     actor_matches = match_actors(doc, parts, evidence)
-    # (a persons and state-forces step adds to actor_matches and doc.person_spans here)
+    add_second_mentions(actor_matches, later)
     country_mentions, contested_places = resolve_countries(doc, parts, evidence)
+    force_countries = named_force_countries(doc, actor_matches)  # "Russian forces": RU
+    match_state_forces(doc, country_mentions, actor_matches)  # 2b. "Nigerien troops"
+    country_mentions += force_countries
     resolved = resolve_places(doc, parts.places + contested_places, evidence)  # 3. places
     resolved = settle(doc, resolved, country_mentions, evidence)  # 3b. the text's geography
     mentions = [

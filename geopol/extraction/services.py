@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Max
+from django.utils import timezone
 
 from geopol.articles import changes
 from geopol.articles.changes import ChangedArticle
@@ -20,8 +21,9 @@ from geopol.articles.services import (
     set_machine_countries,
 )
 from geopol.core.db import insert_rows
-from geopol.extraction.actors import ActorDef, ActorIndex, registry_from_file
+from geopol.extraction.actors import ActorDef, ActorIndex, Role, registry_from_file
 from geopol.extraction.models import Actor, ArticleEntity, Decision, EntityKind, Mention
+from geopol.extraction.persons import persons_from_file
 from geopol.extraction.pipeline import Extraction, extract
 from geopol.geo.gazetteer import Gazetteer, PlaceRecord, base_gazetteer
 from geopol.geo.models import Country, Place
@@ -107,6 +109,8 @@ def current_actors() -> ActorIndex:
                 home=actor.home_id,
                 countries=tuple(c.code for c in actor.countries.all()),
                 note=actor.note,
+                short=tuple(actor.short_names),
+                roles=tuple(Role(**r) for r in actor.roles),
             )
             for actor in Actor.objects.prefetch_related("countries")
         ]
@@ -136,6 +140,50 @@ def sync_actors_from_registry(actor_model: Any = Actor, country_model: Any = Cou
         actor.countries.set([c for c in definition.countries if c in codes])
         count += 1
     return count
+
+
+def sync_persons_from_registry(actor_model: Any = Actor, country_model: Any = Country) -> int:
+    """Create or update every person of data/persons.yaml, a few statements for all of them
+    (2,000 update_or_create calls took most of a migration)."""
+    codes = set(country_model.objects.values_list("code", flat=True))
+    persons = persons_from_file()
+    existing = dict(actor_model.objects.values_list("slug", "pk"))
+    rows = []
+    now = timezone.now()  # bulk_update skips auto_now, and current_actors() reads it
+    for person in persons:
+        rows.append(
+            actor_model(
+                pk=existing.get(person.id),
+                slug=person.id,
+                name=person.name,
+                kind=person.kind,
+                aliases=list(person.aliases),
+                acronyms=[],
+                home_id=person.home if person.home in codes else None,
+                note=person.note[:300],
+                short_names=list(person.short),
+                roles=[r.as_dict() for r in person.roles],
+                updated_at=now,
+            )
+        )
+    fields = ["name", "kind", "aliases", "acronyms", "home_id", "note", "short_names", "roles"]
+    fields.append("updated_at")
+    actor_model.objects.bulk_update([r for r in rows if r.pk], fields, batch_size=500)
+    actor_model.objects.bulk_create([r for r in rows if not r.pk], batch_size=500)
+    pks = dict(actor_model.objects.values_list("slug", "pk"))
+    pks = {p.id: pks[p.id] for p in persons}
+    through = actor_model.countries.through
+    through.objects.filter(actor_id__in=pks.values()).delete()
+    through.objects.bulk_create(
+        [
+            through(actor_id=pks[p.id], country_id=code)
+            for p in persons
+            for code in p.countries
+            if code in codes
+        ],
+        batch_size=1000,
+    )
+    return len(persons)
 
 
 def article_text(article: Article, known: ChangedArticle | None = None) -> str:

@@ -1,0 +1,145 @@
+"""Pass 2a of the geoparser, persons: registry persons named in full, then by their second
+mention's form ("Assad", "Erdogan") after a full mention in the same text. Pure.
+
+Full names are found by the matcher like any actor alias (they are aliases of actors of kind
+"person"). This pass adds the second mentions, and puts every person's span into
+`Document.person_spans`, the spans the later passes already treat as persons' names (no place
+or country inside one: "John Kerry" is not County Kerry, "Theresa May" no month)."""
+
+from __future__ import annotations
+
+import bisect
+
+from geopol.extraction.evidence import ActorMatches, Sorted
+from geopol.extraction.matching import Candidate, Token
+from geopol.extraction.reading import Document
+from geopol.extraction.rules import WORDS
+from geopol.geo.gazetteer import fold_name
+
+MAX_SHORT_WORDS = 3  # "López Obrador", "bin Laden", "Ben-Gvir" (hyphens split words)
+
+
+def full_mentions(doc: Document, parts: Sorted) -> list[tuple[Candidate, str]]:
+    """The registry persons named in full, in text order."""
+    by_id = doc.actors.by_id
+    return [(c, a) for c, a in parts.actors if by_id[a].kind == "person"]
+
+
+def second_mentions(doc: Document, parts: Sorted) -> list[tuple[Candidate, str]]:
+    """Persons' second mentions, in text order. Puts every person's span into
+    `doc.person_spans` and takes the candidates inside a second mention out of `parts` (a
+    surname that is also a place or an actor: "Kerry", "Sharon")."""
+    named = full_mentions(doc, parts)
+    if not named:
+        return []
+    spans = [(c.start, c.end) for c, _ in named]
+    shorts = doc.actors.short_forms
+    # short form -> [(start of the full mention, person id)], for the persons named in full
+    wanted: dict[str, list[tuple[int, str]]] = {}
+    for cand, person_id in named:
+        for short in doc.actors.by_id[person_id].short:
+            key = fold_name(short)
+            if person_id in shorts.get(key, ()):
+                wanted.setdefault(key, []).append((cand.start, person_id))
+    longest = {len(k.split()) for k in wanted}
+    taken: list[tuple[Candidate, str]] = []
+    toks = doc.toks
+    full_starts = sorted(s for s, _ in spans)
+    i = 0
+    while i < len(toks):
+        hit = _short_at(doc, toks, i, wanted, longest, spans, full_starts)
+        if hit is None:
+            i += 1
+            continue
+        end_token, person_id = hit
+        first, last = toks[i], toks[end_token]
+        cand = Candidate(
+            first.start, last.end, doc.text[first.start : last.end], "", i, False, {"actor"}
+        )
+        taken.append((cand, person_id))
+        spans.append((first.start, last.end))
+        i = end_token + 1
+    doc.person_spans = sorted({*doc.person_spans, *spans})
+    if taken:
+        _drop_inside(parts, [c for c, _ in taken])
+    return taken
+
+
+def add_second_mentions(matches: ActorMatches, found: list[tuple[Candidate, str]]) -> None:
+    for cand, person_id in found:
+        matches.add(person_id, cand)
+
+
+def _short_at(
+    doc: Document,
+    toks: list[Token],
+    i: int,
+    wanted: dict[str, list[tuple[int, str]]],
+    longest: set[int],
+    spans: list[tuple[int, int]],
+    full_starts: list[int],
+) -> tuple[int, str] | None:
+    """The second mention starting at token `i`, if any: its last token and the person."""
+    token = toks[i]
+    if not token.capitalised:
+        return None
+    for n in sorted(longest, reverse=True):
+        last = i + n - 1
+        if last >= len(toks) or not _joined(doc.text, toks, i, last):
+            continue
+        key = " ".join(fold_name(t.text) for t in toks[i : last + 1])
+        readings = wanted.get(key)
+        if not readings:
+            continue
+        start, end = token.start, toks[last].end
+        if any(s <= start and end <= e for s, e in spans):
+            return None  # inside a full name
+        if not _stands_alone(doc, toks, i, last):
+            return None  # part of another name ("Lyndon Johnson", "Johnson County")
+        # the person named in full most recently before it
+        before = [(s, p) for s, p in readings if s < start]
+        if not before:
+            return None
+        return last, max(before)[1]
+    return None
+
+
+def _joined(text: str, toks: list[Token], first: int, last: int) -> bool:
+    """Whether tokens first..last are one written name (only spaces or hyphens between)."""
+    return all(text[toks[j].end : toks[j + 1].start] in (" ", "-") for j in range(first, last))
+
+
+def _stands_alone(doc: Document, toks: list[Token], first: int, last: int) -> bool:
+    """No capitalised word joined to the form on either side, titles and particles aside
+    ("President Assad", "al-Assad" stand alone; "Hafez Assad" does not), nor a sentence's
+    first word the text also writes in lower case ("Later Assad")."""
+    text = doc.text
+    if first > 0 and _joined(text, toks, first - 1, first):
+        word = toks[first - 1].text.lower().rstrip(".")
+        if (
+            word not in WORDS.titles
+            and word not in WORDS.particles
+            and not (
+                doc.facts.initial[first - 1]
+                and (word in WORDS.sentence_words or doc.facts.writes_lowercase(word))
+            )
+        ):
+            return False
+    if last + 1 < len(toks) and _joined(text, toks, last, last + 1):
+        word = toks[last + 1].text
+        if word[:1].isupper():
+            return False
+    return True
+
+
+def _drop_inside(parts: Sorted, taken: list[Candidate]) -> None:
+    starts = sorted((c.start, c.end) for c in taken)
+
+    def inside(cand: Candidate) -> bool:
+        k = bisect.bisect_right(starts, (cand.start, float("inf"))) - 1
+        return k >= 0 and starts[k][0] <= cand.start and cand.end <= starts[k][1]
+
+    parts.actors = [(c, a) for c, a in parts.actors if not inside(c)]
+    parts.shared_names = [(c, a) for c, a in parts.shared_names if not inside(c)]
+    parts.countries = [c for c in parts.countries if not inside(c)]
+    parts.places = [c for c in parts.places if not inside(c)]
