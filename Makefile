@@ -11,7 +11,7 @@ export GEOPOL_DATA_DIR ?= $(CURDIR)/var
 help:
 	@echo "make run      install, migrate, load the demo corpus and serve http://$(HOST):$(PORT)"
 	@echo "make test     run the whole test suite"
-	@echo "make lint     ruff, import-linter and mypy"
+	@echo "make lint     ruff, import-linter, mypy and the function-size check"
 	@echo "make bench    benchmarks (JSON output)"
 
 $(BIN)/python:
@@ -41,6 +41,7 @@ lint: install-dev
 	$(BIN)/ruff format --check geopol tests bench
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+	$(BIN)/python scripts/check_function_size.py
 
 format: install-dev
 	$(BIN)/ruff format geopol tests bench

@@ -26,9 +26,9 @@ from geopol.core.text import fold
 from geopol.geo.gazetteer import fold_name, load_country_names
 from geopol.geo.models import Country, Region
 from geopol.search.backends import get_backend
-from geopol.search.backends.base import Document, SearchRequest, Suggestion
+from geopol.search.backends.base import Document, Hit, SearchRequest, Suggestion
 from geopol.search.names import NameIndex
-from geopol.search.query import WORD_RE, parse_date, parse_query
+from geopol.search.query import WORD_RE, ParsedQuery, parse_date, parse_query
 
 TAG_RE = re.compile(r"</?mark>")
 FACETS = ("region", "country", "type", "topic", "year")
@@ -314,44 +314,22 @@ def search_articles(
     now = timezone.now()
     parsed = parse_query(query)
     notes = [parsed.note] if parsed.note else []
-    applied: list[AppliedFilter] = []
-    wanted: dict[str, list[str]] = {}
     picked = [(f, v, False) for f, values in (filters or {}).items() for v in values if v]
-    for name, typed, in_query in [(f, v, True) for f, v in parsed.filters] + picked:
-        resolver = value_resolvers.get(name)
-        resolved = resolver(typed) if resolver else []
-        if not resolved:
-            notes.append(f'Nothing is tagged {name} "{typed}"; check the spelling.')
-            return ArticleSearchResults(query=query, items=[], total=0, note=" ".join(notes))
-        value, label = resolved[0]
-        if value not in wanted.setdefault(name, []):
-            wanted[name].append(value)
-            applied.append(AppliedFilter(name, typed, label, in_query))
-    date_bounds = {"from": parsed.date_from, "to": parsed.date_to}
-    for name, typed in (("from", date_from), ("to", date_to)):
-        if typed:
-            moment = parse_date(typed, end=name == "to")
-            if moment is None:
-                notes.append(f"{name} {typed!r} is not a date (write 2012, 2012-01 or 2012-01-15).")
-                continue
-            date_bounds[name] = moment
-            applied.append(AppliedFilter(name, typed, typed, False))
-    for name, typed_value in parsed.dates:
-        if not any(f.field == name and not f.typed for f in applied):  # a picked date wins
-            applied.append(AppliedFilter(name, typed_value, typed_value, True))
-    if browse and not (parsed.clauses or wanted or any(date_bounds.values())):
-        date_bounds["to"] = now + dt.timedelta(microseconds=1)  # everything published
-    if within is not None:
-        start, end = _narrowed(date_bounds, within)
-        date_bounds = {"from": start, "to": end}
-        if start >= end:
-            return ArticleSearchResults(query=query, items=[], total=0, note=" ".join(notes))
+    wanted, applied, unknown = _resolved_filters([(f, v, True) for f, v in parsed.filters] + picked)
+    if unknown:
+        return _no_results(query, [*notes, unknown])
+    date_bounds, date_filters, date_notes = _date_bounds(parsed, date_from, date_to)
+    applied, notes = applied + date_filters, notes + date_notes
+    everything = browse and not (parsed.clauses or wanted or any(date_bounds.values()))
+    searched = _searched_dates(date_bounds, everything, within, now)
+    if searched is None:
+        return _no_results(query, notes)
     sort = sort if sort in SORTS else "relevance"
     request = SearchRequest(
         query=parsed,
         filters=wanted,
-        date_from=date_bounds["from"],
-        date_to=date_bounds["to"],
+        date_from=searched[0],
+        date_to=searched[1],
         sort=sort,
         limit=limit,
         offset=offset,
@@ -359,11 +337,90 @@ def search_articles(
         now=now,
         facets=tuple(facets),
     )
-    backend = get_backend()
-    results = backend.search(request)
-    articles = Article.objects.published(now).in_bulk([h.id for h in results.hits])
+    results = get_backend().search(request)
+    return ArticleSearchResults(
+        query=query,
+        items=_article_hits(results.hits, user, now),
+        total=results.total,
+        note=" ".join(notes),
+        facets=_labelled_facets(results.facets, wanted),
+        facets_estimated=results.facets_estimated,
+        total_estimated=results.total_estimated,
+        filters=applied,
+        did_you_mean=_did_you_mean(query, request) if spelling and results.total == 0 else "",
+        sort=sort,
+    )
+
+
+def _no_results(query: str, notes: list[str]) -> ArticleSearchResults:
+    return ArticleSearchResults(query=query, items=[], total=0, note=" ".join(notes))
+
+
+def _resolved_filters(
+    typed: list[tuple[str, str, bool]],
+) -> tuple[dict[str, list[str]], list[AppliedFilter], str]:
+    """The indexed values of the filters (name, as typed, typed in the query?) and their
+    chips, in order, each value once; or a note naming the first that resolves to nothing."""
+    wanted: dict[str, list[str]] = {}
+    applied: list[AppliedFilter] = []
+    for name, value_typed, in_query in typed:
+        resolver = value_resolvers.get(name)
+        resolved = resolver(value_typed) if resolver else []
+        if not resolved:
+            return wanted, applied, f'Nothing is tagged {name} "{value_typed}"; check the spelling.'
+        value, label = resolved[0]
+        if value not in wanted.setdefault(name, []):
+            wanted[name].append(value)
+            applied.append(AppliedFilter(name, value_typed, label, in_query))
+    return wanted, applied, ""
+
+
+def _date_bounds(
+    parsed: ParsedQuery, date_from: str, date_to: str
+) -> tuple[dict[str, dt.datetime | None], list[AppliedFilter], list[str]]:
+    """The date range ("from", "to"): the query's own dates, replaced by those picked in the
+    form; with the chips of both (a picked date wins) and a note for each picked non-date."""
+    bounds = {"from": parsed.date_from, "to": parsed.date_to}
+    applied: list[AppliedFilter] = []
+    notes: list[str] = []
+    for name, typed in (("from", date_from), ("to", date_to)):
+        if typed:
+            moment = parse_date(typed, end=name == "to")
+            if moment is None:
+                notes.append(f"{name} {typed!r} is not a date (write 2012, 2012-01 or 2012-01-15).")
+                continue
+            bounds[name] = moment
+            applied.append(AppliedFilter(name, typed, typed, False))
+    for name, typed_value in parsed.dates:
+        if not any(f.field == name and not f.typed for f in applied):  # a picked date wins
+            applied.append(AppliedFilter(name, typed_value, typed_value, True))
+    return bounds, applied, notes
+
+
+def _searched_dates(
+    bounds: Mapping[str, dt.datetime | None],
+    everything: bool,
+    within: tuple[dt.datetime, dt.datetime] | None,
+    now: dt.datetime,
+) -> tuple[dt.datetime | None, dt.datetime | None] | None:
+    """The (from, to) the backend searches: `bounds`, up to now when listing `everything`
+    published, narrowed to `within`; None when that leaves no time at all."""
+    start, end = bounds["from"], bounds["to"]
+    if everything:
+        end = now + dt.timedelta(microseconds=1)
+    if within is not None:
+        start, end = _narrowed({"from": start, "to": end}, within)
+        if start >= end:
+            return None
+    return start, end
+
+
+def _article_hits(hits: Sequence[Hit], user: Any, now: dt.datetime) -> list[ArticleHit]:
+    """The backend's hits as articles still published, each with the snippet this reader may
+    see: from the body when readable and matched there, else from the teaser."""
+    articles = Article.objects.published(now).in_bulk([h.id for h in hits])
     items = []
-    for hit in results.hits:
+    for hit in hits:
         article = articles.get(hit.id)
         if article is None:  # retracted or unpublished since it was indexed
             continue
@@ -375,18 +432,7 @@ def search_articles(
         else:
             snippet = hit.body_snippet
         items.append(ArticleHit(article, hit.score, hit.title_html, snippet))
-    return ArticleSearchResults(
-        query=query,
-        items=items,
-        total=results.total,
-        note=" ".join(notes),
-        facets=_labelled_facets(results.facets, wanted),
-        facets_estimated=results.facets_estimated,
-        total_estimated=results.total_estimated,
-        filters=applied,
-        did_you_mean=_did_you_mean(query, request) if spelling and results.total == 0 else "",
-        sort=sort,
-    )
+    return items
 
 
 def _narrowed(

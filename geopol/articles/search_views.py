@@ -14,6 +14,7 @@ from django.urls import reverse
 from geopol.articles.search import (
     FACET_LABELS,
     FACETS,
+    ArticleSearchResults,
     filter_fields,
     search_articles,
     suggest,
@@ -82,31 +83,39 @@ def search(request: HttpRequest) -> HttpResponse:
         "saved_params": base,
     }
     if results is not None:
-        pages = min(-(-results.total // PAGE_SIZE), MAX_PAGE)
-        context.update(
-            {
-                "pages": pages,
-                "page_number": page_number,
-                "previous_url": _url([*base, *sort_param, ("page", str(page_number - 1))])
-                if page_number > 1
-                else "",
-                "next_url": _url([*base, *sort_param, ("page", str(page_number + 1))])
-                if page_number < pages
-                else "",
-                "sort_links": [
-                    Link("Best match", _url(base), selected=results.sort == "relevance"),
-                    Link(
-                        "Newest", _url([*base, ("sort", "date")]), selected=results.sort == "date"
-                    ),
-                ],
-                "chips": _chips(results, base, sort_param, query),
-                "facet_groups": _facet_groups(results, base, sort_param),
-                "did_you_mean_url": _url([("q", results.did_you_mean), *base[1:], *sort_param])
-                if results.did_you_mean
-                else "",
-            }
-        )
+        context.update(_navigation(results, base, sort_param, page_number, query))
     return render(request, "articles/search.html", context)
+
+
+def _navigation(
+    results: ArticleSearchResults,
+    base: list[tuple[str, str]],
+    sort_param: list[tuple[str, str]],
+    page_number: int,
+    query: str,
+) -> dict[str, object]:
+    """The page's links: previous and next page, the two orders, the filter chips, the
+    facets and "did you mean", each keeping the rest of the search (`base`)."""
+    pages = min(-(-results.total // PAGE_SIZE), MAX_PAGE)
+    return {
+        "pages": pages,
+        "page_number": page_number,
+        "previous_url": _url([*base, *sort_param, ("page", str(page_number - 1))])
+        if page_number > 1
+        else "",
+        "next_url": _url([*base, *sort_param, ("page", str(page_number + 1))])
+        if page_number < pages
+        else "",
+        "sort_links": [
+            Link("Best match", _url(base), selected=results.sort == "relevance"),
+            Link("Newest", _url([*base, ("sort", "date")]), selected=results.sort == "date"),
+        ],
+        "chips": _chips(results, base, sort_param, query),
+        "facet_groups": _facet_groups(results, base, sort_param),
+        "did_you_mean_url": _url([("q", results.did_you_mean), *base[1:], *sort_param])
+        if results.did_you_mean
+        else "",
+    }
 
 
 def _chips(results, base, sort_param, query: str) -> list[Link]:

@@ -352,6 +352,46 @@ def _import_article(
 ) -> tuple[Article, Outcome]:
     """import_article, inside a transaction and a change being collected. With a `batch`, a
     new article's other rows and first revision wait for ImportBatch.finish."""
+    _check_import_data(data)
+    fingerprint = data_hash(data)
+    if batch is None:
+        article = Article.objects.filter(source_key=data.source_key).first()
+    else:
+        article = batch.existing.get(data.source_key)
+    if article is not None and article.content_hash == fingerprint:
+        return article, Outcome.UNCHANGED
+    outcome = Outcome.CREATED if article is None else Outcome.UPDATED
+    created = outcome == Outcome.CREATED
+    if article is None:
+        article = Article(source_key=data.source_key)
+    if data.slug or created:
+        _assign_import_slug(article, data, batch)
+    # otherwise the slug stays: a corrected headline must not break links to the article
+    text = _write_imported_fields(article, data, fingerprint)
+    editor_codes = list(dict.fromkeys(data.countries))
+    # what the geoparser and the index would otherwise read back from the database
+    changes.record(
+        article,
+        Aspect.TEXT,
+        created=created,
+        plain_text=text,
+        captions=" ".join(f.caption for f in data.figures),
+        editor_countries=editor_codes,
+    )
+    if batch is not None:
+        batch.existing[data.source_key] = article
+        batch.imported.append((article, data))
+        if created:
+            _defer_new_rows(article, data, batch, source, editor_codes)
+            return article, outcome
+    _write_imported_rows(article, data, outcome, source, seen)
+    if batch is None:
+        run_import_hooks([(article, data)])
+    return article, outcome
+
+
+def _check_import_data(data: ArticleData) -> None:
+    """What the readers cannot check alone: country codes and the judgments' bands."""
     unknown = check_countries(data.countries)
     if unknown:
         raise InputError(
@@ -362,25 +402,21 @@ def _import_article(
     problems = band_problems(data.judgments)
     if problems:
         raise InputError(problems[0], line=data.line)
-    fingerprint = data_hash(data)
-    if batch is None:
-        article = Article.objects.filter(source_key=data.source_key).first()
+
+
+def _assign_import_slug(article: Article, data: ArticleData, batch: ImportBatch | None) -> None:
+    """The slug the file asks for (or made from the title), made unique."""
+    wanted = make_slug(data.slug or data.title)
+    if batch is not None and article.pk is None and wanted not in batch.taken_slugs:
+        article.slug = wanted  # free before the file, and not given since
     else:
-        article = batch.existing.get(data.source_key)
-    if article is not None and article.content_hash == fingerprint:
-        return article, Outcome.UNCHANGED
-    outcome = Outcome.CREATED if article is None else Outcome.UPDATED
-    if article is None:
-        article = Article(source_key=data.source_key)
-    if data.slug or outcome == Outcome.CREATED:
-        wanted = make_slug(data.slug or data.title)
-        if batch is not None and article.pk is None and wanted not in batch.taken_slugs:
-            article.slug = wanted  # free before the file, and not given since
-        else:
-            article.slug = unique_slug(data.slug or data.title, exclude_pk=article.pk)
-        if batch is not None:
-            batch.taken_slugs.add(article.slug)
-    # otherwise the slug stays: a corrected headline must not break links to the article
+        article.slug = unique_slug(data.slug or data.title, exclude_pk=article.pk)
+    if batch is not None:
+        batch.taken_slugs.add(article.slug)
+
+
+def _write_imported_fields(article: Article, data: ArticleData, fingerprint: str) -> str:
+    """Save the article's own row from `data`, rendered; returns its plain text."""
     article.source_url = data.source_url
     article.content_hash = fingerprint
     article.title = data.title
@@ -395,23 +431,16 @@ def _import_article(
         [FigureView(f.key, f.kind, f.caption, f.src, f.alt, f.credit) for f in data.figures],
     )
     article.save()
-    editor_codes = list(dict.fromkeys(data.countries))
-    # what the geoparser and the index would otherwise read back from the database
-    changes.record(
-        article,
-        Aspect.TEXT,
-        created=outcome == Outcome.CREATED,
-        plain_text=text,
-        captions=" ".join(f.caption for f in data.figures),
-        editor_countries=editor_codes,
-    )
-    if batch is not None:
-        batch.existing[data.source_key] = article
-        batch.imported.append((article, data))
-        if outcome == Outcome.CREATED:
-            _defer_new_rows(article, data, batch, source, editor_codes)
-            return article, outcome
-    if outcome == Outcome.UPDATED:
+    return text
+
+
+def _write_imported_rows(
+    article: Article, data: ArticleData, outcome: Outcome, source: str, seen: dict[Any, Any] | None
+) -> None:
+    """An article's authors, topics, country tags, figures and revision, one article at a
+    time (an updated article's replace the ones it had)."""
+    created = outcome == Outcome.CREATED
+    if not created:
         article.authors.set(_named(Author, data.authors, seen))
         article.topics.set(_named(Topic, data.topics, seen))
     else:  # a new article has none to compare with
@@ -419,18 +448,14 @@ def _import_article(
             article.authors.add(*_named(Author, data.authors, seen))
         if data.topics:
             article.topics.add(*_named(Topic, data.topics, seen))
-    if outcome == Outcome.UPDATED or data.countries:
-        set_countries(article, data.countries, created=outcome == Outcome.CREATED)
-    if outcome == Outcome.UPDATED:
+    if not created or data.countries:
+        set_countries(article, data.countries, created=created)
+    if not created:
         article.figures.all().delete()
     Figure.objects.bulk_create(_figures(article, data))
-    created = outcome == Outcome.CREATED
     note = f"{outcome.value} by {source}"
     # (with a batch, this is an update: its earlier revisions decide the number)
     record_revision(article, source=source, note=note, first=created)
-    if batch is None:
-        run_import_hooks([(article, data)])
-    return article, outcome
 
 
 def _figures(article: Article, data: ArticleData) -> list[Figure]:

@@ -299,18 +299,7 @@ def tag_article(
     what the change path says of it (text, captions, the editor's countries).
     """
     result = extract_from_article(article, known)
-    decided: dict[tuple[str, str], ArticleEntity] = {}
-    if not created:
-        decided = {
-            (e.kind, e.key): e
-            for e in ArticleEntity.objects.filter(article=article).exclude(
-                decision=Decision.PROPOSED, by_editor=False
-            )
-        }
-        Mention.objects.filter(entity__article=article).delete()
-        ArticleEntity.objects.filter(
-            article=article, decision=Decision.PROPOSED, by_editor=False
-        ).delete()
+    decided = {} if created else _clear_proposals(article)
     codes = known_country_codes()
     rows = [
         ArticleEntity(**values)
@@ -339,6 +328,33 @@ def tag_article(
             if (m.kind, m.key) in entity_ids
         ),
     )
+    countries = _countries_with_decisions(result, decided)
+    given = known.editor_countries if known is not None else None
+    set_machine_countries(article, countries, known=codes, created=created, given=given)
+    return result
+
+
+def _clear_proposals(article: Article) -> dict[tuple[str, str], ArticleEntity]:
+    """Delete the machine's earlier proposals and spans for `article`; return the entities
+    an editor decided on or added, by (kind, key), which stay."""
+    decided = {
+        (e.kind, e.key): e
+        for e in ArticleEntity.objects.filter(article=article).exclude(
+            decision=Decision.PROPOSED, by_editor=False
+        )
+    }
+    Mention.objects.filter(entity__article=article).delete()
+    ArticleEntity.objects.filter(
+        article=article, decision=Decision.PROPOSED, by_editor=False
+    ).delete()
+    return decided
+
+
+def _countries_with_decisions(
+    result: Extraction, decided: dict[tuple[str, str], ArticleEntity]
+) -> list[tuple[str, bool]]:
+    """(code, primary) of the machine's countries less those an editor removed, then those
+    an editor added."""
     removed = {
         k
         for (kind, k), e in decided.items()
@@ -354,9 +370,7 @@ def tag_article(
         and e.decision != Decision.REMOVED
         and key not in found
     ]
-    given = known.editor_countries if known is not None else None
-    set_machine_countries(article, countries, known=codes, created=created, given=given)
-    return result
+    return countries
 
 
 def tag_articles(items: list[tuple[ChangedArticle, Article]]) -> None:

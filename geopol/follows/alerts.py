@@ -147,7 +147,24 @@ def match_article(article_id: int, now: dt.datetime | None = None) -> MatchResul
     ):
         by_user[user_id].append((pk, kind, key, frequency))
     _add_saved_searches(article, tags, by_user)
-    public = article.access == Access.PUBLIC
+    rows = _delivery_rows(tags, by_user, public=article.access == Access.PUBLIC)
+    with transaction.atomic():
+        MatchedArticle.objects.update_or_create(article=article)
+        _insert_deliveries(article.pk, rows, now)
+    result.deliveries = len(rows)
+    result.immediate = list(
+        Delivery.objects.filter(
+            article=article, mode=Mode.IMMEDIATE, status=DeliveryStatus.PENDING
+        ).values_list("pk", flat=True)
+    )
+    return result
+
+
+def _delivery_rows(
+    tags: ArticleTags, by_user: dict[int, list[tuple[int, str, str, str]]], public: bool
+) -> list[tuple[int, int, str, str, int, str]]:
+    """A delivery row (member, leading follow, reasons, teaser reasons, score, mode) for
+    each member whose follows give a reason."""
     # members who match the same follows get the same reasons: work each set out once
     memo: dict[tuple, tuple[tuple[str, str], str, str, int, str] | None] = {}
     rows = []
@@ -161,16 +178,7 @@ def match_article(article_id: int, now: dt.datetime | None = None) -> MatchResul
         lead, text, teaser, score, mode = found
         follow_id = next(pk for pk, kind, key, _ in follows if (kind, key) == lead)
         rows.append((user_id, follow_id, text, teaser, score, mode))
-    with transaction.atomic():
-        MatchedArticle.objects.update_or_create(article=article)
-        _insert_deliveries(article.pk, rows, now)
-    result.deliveries = len(rows)
-    result.immediate = list(
-        Delivery.objects.filter(
-            article=article, mode=Mode.IMMEDIATE, status=DeliveryStatus.PENDING
-        ).values_list("pk", flat=True)
-    )
-    return result
+    return rows
 
 
 def _add_saved_searches(
@@ -418,11 +426,7 @@ def send_digests(
     cutoff = cutoff or timezone.now()
     horizon = AlertEmail.objects.aggregate(last=Max("pk"))["last"] or 0
     settle_digests(user_ids)  # what a stopped worker left behind
-    preloaded: dict[int, list[Pending]] = defaultdict(list)
-    for user_id, *values in Delivery.objects.filter(
-        user_id__in=user_ids, mode=Mode.DAILY, status=DeliveryStatus.PENDING, created_at__lt=cutoff
-    ).values_list("user_id", *PENDING_FIELDS):
-        preloaded[user_id].append(Pending(*values))
+    preloaded = _pending_daily(user_ids, cutoff)
     users = {
         u.pk: u for u in get_user_model().objects.filter(pk__in=list(preloaded), is_active=True)
     }
@@ -430,7 +434,6 @@ def send_digests(
     wanted = {p.article_id for rows in preloaded.values() for p in rows}
     articles = {a.pk: a for a in Article.objects.filter(pk__in=wanted).defer("body", "body_html")}
     builder = DigestBuilder()
-    limit = settings.GEOPOL_DIGEST_MAX_ITEMS
     connection = connection or get_connection()
     sent = 0
     dropped: list[int] = []
@@ -445,37 +448,17 @@ def send_digests(
             if claim is None:
                 continue
             email, rows = claim
-            for d in rows:
-                if d.article_id not in articles:  # published after the task began
-                    articles[d.article_id] = Article.objects.get(pk=d.article_id)
-            tiers = readable_tiers(user)
-            entries = []
-            for d in sorted(
-                rows, key=lambda d: (d.score, articles[d.article_id].published_at), reverse=True
-            ):
-                article = articles[d.article_id]
-                readable = article.access in tiers
-                reasons = d.reasons if readable else d.teaser_reasons
-                if article.is_visible and reasons:
-                    entries.append(Item(article, reasons, readable))
-                else:  # retracted since, or matched only through a body they may not read
-                    dropped.append(d.pk)
+            entries, unreadable = _digest_entries(user, rows, articles)
+            dropped += unreadable
             if not entries or not user.email:
                 _finish(email, ok=True)
                 done.append((user_id, email))
                 continue
-            message = builder.message(
-                user, email.pk, entries[:limit], more=max(0, len(entries) - limit)
-            )
-            try:
-                connection.send_messages([message])
-            except Exception as error:
-                log.warning("digest email %s refused: %s", email.pk, error)
-                _finish(email, ok=False, error=str(error))
+            error = _send_digest(connection, builder, user, email, entries)
+            if error is not None:
                 if refused_for_good(error):  # not every minute from now on: dropped
                     dropped += [d.pk for d in rows]
                 continue
-            _finish(email, ok=True)
             done.append((user_id, email))
             sent += 1
     Delivery.objects.filter(pk__in=dropped, status=DeliveryStatus.PENDING).update(
@@ -485,6 +468,58 @@ def send_digests(
     # statement per digest, measured)
     settle_digests([user_id for user_id, _ in done])
     return sent
+
+
+def _pending_daily(user_ids: list[int], cutoff: dt.datetime) -> dict[int, list[Pending]]:
+    """Each member's pending daily deliveries created before `cutoff`."""
+    preloaded: dict[int, list[Pending]] = defaultdict(list)
+    for user_id, *values in Delivery.objects.filter(
+        user_id__in=user_ids, mode=Mode.DAILY, status=DeliveryStatus.PENDING, created_at__lt=cutoff
+    ).values_list("user_id", *PENDING_FIELDS):
+        preloaded[user_id].append(Pending(*values))
+    return preloaded
+
+
+def _digest_entries(
+    user: Any, rows: list[Pending], articles: dict[int, Article]
+) -> tuple[list[Item], list[int]]:
+    """The digest's items for `user`, best and newest first, and the deliveries left out
+    (retracted since, or matched only through a body they may not read). Articles published
+    after the task began are added to `articles`."""
+    for d in rows:
+        if d.article_id not in articles:
+            articles[d.article_id] = Article.objects.get(pk=d.article_id)
+    tiers = readable_tiers(user)
+    entries = []
+    dropped = []
+    for d in sorted(
+        rows, key=lambda d: (d.score, articles[d.article_id].published_at), reverse=True
+    ):
+        article = articles[d.article_id]
+        readable = article.access in tiers
+        reasons = d.reasons if readable else d.teaser_reasons
+        if article.is_visible and reasons:
+            entries.append(Item(article, reasons, readable))
+        else:
+            dropped.append(d.pk)
+    return entries, dropped
+
+
+def _send_digest(
+    connection: Any, builder: DigestBuilder, user: Any, email: AlertEmail, entries: list[Item]
+) -> Exception | None:
+    """Send one digest (at most GEOPOL_DIGEST_MAX_ITEMS items, with the count of the rest)
+    and record the outcome on `email`; the error when the server refused it."""
+    limit = settings.GEOPOL_DIGEST_MAX_ITEMS
+    message = builder.message(user, email.pk, entries[:limit], more=max(0, len(entries) - limit))
+    try:
+        connection.send_messages([message])
+    except Exception as error:
+        log.warning("digest email %s refused: %s", email.pk, error)
+        _finish(email, ok=False, error=str(error))
+        return error
+    _finish(email, ok=True)
+    return None
 
 
 def refresh_planner_statistics() -> None:

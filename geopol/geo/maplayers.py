@@ -58,6 +58,7 @@ def validate_layers(layers: Any) -> list[str]:
 
 
 def parse_layers(layers: Any) -> tuple[list[LayerFeature], list[str]]:
+    """The usable features of an editor's layer file, and an error for each of the others."""
     if layers is None:
         return [], []
     if not isinstance(layers, Mapping) or layers.get("type") != "FeatureCollection":
@@ -67,58 +68,74 @@ def parse_layers(layers: Any) -> tuple[list[LayerFeature], list[str]]:
         return [], ['layers: "features" must be a list of GeoJSON Feature objects']
     features: list[LayerFeature] = []
     errors: list[str] = []
-    areas = 0
+    areas = 0  # areas so far, which pick the next default colour
     for index, raw in enumerate(raw_features, start=1):
-        where = f"feature {index}"
-        if not isinstance(raw, Mapping) or raw.get("type") != "Feature":
-            errors.append(f'{where}: expected an object with "type": "Feature"')
-            continue
-        props = raw.get("properties") or {}
-        if not isinstance(props, Mapping):
-            errors.append(f'{where}: "properties" must be an object')
-            continue
-        name = _text(props.get("name"))
-        if name:
-            where = f"feature {index} ({name!r})"
-        geometry = raw.get("geometry")
-        if not isinstance(geometry, Mapping):
-            errors.append(f'{where}: "geometry" is missing; draw a polygon, line or point')
-            continue
         try:
-            kind, shapes = _geometry(geometry)
+            feature = _read_feature(raw, index, areas)
         except ValueError as error:
-            errors.append(f"{where}: {error}")
+            errors.append(str(error))
             continue
-        default = LINE_COLOUR
-        if kind == "area":
-            default = AREA_COLOURS[areas % len(AREA_COLOURS)]
-            areas += 1
-        elif kind == "point":
-            default = POINT_COLOUR
-        style = _text(props.get("style")).lower()
-        if style == "front" and kind == "line":
-            default = FRONT_COLOUR
-        first = ("fill", "stroke") if kind == "area" else ("stroke", "fill")
-        colour_keys = (*first, "marker-color", "color")
-        colour = next((c for key in colour_keys if (c := _colour(props.get(key)))), default)
-        features.append(
-            LayerFeature(
-                kind=kind,
-                geometry=shapes,
-                label=_text(props.get("label") or props.get("title") or name),
-                legend=_text(props.get("legend") or name),
-                stroke=_colour(props.get("stroke")) or colour,
-                fill=_colour(props.get("fill")) or colour,
-                fill_opacity=_number(props.get("fill-opacity"), 0.3, 0.0, 1.0),
-                stroke_width=_number(
-                    props.get("stroke-width"), 2.0 if kind == "line" else 1.0, 0.5, 8.0
-                ),
-                dashed=style in {"front", "dashed"},
-                hatch=style == "hatch",
-                arrow=kind == "line" and props.get("arrow") in (True, "true", "yes", 1),
-            )
-        )
+        features.append(feature)
+        areas += feature.kind == "area"
     return features, errors
+
+
+def _read_feature(raw: Any, index: int, areas: int) -> LayerFeature:
+    """One GeoJSON Feature; ValueError names it (by number, and by name when it has one)."""
+    where = f"feature {index}"
+    if not isinstance(raw, Mapping) or raw.get("type") != "Feature":
+        raise ValueError(f'{where}: expected an object with "type": "Feature"')
+    props = raw.get("properties") or {}
+    if not isinstance(props, Mapping):
+        raise ValueError(f'{where}: "properties" must be an object')
+    name = _text(props.get("name"))
+    if name:
+        where = f"feature {index} ({name!r})"
+    geometry = raw.get("geometry")
+    if not isinstance(geometry, Mapping):
+        raise ValueError(f'{where}: "geometry" is missing; draw a polygon, line or point')
+    try:
+        kind, shapes = _geometry(geometry)
+    except ValueError as error:
+        raise ValueError(f"{where}: {error}") from None
+    return _styled_feature(kind, shapes, props, name, areas)
+
+
+def _styled_feature(
+    kind: str,
+    shapes: tuple[tuple[tuple[LonLat, ...], ...], ...],
+    props: Mapping[str, Any],
+    name: str,
+    areas: int,
+) -> LayerFeature:
+    """The feature with its simplestyle properties read, defaults for the rest."""
+    style = _text(props.get("style")).lower()
+    default = _default_colour(kind, style, areas)
+    first = ("fill", "stroke") if kind == "area" else ("stroke", "fill")
+    colour_keys = (*first, "marker-color", "color")
+    colour = next((c for key in colour_keys if (c := _colour(props.get(key)))), default)
+    return LayerFeature(
+        kind=kind,
+        geometry=shapes,
+        label=_text(props.get("label") or props.get("title") or name),
+        legend=_text(props.get("legend") or name),
+        stroke=_colour(props.get("stroke")) or colour,
+        fill=_colour(props.get("fill")) or colour,
+        fill_opacity=_number(props.get("fill-opacity"), 0.3, 0.0, 1.0),
+        stroke_width=_number(props.get("stroke-width"), 2.0 if kind == "line" else 1.0, 0.5, 8.0),
+        dashed=style in {"front", "dashed"},
+        hatch=style == "hatch",
+        arrow=kind == "line" and props.get("arrow") in (True, "true", "yes", 1),
+    )
+
+
+def _default_colour(kind: str, style: str, areas: int) -> str:
+    """Areas take the palette in turn; front lines are red, other lines and points dark."""
+    if kind == "area":
+        return AREA_COLOURS[areas % len(AREA_COLOURS)]
+    if kind == "point":
+        return POINT_COLOUR
+    return FRONT_COLOUR if style == "front" else LINE_COLOUR
 
 
 def layers_bbox(features: list[LayerFeature]) -> tuple[float, float, float, float] | None:

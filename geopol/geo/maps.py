@@ -104,17 +104,58 @@ def view_for(spec: MapSpec) -> View:
 
 
 def render_svg(spec: MapSpec) -> str:
-    """The map as a standalone `<svg>` element (UTF-8 text, no XML declaration)."""
+    """The map as a standalone `<svg>` element (UTF-8 text, no XML declaration).
+
+    Drawn bottom to top: sea and countries, authored areas and lines, then labels and
+    markers. What is placed first keeps its spot (the layout's placer), so the fixed
+    furniture is placed before the layers, markers before any label, and the labels of
+    places before those of countries, areas and seas."""
     features, _ = parse_layers(spec.layers)
     view = view_for(spec)
     ident = _ident(spec)
-    width, height = view.width, view.height
-    layout = Layout(view, labels.Placer(width, height))
-    detail = COARSE if view.scale < DETAIL_THRESHOLD else DETAILED
+    layout = Layout(view, labels.Placer(view.width, view.height))
     primary = _with_claimed(_codes(spec.primary))
     secondary = _with_claimed(_codes(spec.secondary)) - primary
+    drawn = _drawn_countries(view)
 
-    out = [
+    out = _svg_open(spec, view, ident, features)
+    out += _country_shapes(drawn, primary, secondary)
+    out += _small_country_dots(view, drawn, primary, secondary)
+    overlay = _furniture(spec, layout)
+    out += layer_areas(ident, features, layout)
+    out += layer_lines(features, layout)
+
+    points = [p for p in _ordered(_valid(spec.points)) if _in_view(view, *view.point(p.lon, p.lat))]
+    layer_points = _layer_points(features, view)
+    markers = _markers(points, layer_points, layout)
+    approximate = any(p.kind == "approximate" for p in points)
+    overlay += legend(features, bool(spec.points), layout, ident, approximate)
+
+    texts = _marker_labels(_label_jobs(points, layer_points, view), layout)
+    area_texts = area_labels(layout)
+    country_labels = _country_labels(drawn, primary, secondary, layout)
+    water_texts = sea_labels(drawn, layout)
+
+    out += water_texts + country_labels + area_texts + markers
+    out.append(
+        f'<g fill="{INK}" stroke="{HALO}" stroke-width="3" stroke-linejoin="round" '
+        'paint-order="stroke">'
+    )
+    out += texts
+    out.append("</g></g>")
+    out += overlay
+    out.append(
+        f'<rect x="0.5" y="0.5" width="{view.width - 1}" height="{view.height - 1}" '
+        'fill="none" stroke="#b9b4aa"/></svg>'
+    )
+    return "\n".join(out)
+
+
+def _svg_open(spec: MapSpec, view: View, ident: str, features: list[LayerFeature]) -> list[str]:
+    """The opening of the `<svg>`: title and description, clip path and hatch patterns, the
+    sea, and the opened group every drawn part goes into (closed by `render_svg`)."""
+    width, height = view.width, view.height
+    return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" class="geomap" '
         f'aria-labelledby="{ident}-t {ident}-d" font-family="{FONT}">',
@@ -127,12 +168,23 @@ def render_svg(spec: MapSpec) -> str:
         f'<rect width="{width}" height="{height}" fill="{SEA}"/>',
     ]
 
-    # Countries: plain land first, shaded ones on top so their outlines stay whole.
+
+def _drawn_countries(view: View) -> dict[str, list[list[XY]]]:
+    """The projected rings of every country in view, at the detail the scale needs."""
+    detail = COARSE if view.scale < DETAIL_THRESHOLD else DETAILED
     drawn: dict[str, list[list[XY]]] = {}
     for code in _visible(view):
         rings = country_rings(code, detail, view)
         if rings:
             drawn[code] = rings
+    return drawn
+
+
+def _country_shapes(
+    drawn: dict[str, list[list[XY]]], primary: set[str], secondary: set[str]
+) -> list[str]:
+    """Plain land first, shaded countries on top so their outlines stay whole."""
+    out: list[str] = []
     for group, fill, stroke, width_px in (
         ([c for c in drawn if c not in primary and c not in secondary], LAND, BORDER, 0.6),
         ([c for c in drawn if c in secondary], SECONDARY_FILL, BORDER, 0.7),
@@ -148,7 +200,14 @@ def render_svg(spec: MapSpec) -> str:
             f'<path d="{path_data(drawn[c])}"><title>{_esc(_name(c))}</title></path>' for c in group
         ]
         out.append("</g>")
-    # Shaded countries too small to see at this scale still get a visible dot.
+    return out
+
+
+def _small_country_dots(
+    view: View, drawn: dict[str, list[list[XY]]], primary: set[str], secondary: set[str]
+) -> list[str]:
+    """A visible dot for each shaded country too small to see at this scale."""
+    out: list[str] = []
     for code in sorted(primary | secondary):
         if code in drawn and _extent(drawn[code]) >= 4:
             continue
@@ -160,58 +219,58 @@ def render_svg(spec: MapSpec) -> str:
                 f'<circle cx="{fmt(x)}" cy="{fmt(y)}" r="4" fill="{fill}" '
                 f'stroke="{stroke}" stroke-width="1.2"/>'
             )
+    return out
 
-    # Fixed furniture first, so labels keep clear of it.
+
+def _furniture(spec: MapSpec, layout: Layout) -> list[str]:
+    """The note, scale bar and attribution: placed first, so labels keep clear of them."""
     overlay: list[str] = []
     if spec.note:
         overlay += note_box(spec.note, layout)
     overlay += scale_bar(layout)
     overlay += attribution(layout)
+    return overlay
 
-    # Authored layers.
-    out += layer_areas(ident, features, layout)
-    out += layer_lines(features, layout)
 
-    # Markers block their own spot before any label is placed.
-    points = [p for p in _ordered(_valid(spec.points)) if _in_view(view, *view.point(p.lon, p.lat))]
-    layer_points = [
-        (f, pos) for f in features if f.kind == "point" for part in f.geometry for pos in part[0]
-    ]
-    markers: list[str] = []
-    for p in sorted(points, key=lambda p: p.emphasis):  # emphasised markers on top
+def _layer_points(
+    features: list[LayerFeature], view: View
+) -> list[tuple[LayerFeature, float, float]]:
+    """Each position of the authored point features that falls in view, projected."""
+    found = []
+    for f in features:
+        if f.kind != "point":
+            continue
+        for part in f.geometry:
+            for lon, lat in part[0]:
+                x, y = view.point(lon, lat)
+                if _in_view(view, x, y):
+                    found.append((f, x, y))
+    return found
+
+
+def _markers(
+    points: list[MapPoint],
+    layer_points: list[tuple[LayerFeature, float, float]],
+    layout: Layout,
+) -> list[str]:
+    """Markers for places (emphasised ones drawn last, on top) and authored points; each
+    blocks its own spot before any label is placed."""
+    view = layout.view
+    out: list[str] = []
+    for p in sorted(points, key=lambda p: p.emphasis):
         x, y = view.point(p.lon, p.lat)
-        markers.append(marker(x, y, _kind(p), p.emphasis, layout))
-    for f, (lon, lat) in layer_points:
-        x, y = view.point(lon, lat)
-        if _in_view(view, x, y):
-            markers.append(marker(x, y, "layer", 0, layout, colour=f.fill))
+        out.append(marker(x, y, _kind(p), p.emphasis, layout))
+    for f, x, y in layer_points:
+        out.append(marker(x, y, "layer", 0, layout, colour=f.fill))
+    return out
 
-    approximate = any(p.kind == "approximate" for p in points)
-    overlay += legend(features, bool(spec.points), layout, ident, approximate)
 
+def _label_jobs(
+    points: list[MapPoint], layer_points: list[tuple[LayerFeature, float, float]], view: View
+) -> list[_LabelJob]:
     jobs = [_LabelJob(p.label, *view.point(p.lon, p.lat), p.emphasis) for p in points]
-    for f, (lon, lat) in layer_points:
-        x, y = view.point(lon, lat)
-        if f.label and _in_view(view, x, y):
-            jobs.append(_LabelJob(f.label, x, y, -1))
-    texts = _marker_labels(jobs, layout)
-    area_texts = area_labels(layout)
-    country_labels = _country_labels(drawn, primary, secondary, layout)
-    water_texts = sea_labels(drawn, layout)
-
-    out += water_texts + country_labels + area_texts + markers
-    out.append(
-        f'<g fill="{INK}" stroke="{HALO}" stroke-width="3" stroke-linejoin="round" '
-        'paint-order="stroke">'
-    )
-    out += texts
-    out.append("</g></g>")
-    out += overlay
-    out.append(
-        f'<rect x="0.5" y="0.5" width="{width - 1}" height="{height - 1}" fill="none" '
-        'stroke="#b9b4aa"/></svg>'
-    )
-    return "\n".join(out)
+    jobs += [_LabelJob(f.label, x, y, -1) for f, x, y in layer_points if f.label]
+    return jobs
 
 
 def geojson(spec: MapSpec) -> dict[str, Any]:

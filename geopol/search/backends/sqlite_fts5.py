@@ -239,54 +239,45 @@ class SQLiteFTS5Backend(SQLiteSuggestions, SearchBackend):
             }
             codes = self._facet_codes(cursor, pairs, create=True)
             keys = self._free_keys(cursor, docs)
-            fts_rows: list[tuple[object, ...]] = []
-            doc_rows: list[tuple[object, ...]] = []
-            facet_rows: list[tuple[int, int, str]] = []
-            suggest_rows: list[tuple[object, ...]] = []
-            # FTS5 flushes its pending terms to a new segment whenever a rowid is lower than
-            # the one before it; date-ordered keys arrive in any order, so write them sorted
-            # (measured on bench/corpus.py documents: unsorted, FTS5 inserts took 1.7x the CPU).
-            for d in sorted(docs, key=lambda d: keys[d.id]):
-                key = keys[d.id]
-                doc_codes = _doc_codes(d, codes)
-                bodies = dict.fromkeys(BODY_COLUMNS.values(), "")
-                bodies[BODY_COLUMNS.get(d.tier, "body_members")] = d.body  # unknown: strictest
-                tags = " ".join(
-                    [EVERY_DOCUMENT]
-                    + [_tag_token(c, tier or "public") for c, tier in sorted(doc_codes.items())]
-                )
-                fts_rows.append((key, d.title, d.teaser, *bodies.values(), tags))
-                doc_rows.append((d.id, key, d.findable_from.timestamp(), title_key(d.title)))
-                facet_rows.extend((key, c, tier) for c, tier in sorted(doc_codes.items()))
-                suggest_rows.append((key, d.title, d.url))
-            for table, rows in (
-                (TABLE, fts_rows),
-                (SAMPLE, [r for r in fts_rows if _sampled(int(r[0]))]),  # type: ignore[call-overload]
-            ):
-                cursor.executemany(
-                    f"INSERT INTO {table} (rowid, {TEXT_COLUMNS}) "
-                    "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                    rows,
-                )
-            cursor.executemany(
-                f"INSERT INTO {TITLE_TERMS} (rowid, title) VALUES (%s, %s)",
-                [r[:2] for r in fts_rows],
-            )
-            cursor.executemany(
-                f"INSERT INTO {DOCS} (doc_id, key, visible_from, title_key) "
-                "VALUES (%s, %s, %s, %s)",
-                doc_rows,
-            )
-            if facet_rows:
-                cursor.executemany(
-                    f"INSERT INTO {DOC_FACETS} (key, code, tier) VALUES (%s, %s, %s)", facet_rows
-                )
-            cursor.executemany(
-                f"INSERT INTO {TITLES} (rowid, label, url) VALUES (%s, %s, %s)",
-                suggest_rows,
-            )
+            fts_rows, doc_rows, facet_rows, suggest_rows = _index_rows(docs, keys, codes)
+            self._insert_rows(cursor, fts_rows, doc_rows, facet_rows, suggest_rows)
             self._add_words(cursor, (w for d in docs for w in WORD_RE.findall(d.title)))
         return len(docs)
+
+    def _insert_rows(
+        self,
+        cursor,
+        fts_rows: list[tuple[object, ...]],
+        doc_rows: list[tuple[object, ...]],
+        facet_rows: list[tuple[int, int, str]],
+        suggest_rows: list[tuple[object, ...]],
+    ) -> None:
+        """Write the rows of `_index_rows`: the index and its sample, the title terms, the
+        documents, their facet codes and the titles completions offer."""
+        for table, rows in (
+            (TABLE, fts_rows),
+            (SAMPLE, [r for r in fts_rows if _sampled(int(r[0]))]),  # type: ignore[call-overload]
+        ):
+            cursor.executemany(
+                f"INSERT INTO {table} (rowid, {TEXT_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                rows,
+            )
+        cursor.executemany(
+            f"INSERT INTO {TITLE_TERMS} (rowid, title) VALUES (%s, %s)",
+            [r[:2] for r in fts_rows],
+        )
+        cursor.executemany(
+            f"INSERT INTO {DOCS} (doc_id, key, visible_from, title_key) VALUES (%s, %s, %s, %s)",
+            doc_rows,
+        )
+        if facet_rows:
+            cursor.executemany(
+                f"INSERT INTO {DOC_FACETS} (key, code, tier) VALUES (%s, %s, %s)", facet_rows
+            )
+        cursor.executemany(
+            f"INSERT INTO {TITLES} (rowid, label, url) VALUES (%s, %s, %s)",
+            suggest_rows,
+        )
 
     def _delete(self, cursor, ids: list[int]) -> None:
         for start in range(0, len(ids), 500):
@@ -692,3 +683,36 @@ class SQLiteFTS5Backend(SQLiteSuggestions, SearchBackend):
             cursor.execute("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size")
             size = int(cursor.fetchone()[0])
         return {"documents": self.count(), "database_bytes": size}
+
+
+def _index_rows(
+    docs: list[Document], keys: dict[int, int], codes: dict[tuple[str, str], int]
+) -> tuple[
+    list[tuple[object, ...]],
+    list[tuple[object, ...]],
+    list[tuple[int, int, str]],
+    list[tuple[object, ...]],
+]:
+    """The rows the documents add to the index, the documents table, the facet table and the
+    titles, in key order."""
+    fts_rows: list[tuple[object, ...]] = []
+    doc_rows: list[tuple[object, ...]] = []
+    facet_rows: list[tuple[int, int, str]] = []
+    suggest_rows: list[tuple[object, ...]] = []
+    # FTS5 flushes its pending terms to a new segment whenever a rowid is lower than
+    # the one before it; date-ordered keys arrive in any order, so write them sorted
+    # (measured on bench/corpus.py documents: unsorted, FTS5 inserts took 1.7x the CPU).
+    for d in sorted(docs, key=lambda d: keys[d.id]):
+        key = keys[d.id]
+        doc_codes = _doc_codes(d, codes)
+        bodies = dict.fromkeys(BODY_COLUMNS.values(), "")
+        bodies[BODY_COLUMNS.get(d.tier, "body_members")] = d.body  # unknown: strictest
+        tags = " ".join(
+            [EVERY_DOCUMENT]
+            + [_tag_token(c, tier or "public") for c, tier in sorted(doc_codes.items())]
+        )
+        fts_rows.append((key, d.title, d.teaser, *bodies.values(), tags))
+        doc_rows.append((d.id, key, d.findable_from.timestamp(), title_key(d.title)))
+        facet_rows.extend((key, c, tier) for c, tier in sorted(doc_codes.items()))
+        suggest_rows.append((key, d.title, d.url))
+    return fts_rows, doc_rows, facet_rows, suggest_rows

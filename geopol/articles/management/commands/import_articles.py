@@ -74,7 +74,6 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     def handle(self, *args, paths: list[str], json: bool = False, **options):
-        as_json = json
         files = expand(paths)
         counts = {o.value: 0 for o in Outcome} | {"failed": 0}
         articles: list[dict] = []
@@ -91,42 +90,29 @@ class Command(BaseCommand):
             if path is None:
                 errors.append({"file": label, "line": None, "reason": problem})
                 continue
-            try:
-                items = read_file(path, settings.GEOPOL_IMPORT_MAX_BYTES)
-                results = import_articles(items)
-            except InputError as error:
-                errors.append({"file": label, "line": error.line, "reason": error.reason})
+            imported, error = _import_file(label, path)
+            if error is not None:
+                errors.append(error)
                 continue
-            except OSError as error:
-                errors.append({"file": label, "line": None, "reason": error.strerror or str(error)})
-                continue
-            except Exception as error:  # one bad file must not stop the others
-                errors.append(
-                    {
-                        "file": label,
-                        "line": None,
-                        "reason": f"could not be stored ({type(error).__name__}: {error}); nothing "
-                        "of this file was written",
-                    }
-                )
-                continue
-            for (article, outcome), item in zip(results, items, strict=True):
-                counts[outcome.value] += 1
-                articles.append(
-                    {
-                        "id": article.pk,
-                        "slug": article.slug,
-                        "url": article.get_absolute_url(),
-                        "title": article.title,
-                        "outcome": outcome.value,
-                        "file": label,
-                        "line": item.line,
-                    }
-                )
+            for row in imported:
+                counts[row["outcome"]] += 1
+            articles += imported
         progress.close()
         if counts["created"] or counts["updated"]:
             refresh_suggestions()  # new analysts and topics complete as one types
         counts["failed"] = len(errors)
+        self._report(len(files), counts, articles, errors, as_json=json)
+        if errors:
+            sys.exit(1)
+
+    def _report(
+        self,
+        files: int,
+        counts: dict[str, int],
+        articles: list[dict],
+        errors: list[dict],
+        as_json: bool,
+    ) -> None:
         for error in errors:
             where = f"{error['file']}:{error['line']}" if error["line"] else error["file"]
             self.stderr.write(f"error: {where}: {error['reason']}")
@@ -134,11 +120,39 @@ class Command(BaseCommand):
             self.stdout.write(_json_dumps({**counts, "articles": articles, "errors": errors}))
         else:
             self.stdout.write(
-                f"{len(files)} file(s): {counts['created']} created, {counts['updated']} updated, "
+                f"{files} file(s): {counts['created']} created, {counts['updated']} updated, "
                 f"{counts['unchanged']} unchanged, {counts['failed']} failed"
             )
-        if errors:
-            sys.exit(1)
+
+
+def _import_file(label: str, path: Path) -> tuple[list[dict], dict | None]:
+    """Import one file in one transaction: a row for each of its articles, or the error that
+    left nothing of it written."""
+    try:
+        items = read_file(path, settings.GEOPOL_IMPORT_MAX_BYTES)
+        results = import_articles(items)
+    except InputError as error:
+        return [], {"file": label, "line": error.line, "reason": error.reason}
+    except OSError as error:
+        return [], {"file": label, "line": None, "reason": error.strerror or str(error)}
+    except Exception as error:  # one bad file must not stop the others
+        reason = (
+            f"could not be stored ({type(error).__name__}: {error}); nothing of this file "
+            "was written"
+        )
+        return [], {"file": label, "line": None, "reason": reason}
+    return [
+        {
+            "id": article.pk,
+            "slug": article.slug,
+            "url": article.get_absolute_url(),
+            "title": article.title,
+            "outcome": outcome.value,
+            "file": label,
+            "line": item.line,
+        }
+        for (article, outcome), item in zip(results, items, strict=True)
+    ], None
 
 
 def _json_dumps(value: object) -> str:
