@@ -88,40 +88,14 @@ def parse_persons(
             if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
                 raise RegistryError(f"{where}: every person needs a 'name'")
             where += f" ({entry['name']})"
-            unknown = set(entry) - FIELDS
-            if unknown:
+            person = _person(entry, where, countries)
+            if person.id in seen:
                 raise RegistryError(
-                    f"{where}: unknown field(s) {sorted(unknown)}; known: {sorted(FIELDS)}"
-                )
-            roles_text = entry.get("roles")
-            if not isinstance(roles_text, str) or not roles_text.strip():
-                raise RegistryError(f"{where}: 'roles' is missing")
-            roles = tuple(parse_role(r, where) for r in roles_text.split(";") if r.strip())
-            for role in roles:
-                if countries is not None and role.country not in countries:
-                    raise RegistryError(f"{where}: {role.country!r} is no ISO 3166-1 country code")
-            ident = str(entry.get("id") or slug(entry["name"]))
-            if ident in seen:
-                raise RegistryError(
-                    f"{where}: id {ident!r} is already used on line {seen[ident]}; "
+                    f"{where}: id {person.id!r} is already used on line {seen[person.id]}; "
                     "give one of them an 'id'"
                 )
-            seen[ident] = line
-            short = _strings(entry.get("short"), "short", where) or default_short(entry["name"])
-            codes = tuple(dict.fromkeys(r.country for r in roles))
-            persons.append(
-                ActorDef(
-                    id=ident,
-                    name=entry["name"].strip(),
-                    kind="person",
-                    aliases=_strings(entry.get("also"), "also", where),
-                    home=codes[0],
-                    countries=codes,
-                    note=describe(roles),
-                    short=short,
-                    roles=roles,
-                )
-            )
+            seen[person.id] = line
+            persons.append(person)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f"line {mark.line + 1}: " if mark is not None else ""
@@ -129,6 +103,33 @@ def parse_persons(
     finally:
         loader.dispose()
     return persons
+
+
+def _person(entry: dict, where: str, countries: frozenset[str] | None) -> ActorDef:
+    """One checked registry entry as an actor definition."""
+    unknown = set(entry) - FIELDS
+    if unknown:
+        raise RegistryError(f"{where}: unknown field(s) {sorted(unknown)}; known: {sorted(FIELDS)}")
+    roles_text = entry.get("roles")
+    if not isinstance(roles_text, str) or not roles_text.strip():
+        raise RegistryError(f"{where}: 'roles' is missing")
+    roles = tuple(parse_role(r, where) for r in roles_text.split(";") if r.strip())
+    for role in roles:
+        if countries is not None and role.country not in countries:
+            raise RegistryError(f"{where}: {role.country!r} is no ISO 3166-1 country code")
+    short = _strings(entry.get("short"), "short", where) or default_short(entry["name"])
+    codes = tuple(dict.fromkeys(r.country for r in roles))
+    return ActorDef(
+        id=str(entry.get("id") or slug(entry["name"])),
+        name=entry["name"].strip(),
+        kind="person",
+        aliases=_strings(entry.get("also"), "also", where),
+        home=codes[0],
+        countries=codes,
+        note=describe(roles),
+        short=short,
+        roles=roles,
+    )
 
 
 def describe(roles: tuple[Role, ...]) -> str:
