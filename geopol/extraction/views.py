@@ -23,7 +23,9 @@ def actor_index(request: HttpRequest) -> HttpResponse:
         & ~Q(articleentity__decision=Decision.REMOVED),
         distinct=True,
     )
-    actors = Actor.objects.annotate(n=mentioned).order_by("kind", "-n", "name")
+    # only actors some analysis this reader may read mentions: the registry holds thousands
+    # (persons, every country's forces) that the archive has never named
+    actors = Actor.objects.annotate(n=mentioned).filter(n__gt=0).order_by("kind", "-n", "name")
     by_kind = []
     labels = dict(ActorKind.choices)
     for kind, group in groupby(actors, key=lambda a: a.kind):
