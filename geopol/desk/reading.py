@@ -4,6 +4,7 @@ Reads only; the writes are extraction.decisions and forecasts.services."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from geopol.articles.models import Article
@@ -17,6 +18,11 @@ SNIPPETS = 3  # places in the text shown per entity
 CONTEXT = 45  # characters either side
 
 
+def _squeeze(part: str) -> str:
+    """Whitespace runs as one space, a space kept at either end (it separates the mark)."""
+    return re.sub(r"\s+", " ", part)
+
+
 def _where(text: str, spans: list[Any]) -> list[dict[str, Any]]:
     found = []
     for span in spans[:SNIPPETS]:
@@ -28,9 +34,9 @@ def _where(text: str, spans: list[Any]) -> list[dict[str, Any]]:
         found.append(
             {
                 "paragraph": f"¶{paragraph}",
-                "before": ("…" if start else "") + " ".join(text[start : span.start].split()),
+                "before": ("…" if start else "") + _squeeze(text[start : span.start]),
                 "text": text[span.start : span.end],
-                "after": " ".join(text[span.end : span.end + CONTEXT].split()) + "…",
+                "after": _squeeze(text[span.end : span.end + CONTEXT]) + "…",
             }
         )
     return found

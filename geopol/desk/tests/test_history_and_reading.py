@@ -54,7 +54,7 @@ def test_the_machine_reading_with_where_each_appears(analyst):
     page = client.get(f"/desk/{article.pk}/").content.decode()
     reading = page.split('id="reading"')[1].split("</section>")[0]
     assert 'data-entity="Kirkuk"' in reading and 'data-entity="Iraq"' in reading
-    assert "<mark>Kirkuk</mark>" in reading and "¶1" in reading
+    assert "from <mark>Kirkuk</mark> on Monday" in reading and "¶1" in reading
     assert ">primary<" in reading
 
 

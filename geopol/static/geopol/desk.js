@@ -68,8 +68,10 @@
     var refreshSoon = debounce(refresh, 500);
 
     /* -- autosave (drafts only; the server refuses the rest) -------------------------- */
+    var dirty = false;
     var saveSoon = debounce(function () {
       if (!editor.dataset.autosave) return;
+      dirty = false;
       if (saved) saved.textContent = "Saving…";
       fetch(editor.dataset.autosave, { method: "POST", body: new FormData(editor), headers: FETCH })
         .then(function (r) { return r.json(); })
@@ -81,8 +83,16 @@
         .catch(function () { if (saved) saved.textContent = "Not saved: the server did not answer"; });
     }, 2000);
 
-    editor.addEventListener("input", function () { refreshSoon(); saveSoon(); });
-    editor.addEventListener("change", function () { refreshSoon(); saveSoon(); });
+    function changed() { dirty = true; refreshSoon(); saveSoon(); }
+    editor.addEventListener("input", changed);
+    editor.addEventListener("change", changed);
+    editor.addEventListener("submit", function () { dirty = false; });
+    // leaving within the autosave pause: the last words are sent anyway
+    window.addEventListener("pagehide", function () {
+      if (dirty && editor.dataset.autosave && navigator.sendBeacon) {
+        navigator.sendBeacon(editor.dataset.autosave, new FormData(editor));
+      }
+    });
 
     /* -- view as: the switch re-renders the preview in place -------------------------- */
     var switcher = editor.querySelector(".desk-preview .view-as");
