@@ -7,8 +7,9 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from geopol.articles.editing import Draft
 from geopol.articles.models import Access, Article, ArticleType
-from geopol.articles.services import Draft, check_countries
+from geopol.articles.services import check_countries
 from geopol.core import estimative
 
 

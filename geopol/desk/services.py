@@ -16,8 +16,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from geopol.articles.editing import AUTOSAVE, Draft, set_status, write_article
 from geopol.articles.models import Article
-from geopol.articles.services import AUTOSAVE, Draft, set_status, write_article
 from geopol.core.siteurl import site_url
 from geopol.desk import workflow
 from geopol.desk.models import Comment, Notice, Piece, Transition

@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from geopol.articles import viewas
+from geopol.articles.editing import Draft
 from geopol.articles.models import Article, ArticleType, Status
 from geopol.articles.rendering import FigureView
-from geopol.articles.services import Draft, derive
+from geopol.articles.services import derive
 from geopol.articles.views import preview_fragment
 from geopol.desk import reading, services, workflow
 from geopol.desk.forms import MoveForm, PieceForm, StartForm
