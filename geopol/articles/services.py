@@ -478,4 +478,3 @@ def import_articles(
 
 def remove_from_search(article_ids: Iterable[int]) -> None:
     get_backend().remove(list(article_ids))
-
