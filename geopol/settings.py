@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "geopol.follows",
     "geopol.billing",
     "geopol.forecasts",
+    "geopol.desk",
     "geopol.api",
     "django_tasks",
     "django_tasks_db",

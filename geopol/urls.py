@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("geopol.follows.urls")),
     path("", include("geopol.billing.urls")),
     path("", include("geopol.forecasts.urls")),
+    path("desk/", include("geopol.desk.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -123,7 +123,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def status_label(self, obj: Article) -> str:
         if obj.status == Status.SCHEDULED and obj.published_at > timezone.now():
             return f"Scheduled for {obj.dateline}"
-        return obj.get_status_display()
+        return obj.get_shown_status_display()  # a scheduled piece now due reads Published
 
     def get_queryset(self, request):
         # the changelist's country column from one query per page, not one per row

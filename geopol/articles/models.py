@@ -48,6 +48,14 @@ def is_visible(status: str, published_at: dt.datetime, now: dt.datetime | None =
     return status in LISTED and published_at <= (now or timezone.now())
 
 
+def shown_status(status: str, published_at: dt.datetime, now: dt.datetime | None = None) -> str:
+    """The status as it is true now: a scheduled article whose time has come is published
+    (it is visible, visible_q), so it reads "Published", never "Scheduled"."""
+    if status == Status.SCHEDULED and published_at <= (now or timezone.now()):
+        return Status.PUBLISHED
+    return status
+
+
 class Access(models.TextChoices):
     PUBLIC = "public", "Public"
     REGISTERED = "registered", "Registered readers"
@@ -229,6 +237,13 @@ class Article(models.Model):
     @property
     def is_visible(self) -> bool:
         return is_visible(self.status, self.published_at)
+
+    @property
+    def shown_status(self) -> str:
+        return shown_status(self.status, self.published_at)
+
+    def get_shown_status_display(self) -> str:
+        return Status(self.shown_status).label
 
     def ordered_countries(self) -> list[Country]:
         """Primary countries first, then the ones merely mentioned; each with is_primary.

@@ -158,7 +158,7 @@ def _first_revision(article: Article, source: str, note: str, editor: Any = None
 
 @transaction.atomic
 @changes.collect("restore")
-def restore_revision(revision: Revision, editor: Any = None) -> Article:
+def restore_revision(revision: Revision, editor: Any = None, source: str = "admin") -> Article:
     """Put a revision's text back; the restore is itself recorded as a new revision."""
     article = revision.article
     article.title = revision.title
@@ -167,7 +167,7 @@ def restore_revision(revision: Revision, editor: Any = None) -> Article:
     article.access = revision.access
     article.save()
     render_article(article)
-    record_revision(article, source="admin", editor=editor, note=f"restored r{revision.number}")
+    record_revision(article, source=source, editor=editor, note=f"restored r{revision.number}")
     return article
 
 

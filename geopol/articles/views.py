@@ -142,6 +142,13 @@ def _render_shared_page(
 ) -> pagecache.PageWithHoles:
     """The page as every reader of this variant sees it, with holes for the per-reader parts;
     rendered without the request, so nothing about the reader can end up in it."""
+    context = _shared_context(article, readable, signed_in, preview, nonce)
+    return pagecache.PageWithHoles(render_to_string("articles/article.html", context), nonce)
+
+
+def _shared_context(
+    article: Article, readable: bool, signed_in: bool, preview: bool, nonce: str
+) -> dict[str, Any]:
     # countries (the machine's too) are shown to every reader; places and actors found only
     # in the body are not (extraction's template tags decide, told `readable`)
     countries = article.ordered_countries()
@@ -169,7 +176,30 @@ def _render_shared_page(
         # the site's address comes per request (GEOPOL_SITE_URL, else the request's host)
         "canonical_url": mark_safe(holes["site"] + article.get_absolute_url()),
     }
-    return pagecache.PageWithHoles(render_to_string("articles/article.html", context), nonce)
+    return context
+
+
+def preview_fragment(request: HttpRequest, article: Article, view_as: str = "") -> str:
+    """The article element of `article`'s page exactly as a reader of kind `view_as`
+    (viewas.CHOICES; '' is the editor) would get it, for a preview beside the text (the
+    editor's desk). `article` may hold unsaved text: its derived fields are what is drawn
+    (services.derive), its tags, figures and judgments are read from the database. Nothing is
+    counted, cached or saved; the view-as switch is left to the caller."""
+    readable = viewas.readable_as(article, view_as)
+    reader = viewas.reader_as(view_as, request.user)
+    nonce = secrets.token_hex(8)
+    context = _shared_context(article, readable, reader.is_authenticated, True, nonce)
+    html = render_to_string("articles/includes/article_main.html", context)
+    page = pagecache.PageWithHoles(html.replace(PREVIEW_MARK, "", 1), nonce)
+    return page.fill(
+        {
+            "bookmark": "",
+            "meter": "",
+            "paywall": "" if readable else _paywall(request, article, Reading(False), reader),
+            "messages": "",
+            "site": site_url(request),
+        }
+    )
 
 
 BookmarkForm = Callable[[Any, Article, str, str], str]
