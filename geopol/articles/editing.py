@@ -45,6 +45,52 @@ AUTOSAVE = "autosave"  # the revision source of a draft saved by itself while it
 
 
 @transaction.atomic
+def _apply_draft(article: Article, draft: Draft, created: bool) -> None:
+    """What the editor wrote, onto the article and its authors, topics and countries."""
+    article.title = draft.title
+    article.body = draft.body
+    article.teaser = draft.teaser
+    article.type = draft.type
+    article.access = draft.access
+    if draft.published_at is not None:
+        article.published_at = draft.published_at
+    article.save()
+    if draft.authors is not None:
+        article.authors.set(_named(Author, draft.authors))
+    if draft.topics is not None:
+        article.topics.set(_named(Topic, draft.topics))
+    if draft.countries is not None:
+        current = list(
+            article.country_links.filter(by_editor=True)
+            .order_by("position")
+            .values_list("country_id", flat=True)
+        )
+        if current != list(dict.fromkeys(draft.countries)):
+            set_countries(article, draft.countries, created=created)
+
+
+def _record_sitting(article: Article, created: bool, source: str, editor: Any, note: str) -> None:
+    """A new revision, or, for an autosave on top of the same editor's autosave, that one
+    brought up to date."""
+    last = None if created else article.revisions.order_by("-number").first()
+    editor_pk = getattr(editor, "pk", None)
+    same_sitting = last is not None and last.source == AUTOSAVE and last.editor_id == editor_pk
+    if source == AUTOSAVE and same_sitting and last is not None:
+        fresh = _first_revision(article, source, note or "autosaved", editor)
+        fields = ["title", "teaser", "body", "status", "access", "published_at"]
+        for name in fields:
+            setattr(last, name, getattr(fresh, name))
+        last.save(update_fields=fields)
+        return
+    record_revision(
+        article,
+        source=source,
+        editor=editor,
+        note=note or ("created" if created else "edited"),
+        first=created,
+    )
+
+
 def write_article(
     article: Article | None,
     draft: Draft,
@@ -66,47 +112,9 @@ def write_article(
         if article is None:
             article = Article(source_key=f"desk:{uuid.uuid4().hex}")
             article.slug = unique_slug(draft.title or "untitled")
-        article.title = draft.title
-        article.body = draft.body
-        article.teaser = draft.teaser
-        article.type = draft.type
-        article.access = draft.access
-        if draft.published_at is not None:
-            article.published_at = draft.published_at
-        article.save()
-        if draft.authors is not None:
-            article.authors.set(_named(Author, draft.authors))
-        if draft.topics is not None:
-            article.topics.set(_named(Topic, draft.topics))
-        if draft.countries is not None:
-            current = list(
-                article.country_links.filter(by_editor=True)
-                .order_by("position")
-                .values_list("country_id", flat=True)
-            )
-            if current != list(dict.fromkeys(draft.countries)):
-                set_countries(article, draft.countries, created=created)
+        _apply_draft(article, draft, created)
         render_article(article)
-        last = None if created else article.revisions.order_by("-number").first()
-        editor_pk = getattr(editor, "pk", None)
-        if (
-            source == AUTOSAVE
-            and last is not None
-            and last.source == AUTOSAVE
-            and (last.editor_id == editor_pk)
-        ):
-            fresh = _first_revision(article, source, note or "autosaved", editor)
-            for name in ("title", "teaser", "body", "status", "access", "published_at"):
-                setattr(last, name, getattr(fresh, name))
-            last.save(update_fields=["title", "teaser", "body", "status", "access", "published_at"])
-        else:
-            record_revision(
-                article,
-                source=source,
-                editor=editor,
-                note=note or ("created" if created else "edited"),
-                first=created,
-            )
+        _record_sitting(article, created, source, editor, note)
     return article
 
 

@@ -73,27 +73,26 @@ def _rows(queryset: Any, now: Any) -> list[dict[str, Any]]:
     return rows
 
 
-@desk_user
-def desk_list(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
+def _listed(request: HttpRequest, q: str, kind: str, mine: bool):
+    """The articles the list's filters let through, with what its rows show."""
     base = (
         Article.objects.select_related("desk_piece__owner", "desk_piece__reviewer")
         .prefetch_related("authors")
         .defer("body", "body_html")
     )
-    q = request.GET.get("q", "").strip()
-    kind = request.GET.get("type", "")
-    stage = request.GET.get("stage", "")
-    mine = request.GET.get("mine") == "1"
     if q:
         base = base.filter(Q(title__icontains=q) | Q(authors__name__icontains=q)).distinct()
     if kind in ArticleType.values:
         base = base.filter(type=kind)
     if mine:
         base = base.filter(Q(desk_piece__owner=request.user) | Q(desk_piece__reviewer=request.user))
-    sections = []
+    return base
+
+
+def _stage_queries(request: HttpRequest, base, q: str, stage: str, mine: bool, now) -> dict:
+    """Each stage of the list: its heading, its articles and their order."""
     due = Q(status=Status.SCHEDULED, published_at__lte=now)
-    queries = {
+    return {
         "draft": (
             "My drafts" if not mine and not q else "Drafts",
             base.filter(status=Status.DRAFT).filter(
@@ -114,19 +113,24 @@ def desk_list(request: HttpRequest) -> HttpResponse:
         ),
         "retracted": ("Retracted", base.filter(status=Status.RETRACTED), "-updated_at"),
     }
+
+
+@desk_user
+def desk_list(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    q = request.GET.get("q", "").strip()
+    kind = request.GET.get("type", "")
+    stage = request.GET.get("stage", "")
+    mine = request.GET.get("mine") == "1"
+    base = _listed(request, q, kind, mine)
+    queries = _stage_queries(request, base, q, stage, mine, now)
+    sections = []
     for key, (heading, queryset, order) in queries.items():
-        if stage and key != stage:
-            continue
-        if not stage and key == "retracted":
+        if (stage and key != stage) or (not stage and key == "retracted"):
             continue
         limit = 50 if stage else RECENT
-        sections.append(
-            {
-                "key": key,
-                "heading": heading,
-                "rows": _rows(queryset.order_by(order, "-id")[:limit], now),
-            }
-        )
+        rows = _rows(queryset.order_by(order, "-id")[:limit], now)
+        sections.append({"key": key, "heading": heading, "rows": rows})
     notices = list(
         Notice.objects.filter(user=request.user, read_at=None).select_related("article")[:10]
     )
