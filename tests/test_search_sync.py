@@ -106,7 +106,7 @@ def test_index_agrees_with_articles_after_many_edits():
     assert "Harbour strike" in found("harbour")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # countries back after a flush
+@pytest.mark.django_db(transaction=True)
 def test_the_site_keeps_serving_while_a_reindex_runs():
     """Between batches of a reindex, another connection finds every article and can write
     (a new article is indexed and found); the reindex then completes without losing it."""
@@ -181,7 +181,7 @@ def test_a_fresh_reindex_refills_newest_first_and_ends_complete():
     assert "Reindexed 4 article(s); 3 searchable." in out.getvalue()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # countries back after a flush
+@pytest.mark.django_db(transaction=True)
 def test_a_reindex_in_parallel_batches_indexes_everything_once():
     from geopol.articles.management.commands import reindex_search
 
