@@ -124,7 +124,6 @@ class ApiKeyMiddleware:
                 **{"Retry-After": str(allowance.retry_after)},
             )
         request.user = record.user
-        request._dont_enforce_csrf_checks = True  # a key, not a cookie: no CSRF to forge
         if (
             record.last_used_at is None
             or (timezone.now() - record.last_used_at).total_seconds() > 60
