@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export GEOPOL_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run serve demo install install-dev test lint format bench bench-import bench-extract bench-geoparse bench-members bench-search bench-digest bench-reindex clean help
+.PHONY: run serve demo install install-dev constraints test lint format bench bench-import bench-extract bench-geoparse bench-members bench-search bench-digest bench-reindex clean help
 
 help:
 	@echo "make run      install, migrate, load the demo corpus and serve http://$(HOST):$(PORT)"
@@ -18,12 +18,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# constraints.txt pins every package to the versions the suite last passed with
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e .
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -42,6 +43,11 @@ lint: install-dev
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/python scripts/check_function_size.py
+
+# after changing pyproject.toml's dependencies: install, then pin what is installed
+constraints: install-dev
+	(sed -n '1,2p' constraints.txt; $(BIN)/pip freeze --exclude-editable) > constraints.txt.new
+	mv constraints.txt.new constraints.txt
 
 format: install-dev
 	$(BIN)/ruff format geopol tests bench

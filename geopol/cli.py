@@ -24,6 +24,7 @@ A command run against an empty data dir migrates it first.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 
@@ -169,6 +170,8 @@ def serve(
 
     from geopol.supervisor import Supervisor
 
+    if server == "gunicorn" and importlib.util.find_spec("gunicorn") is None:
+        sys.exit("geopol serve: gunicorn is not installed: pip install 'geopol[gunicorn]'")
     call_command("collectstatic", interactive=False, verbosity=0)
     args = server_command(host, port, workers, threads, server, access_log)
     worker = settings.GEOPOL_SERVE_WORKER if worker is None else worker

@@ -6,10 +6,13 @@ See docs/settings.md for the table of variables (a test keeps the two in step).
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import secrets
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
+
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -83,6 +86,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # after WhiteNoise, which serves its own pre-compressed static files; before everything
+    # that writes the body. Django's gzip pads responses against BREACH (Django 4.2+).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -126,6 +132,11 @@ def database_from_url(url: str) -> dict:
         raise ValueError(
             f"DATABASE_URL: unsupported scheme {parts.scheme!r}; use "
             "postgres://user@host:5432/name, or leave DATABASE_URL unset for SQLite"
+        )
+    if importlib.util.find_spec("psycopg") is None:
+        raise ImproperlyConfigured(
+            "DATABASE_URL names PostgreSQL but its driver is not installed: "
+            "pip install 'geopol[postgres]' (or leave DATABASE_URL unset for SQLite)"
         )
     options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     return {

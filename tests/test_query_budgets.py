@@ -36,6 +36,8 @@ BUDGETS = {
     "/topics/security/feed.atom": 10,
     "/actors/": 20,
     "/sitemap.xml": 12,
+    "/sitemap-articles.xml": 12,
+    "/sitemap-countries.xml": 12,
     "/my/": 30,
     "/my/reading-list/": 30,
     "/feeds/private/{token}.atom": 12,

@@ -1,8 +1,11 @@
 """What the API answers, as django-ninja schemas: the OpenAPI document is built from these."""
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
+
+from geopol.articles.models import Access, ArticleType
 
 MAX_PAGE = 100  # items per page of a list at most; a larger `limit` gets this many
 
@@ -18,8 +21,8 @@ class ArticleSummary(Schema):
     slug: str
     url: str
     title: str
-    type: str
-    access: str
+    type: ArticleType
+    access: Access = Field(description="who may read the body: public, registered or members")
     published: dt.datetime
     dateline: str
     reading_minutes: int
@@ -78,7 +81,7 @@ class SearchOut(Schema):
     query: str
     total: int
     note: str
-    sort: str
+    sort: Literal["relevance", "date"]
     did_you_mean: str
     filters: list[SearchFilterOut]
     facets: dict[str, list[FacetValueOut]]
@@ -88,7 +91,7 @@ class SearchOut(Schema):
 
 
 class SuggestionOut(Schema):
-    kind: str
+    kind: Literal["region", "country", "actor", "place", "topic", "author", "article"]
     label: str
     url: str
 
@@ -96,7 +99,7 @@ class SuggestionOut(Schema):
 class ArticleFilters(Schema):
     country: str | None = None
     region: str | None = None
-    type: str | None = None
+    type: ArticleType | None = None
 
 
 class ArticlePage(Schema):

@@ -1,4 +1,4 @@
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 from django.views.generic import TemplateView
 
@@ -24,7 +24,19 @@ urlpatterns = [
     path("countries/<slug:slug>/feed.atom", feeds.CountryAtomFeed(), name="country-feed-atom"),
     path("topics/<slug:slug>/feed.rss", feeds.TopicFeed(), name="topic-feed-rss"),
     path("topics/<slug:slug>/feed.atom", feeds.TopicAtomFeed(), name="topic-feed-atom"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # an index of sections, each paged at 50,000 URLs (the protocol's limit per file)
+    path(
+        "sitemap.xml",
+        index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import User
 
-from geopol.articles.models import Access, Status
+from geopol.articles.models import Access, ArticleType, Status
 from geopol.articles.tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +118,18 @@ def test_openapi_schema_describes_not_found_and_invalid_answers(client):
         assert "422" in paths[path]["get"]["responses"], path
     assert client.get("/api/v1/articles/no-such-piece").json() == {"detail": "Not Found"}
     assert client.get("/api/v1/articles?limit=0").status_code == 422
+
+
+def test_openapi_schema_gives_closed_sets_as_enums(client):
+    """A client generator reads the allowed values from the schema instead of the docs."""
+    components = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert components["ArticleType"]["enum"] == [t.value for t in ArticleType]
+    assert components["Access"]["enum"] == ["public", "registered", "members"]
+    assert components["SearchOut"]["properties"]["sort"]["enum"] == ["relevance", "date"]
+    assert "actor" in components["SuggestionOut"]["properties"]["kind"]["enum"]
+
+
+def test_an_unknown_article_type_is_refused_with_the_allowed_values(client):
+    response = client.get("/api/v1/articles?type=opinion")
+    assert response.status_code == 422
+    assert "analysis" in response.content.decode()
