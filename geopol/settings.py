@@ -175,6 +175,25 @@ else:
     }
 
 
+# A streaming replica of the primary (PostgreSQL): safe web requests read from it, everything
+# else uses the primary (geopol/core/replica.py; docs/settings.md).
+GEOPOL_REPLICA_PIN_SECONDS = int(env("GEOPOL_REPLICA_PIN_SECONDS", "10"))
+DATABASE_ROUTERS: list[str] = []
+if env("DATABASE_REPLICA_URL"):
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL needs DATABASE_URL to name the PostgreSQL primary it follows"
+        )
+    DATABASES["replica"] = database_from_url(env("DATABASE_REPLICA_URL"))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["geopol.core.replica.PrimaryReplicaRouter"]
+    # outside everything that reads the database (sessions, users, views)
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.gzip.GZipMiddleware") + 1,
+        "geopol.core.replica.ReplicaMiddleware",
+    )
+
+
 def cache_from_url(url: str, data_dir: Path) -> dict:
     """GEOPOL_CACHE_URL into a CACHES entry: redis://host:6379/1, file:///path or locmem://;
     empty means a directory cache in the data dir. Whatever is chosen, every web worker must

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connections, transaction
 
+from geopol.core.replica import PRIMARY, read_alias
 from geopol.search.backends.base import (
     Document,
     FacetCount,
@@ -323,6 +324,13 @@ class PostgresSearchBackend(SearchBackend):
             )
         return connection
 
+    @property
+    def reading(self):
+        """The connection searches read from: a streaming replica when the site has one and
+        the request may use it (geopol/core/replica.py), else the primary."""
+        alias = read_alias() if self.database == PRIMARY else self.database
+        return self.connection if alias == self.database else connections[alias]
+
     # -- structures --------------------------------------------------------------------------
 
     def setup(self) -> None:
@@ -575,7 +583,8 @@ class PostgresSearchBackend(SearchBackend):
         # every row for a common word; each row then costs a TOAST fetch of its vector. The GIN
         # bitmap costs a fraction of that, so sequential scans are off for these statements
         # (and back as they were afterwards, should the caller's transaction go on).
-        with transaction.atomic(using=self.database), self.connection.cursor() as cursor:
+        reading = self.reading
+        with transaction.atomic(using=reading.alias), reading.cursor() as cursor:
             # one round trip: the select list is evaluated left to right
             reads = [f"current_setting({n!r})" for n in PLANNER]
             writes = [f"set_config({n!r}, {v!r}, true)" for n, v in PLANNER.items()]
@@ -899,7 +908,7 @@ class PostgresSearchBackend(SearchBackend):
         words = WORD_RE.findall(prefix)[:8]
         if not words:
             return []
-        with self.connection.cursor() as cursor:
+        with self.reading.cursor() as cursor:
             tsquery = self._tsquery(cursor, " & ".join(quoted(w, "*") for w in words), SIMPLE)
             if not tsquery:
                 return []
@@ -923,7 +932,7 @@ class PostgresSearchBackend(SearchBackend):
         word = word.casefold()
         if len(word) < 3 or self.features["pg_trgm"]:
             return []  # without pg_trgm there is no "did you mean" (features says why)
-        with self.connection.cursor() as cursor:
+        with self.reading.cursor() as cursor:
             cursor.execute(
                 f"SELECT term FROM {WORDS} WHERE term %% %s "
                 "ORDER BY similarity(term, %s) DESC, term LIMIT 200",
