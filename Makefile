@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export GEOPOL_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run serve demo install install-dev constraints test lint format bench bench-import bench-extract bench-geoparse bench-members bench-search bench-digest bench-reindex clean help
+.PHONY: run serve demo install install-dev constraints test lint format bench bench-import bench-extract bench-geoparse bench-members bench-load bench-search bench-digest bench-reindex clean help
 
 help:
 	@echo "make run      install, migrate, load the demo corpus and serve http://$(HOST):$(PORT)"
@@ -53,7 +53,7 @@ format: install-dev
 	$(BIN)/ruff format geopol tests bench
 	$(BIN)/ruff check --fix geopol tests bench
 
-bench: bench-import bench-extract bench-geoparse bench-search bench-reindex bench-members bench-digest
+bench: bench-import bench-extract bench-geoparse bench-search bench-reindex bench-members bench-load bench-digest
 
 bench-import: install-dev
 	$(BIN)/python bench/bench_import.py
@@ -71,6 +71,11 @@ bench-geoparse: install-dev
 bench-members: install-dev
 	@command -v wrk >/dev/null || { echo "bench-members needs wrk: apt-get install -y wrk" >&2; exit 1; }
 	$(BIN)/python bench/bench_members.py $(BENCH_MEMBERS_ARGS)
+
+# home, article, country, search and API pages at 128 connections with an import running,
+# then a web worker killed under load (needs wrk)
+bench-load: install-dev
+	$(BIN)/python bench/bench_load.py
 
 # SQLite FTS5 and PostgreSQL (127.0.0.1:5432, skipped when absent) against tantivy at 100,000
 # documents; BENCH_SEARCH_ARGS="--docs 1000000" for 1M, "--backends sqlite" for one backend

@@ -214,6 +214,7 @@ def wrk(
     seconds: int,
     script_dir: Path,
     server: subprocess.Popen | None = None,
+    connections: int = CONNECTIONS,
 ) -> dict:
     script = script_dir / f"wrk-{'member' if cookie else 'anonymous'}.lua"
     script.write_text(LUA % {"paths": paths_file, "cookie": cookie})
@@ -221,7 +222,7 @@ def wrk(
     load_before = os.getloadavg()[0]
     out = subprocess.run(
         [
-            *("wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--latency"),
+            *("wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency"),
             *("--timeout", "10s", "-s", str(script), base),
         ],
         capture_output=True,
