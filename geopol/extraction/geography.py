@@ -33,6 +33,7 @@ class Anchor:
     lat: float
     lon: float
     country: str
+    key: str = ""  # the name's folded key, for places
 
 
 @functools.cache
@@ -54,7 +55,7 @@ def anchors_of(
     bounds: list[int],
 ) -> list[Anchor]:
     found = [
-        Anchor(c.start, bisect.bisect(bounds, c.start), r.lat, r.lon, r.country)
+        Anchor(c.start, bisect.bisect(bounds, c.start), r.lat, r.lon, r.country, c.key)
         for c, r in resolved
         if _has_point(r)
     ]
@@ -80,8 +81,10 @@ def settle(
     resolved: list[tuple[Candidate, PlaceRecord]],
     countries: list[Mention],
     evidence: Counter[str],
+    fixed: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> list[tuple[Candidate, PlaceRecord]]:
-    """Shared names to the reading nearest their neighbourhood; far strays dropped."""
+    """Shared names to the reading nearest their neighbourhood; far strays dropped. Names
+    in `fixed` (qualified by the text: "Paris, Texas") stay as they are."""
     if not resolved:
         return resolved
     bounds = [m.end() for m in SENTENCE_END_RE.finditer(doc.text)]
@@ -97,12 +100,17 @@ def settle(
             a
             for s in range(sentence - reach, sentence + reach + 1)
             for a in by_sentence.get(s, ())
-            if a.start != cand.start
+            if a.start != cand.start and a.key != cand.key  # a name is no context for itself
         ]
         # a big city is not moved for its neighbours, as in places.refine_by_distance
-        if near and record.kind == "city" and record.population < SCORES.refine_fixed_population:
+        if (
+            near
+            and record.kind == "city"
+            and record.population < SCORES.refine_fixed_population
+            and cand.key not in fixed
+        ):
             record = _nearest_reading(doc, cand, record, near)
-        if not _stray(record, cand, anchors, evidence):
+        if cand.key in fixed or not _stray(record, cand, anchors, evidence):
             settled.append((cand, record))
     return settled
 

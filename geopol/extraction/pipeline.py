@@ -85,8 +85,8 @@ def extract(
     force_countries = named_force_countries(doc, actor_matches)  # "Russian forces": RU
     match_state_forces(doc, country_mentions, actor_matches)  # 2b. "Nigerien troops"
     country_mentions += force_countries
-    resolved = resolve_places(doc, parts.places + contested_places, evidence)  # 3. places
-    resolved = settle(doc, resolved, country_mentions, evidence)  # 3b. the text's geography
+    resolved, qualified = resolve_places(doc, parts.places + contested_places, evidence)  # 3.
+    resolved = settle(doc, resolved, country_mentions, evidence, qualified)  # 3b. geography
     mentions = [
         *actor_matches.mentions,
         *country_mentions,

@@ -11,7 +11,13 @@ from collections import Counter
 from dataclasses import dataclass
 
 from geopol.extraction.matching import Candidate
-from geopol.extraction.reading import Document, inside_longer_name, previous_word
+from geopol.extraction.reading import (
+    Document,
+    inside_longer_name,
+    previous_word,
+    qualifier_of,
+    written_as_abbreviated,
+)
 from geopol.extraction.rules import SCORES, WORDS
 from geopol.geo.gazetteer import Gazetteer, PlaceRecord, fold_name
 
@@ -68,6 +74,7 @@ class Context:
     region_cue: bool  # "region", "province"... follows the name
     before: str  # the word before it, lower case
     single_word: bool
+    qualified: bool = False  # a comma and its region or country follow: "Paris, Texas"
 
     def region_named(self, record: PlaceRecord) -> bool:
         return bool(record.admin1) and f"{record.country}-{record.admin1}" in self.admin1_codes
@@ -75,22 +82,31 @@ class Context:
 
 def resolve_places(
     doc: Document, pending: list[Candidate], evidence: Counter[str]
-) -> list[tuple[Candidate, PlaceRecord]]:
-    """Best place per candidate by context; then distance to the others."""
+) -> tuple[list[tuple[Candidate, PlaceRecord]], set[str]]:
+    """Best place per candidate by context; then distance to the others. Returns the
+    readings and the names the text qualifies ("Paris, Texas"): those are fixed, and every
+    other mention of the name reads the same (one sense per text)."""
     resolved: list[tuple[Candidate, PlaceRecord]] = []
+    fixed: dict[str, PlaceRecord] = {}
     for cand in pending:
-        record = choose_place(doc, cand, evidence)
+        record, qualified = choose_place(doc, cand, evidence)
         if record is not None:
             resolved.append((cand, record))
+            if qualified:
+                fixed.setdefault(cand.key, record)
+    resolved = [(c, fixed.get(c.key, r)) for c, r in resolved]
     if len(resolved) > 2:
-        resolved = refine_by_distance(resolved, doc.gazetteer, evidence)
-    return resolved
+        resolved = refine_by_distance(resolved, doc.gazetteer, evidence, set(fixed))
+    return resolved, set(fixed)
 
 
-def choose_place(doc: Document, cand: Candidate, evidence: Counter[str]) -> PlaceRecord | None:
+def choose_place(
+    doc: Document, cand: Candidate, evidence: Counter[str]
+) -> tuple[PlaceRecord | None, bool]:
+    """The place a candidate names, if any, and whether a qualifier after it said where."""
     options = doc.gazetteer.places(cand.key)
     if not options:
-        return None
+        return None, False
     ctx = Context(
         evidence,
         doc.facts.admin1_codes,
@@ -100,13 +116,17 @@ def choose_place(doc: Document, cand: Candidate, evidence: Counter[str]) -> Plac
     )
     options = _unless_abbreviated(doc, cand, options)
     if not options or _vetoed(doc, cand, options, ctx):
-        return None
+        return None, False
+    options, ctx.qualified = _qualified(options, qualifier(doc, cand))
+    if not ctx.qualified and qualifies_previous(doc, cand):
+        # the "Texas" of "Paris, Texas" is the state, not a town of that name
+        options = [o for o in options if o.kind == "admin1"] or options
     best = best_option(options, ctx)
     if not _admitted(doc, cand, best, ctx):
-        return None
+        return None, False
     if best.kind == "admin1" and best.lat == 0.0 and best.lon == 0.0:
         best = locate_admin1(best, doc.gazetteer)
-    return best
+    return best, ctx.qualified
 
 
 def _vetoed(doc: Document, cand: Candidate, options: list[PlaceRecord], ctx: Context) -> bool:
@@ -133,21 +153,96 @@ def _unless_abbreviated(
     """The regions a name abbreviates count only when it is written as an abbreviation;
     the other places of that name stay: "Mo" without its period is no Missouri, and "Man"
     may still be Man, Ivory Coast (the candidate as a whole used to be dropped)."""
-    rule = doc.gazetteer.abbreviations.get(cand.key)
-    if rule is None or _written_as_abbreviated(doc, cand, rule):
+    if written_as_abbreviated(doc, cand):
         return options
     return [o for o in options if o.kind != "admin1" or fold_name(o.name) == cand.key]
 
 
-def _written_as_abbreviated(doc: Document, cand: Candidate, rule: str) -> bool:
-    """As the style guides write an abbreviation: "Ky." with its period (and not inside
-    "W.Va."), "NSW" in capitals."""
-    if rule == "period":
-        text = doc.text
-        return text[cand.end : cand.end + 1] == "." and text[cand.start - 1 : cand.start] != "."
-    if rule == "caps":
-        return cand.text.isupper()
-    return True
+@dataclass(frozen=True)
+class Qualifier:
+    """Where the text says a place is, right after its name: "Edmonton, Ky."."""
+
+    countries: frozenset[str]
+    regions: frozenset[str]  # ISO 3166-2 codes
+
+    def holds(self, record: PlaceRecord) -> bool:
+        if self.regions:
+            return f"{record.country}-{record.admin1}" in self.regions or (
+                record.kind == "admin1" and record.admin1 in self.regions
+            )
+        return record.country in self.countries
+
+
+def qualifier(doc: Document, cand: Candidate) -> Qualifier | None:
+    """The country or first-level region named right after a comma, when the name after it
+    is one: "Paris, Texas" (US-TX), "Tripoli, Lebanon" (LB), "London, Ont." (CA-ON)."""
+    after = qualifier_of(doc, cand)
+    if after is None or _region_name(doc, cand) or _listed(doc, after):
+        return None  # "Delaware, Maine, Vermont" is a list, not Delaware in Maine
+    if "country" in after.kinds:
+        codes = doc.gazetteer.countries.names.get(after.key, ())
+        return Qualifier(frozenset(codes), frozenset()) if codes else None
+    if not written_as_abbreviated(doc, after):
+        return None
+    regions = [p for p in doc.gazetteer.places(after.key) if p.kind == "admin1"]
+    if not regions:
+        return None
+    return Qualifier(frozenset(p.country for p in regions), frozenset(p.admin1 for p in regions))
+
+
+def _region_name(doc: Document, cand: Candidate) -> bool:
+    """Whether a name may be a country or a first-level region itself."""
+    return "country" in cand.kinds or any(
+        p.kind == "admin1" for p in doc.gazetteer.places(cand.key)
+    )
+
+
+LIST_GAP_RE = re.compile(r"\.?[ \t]*(?:,[ \t]*)?(?:(?:and|or)[ \t]+)?")
+
+
+def _listed(doc: Document, after: Candidate) -> bool:
+    """Whether another country or region follows the would-be qualifier, as in a list."""
+    gap = LIST_GAP_RE.match(doc.text, after.end)
+    if gap is None or gap.end() == after.end:
+        return False
+    following = doc.found_at.get(gap.end())
+    return following is not None and _region_name(doc, following)
+
+
+QUALIFIED_BEFORE_RE = re.compile(r"[\w.][ \t]*,[ \t]*$")
+
+
+def qualifies_previous(doc: Document, cand: Candidate) -> bool:
+    """Whether `cand` is the qualifier of the place named just before it ("Paris, Texas")."""
+    before = doc.text[max(0, cand.start - 4) : cand.start]
+    if not QUALIFIED_BEFORE_RE.search(before):
+        return False
+    comma = doc.text.rindex(",", 0, cand.start)
+    for other in doc.found_by_end.get(comma, ()):
+        where = qualifier(doc, other) if qualifier_of(doc, other) is cand else None
+        if where is None:
+            continue
+        # "Brattleboro, Vermont" with Brattleboro unknown: still the state; not so the
+        # "San Fernando" of "Los Angeles, San Fernando", which has no Los Angeles in it
+        options = doc.gazetteer.places(other.key)
+        if not options or _qualified(options, where)[1]:
+            return True
+    return False
+
+
+def _qualified(
+    options: list[PlaceRecord], where: Qualifier | None
+) -> tuple[list[PlaceRecord], bool]:
+    """The options in the qualifier's region (or else its country), and whether any was;
+    all options when nothing qualifies the name or none lies there."""
+    if where is None:
+        return options, False
+    inside = [o for o in options if o.kind != "admin1" and where.holds(o)]
+    if not inside and where.regions:
+        countries = {code.split("-")[0] for code in where.regions}
+        # GeoNames' admin-1 codes outside the U.S. are numbers ("CA-01"), not ISO's ("CA-AB")
+        inside = [o for o in options if o.kind != "admin1" and o.country in countries]
+    return (inside, True) if inside else (options, False)
 
 
 def _score_kind(record: PlaceRecord, ctx: Context) -> float:
@@ -242,7 +337,7 @@ def _admitted(doc: Document, cand: Candidate, best: PlaceRecord, ctx: Context) -
         and cand.text != cand.text.lower()
         and doc.facts.writes_lowercase(cand.text.lower())
     )
-    placed = in_context(best, ctx)
+    placed = ctx.qualified or in_context(best, ctx)
     if (common or lowercase_elsewhere) and not (placed and ctx.before in WORDS.locative_cues):
         return False
     if not placed and not _well_known(doc, cand, best, ctx.single_word):
@@ -281,9 +376,13 @@ def _has_point(record: PlaceRecord) -> bool:
 
 
 def refine_by_distance(
-    resolved: list[tuple[Candidate, PlaceRecord]], gazetteer: Gazetteer, evidence: Counter[str]
+    resolved: list[tuple[Candidate, PlaceRecord]],
+    gazetteer: Gazetteer,
+    evidence: Counter[str],
+    fixed: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> list[tuple[Candidate, PlaceRecord]]:
-    """Move ambiguous names to the candidate nearest the rest of the story."""
+    """Move ambiguous names to the candidate nearest the rest of the story (not the names
+    in `fixed`, which the text qualified)."""
     anchors = [(r.lat, r.lon) for _, r in resolved if _has_point(r)]
     if len(anchors) < SCORES.refine_min_places:
         return resolved
@@ -293,7 +392,11 @@ def refine_by_distance(
     )
     refined = []
     for cand, record in resolved:
-        if record.population >= SCORES.refine_fixed_population or record.kind != "city":
+        if (
+            record.population >= SCORES.refine_fixed_population
+            or record.kind != "city"
+            or cand.key in fixed
+        ):
             refined.append((cand, record))
             continue
         options = [o for o in gazetteer.places(cand.key) if o.kind == "city"]

@@ -5,6 +5,7 @@ spans). Pure, like the rest of the pipeline."""
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -90,6 +91,19 @@ class Document:
     # ("Georgia Smith ... Georgia began skating"): the same person elsewhere in it
     person_first_names: set[str] = field(default_factory=set)
     datelines: set[int] = field(default_factory=set)  # starts of dateline places ("LONDON —")
+
+    @functools.cached_property
+    def found_at(self) -> dict[int, Candidate]:
+        """The candidates by where they start."""
+        return {c.start: c for c in self.found}
+
+    @functools.cached_property
+    def found_by_end(self) -> dict[int, list[Candidate]]:
+        """The candidates by where they end."""
+        ends: dict[int, list[Candidate]] = {}
+        for c in self.found:
+            ends.setdefault(c.end, []).append(c)
+        return ends
 
     def in_person_name(self, cand: Candidate) -> bool:
         spans = self.person_spans
@@ -190,6 +204,32 @@ def shape_person_spans(text: str) -> list[tuple[int, int]]:
     spans = [m.span(1) for m in TITLE_NAME_RE.finditer(text)]
     spans += [m.span() for m in MIDDLE_INITIAL_RE.finditer(text)]
     return spans
+
+
+def written_as_abbreviated(doc: Document, cand: Candidate) -> bool:
+    """Whether a name that abbreviates a region is written as the style guides write the
+    abbreviation: "Ky." with its period (and not inside "W.Va."), "NSW" in capitals. True
+    for names that abbreviate nothing."""
+    rule = doc.gazetteer.abbreviations.get(cand.key)
+    if rule == "period":
+        text = doc.text
+        return text[cand.end : cand.end + 1] == "." and text[cand.start - 1 : cand.start] != "."
+    if rule == "caps":
+        return cand.text.isupper()
+    return True
+
+
+QUALIFIER_GAP_RE = re.compile(r",[ \t]*")
+
+
+def qualifier_of(doc: Document, cand: Candidate) -> Candidate | None:
+    """The name right after a comma that says where `cand` is ("Paris, Texas", "Edmonton,
+    Ky.", "London, Ontario", "Tripoli, Lebanon"): the next candidate, when only a comma and
+    spaces lie between them."""
+    gap = QUALIFIER_GAP_RE.match(doc.text, cand.end)
+    if gap is None:
+        return None
+    return doc.found_at.get(gap.end())
 
 
 def previous_word(text: str, start: int) -> str:

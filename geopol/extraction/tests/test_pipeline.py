@@ -210,3 +210,46 @@ def test_an_abbreviation_written_without_its_period_is_no_region(gazetteer, acto
     result = extract("Mo Farah won again in London as the crowd cheered.", gazetteer, actors)
     assert [p.name for p in result.places] == ["London"]
     assert "US" not in [c.code for c in result.countries]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country", "near"),
+    [
+        # a small town qualified by its state beats a famous namesake
+        ("A crash outside Edmonton, Ky. killed two on Sunday.", "Edmonton", "US", (37.0, -85.6)),
+        ("LONDON, Ky. (AP) - London police arrested two men.", "London", "US", (37.1, -84.1)),
+        ("She grew up in London, Ontario, and studied there.", "London", "CA", (43.0, -81.2)),
+        ("Floods closed roads around Paris, Texas, on Friday.", "Paris", "US", (33.7, -95.6)),
+        ("The port of Tripoli, Lebanon, reopened to traffic.", "Tripoli", "LB", (34.4, 35.8)),
+    ],
+)
+def test_a_place_qualified_by_its_region_or_country_is_the_one_there(
+    text, name, country, near, gazetteer, actors
+):
+    """ "Paris, Texas": the name after the comma says which Paris, and every other mention
+    of the name in the text reads the same."""
+    result = extract(text, gazetteer, actors)
+    found = [p for p in result.places if p.name.casefold() == name.casefold()]
+    assert len(found) == 1, [(p.name, p.country) for p in result.places]
+    place = found[0]
+    assert place.country == country
+    assert abs(place.lat - near[0]) < 0.5 and abs(place.lon - near[1]) < 0.5
+
+
+def test_a_list_of_regions_is_not_one_region_qualifying_another(gazetteer, actors):
+    result = extract(
+        "Flu cases rose in Delaware, Maine, Vermont and Ohio this week.", gazetteer, actors
+    )
+    assert {"Maine", "Vermont", "Ohio"} <= {p.name for p in result.places}
+    assert all(p.country == "US" for p in result.places)
+    # the states themselves, not towns named after them in another state
+    assert all(p.precision == "region" for p in result.places), result.places
+
+
+def test_a_region_point_lies_near_the_middle_of_the_region(gazetteer, actors):
+    """Regions are drawn at the middle of their extent (as GeoNames places them), not at
+    the crowded side: Texas near its centre, not near Houston; Alberta north of Calgary."""
+    texas = extract("Drought spread across Texas this summer.", gazetteer, actors).places[0]
+    assert 30.0 < texas.lat < 32.5 and -101.0 < texas.lon < -98.5
+    alberta = extract("Fires burned in Alberta again.", gazetteer, actors).places[0]
+    assert 53.0 < alberta.lat < 56.0
