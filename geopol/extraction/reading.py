@@ -22,7 +22,7 @@ from geopol.extraction.matching import (
     name_tokens,
     sentence_initial_flags,
 )
-from geopol.extraction.rules import WORDS
+from geopol.extraction.rules import SCORES, WORDS
 from geopol.geo.gazetteer import Gazetteer, fold_name
 
 NEXT_LOWER_RE = re.compile(r"\s+([a-z]+)")
@@ -162,12 +162,19 @@ def read_document(text: str, gazetteer: Gazetteer, actors: ActorIndex, title: st
         facts.name_parts.update(t.text for t in toks if start <= t.start and t.end <= end)
 
     def known(key: str) -> bool:
-        return gazetteer.has_place(key) or key in gazetteer.countries.names
+        # a surname that is also a hamlet's name ("Georgia Stevens") does not make the pair
+        # a place; a country, a region or a town of some size does ("Chad Niger")
+        return key in gazetteer.countries.names or any(
+            p.kind != "city" or p.population >= SCORES.hamlet_population
+            for p in gazetteer.places(key)
+        )
 
     doc.person_first_names = {
         c.key
         for c in found
-        if c.key in WORDS.first_name_places and looks_like_person(full, toks, c, known)
+        if c.key in WORDS.first_name_places
+        and c.start not in doc.datelines  # "WASHINGTON Christopher Steele, who ..."
+        and looks_like_person(full, toks, c, known)
     }
     return doc
 

@@ -253,3 +253,15 @@ def test_a_region_point_lies_near_the_middle_of_the_region(gazetteer, actors):
     assert 30.0 < texas.lat < 32.5 and -101.0 < texas.lon < -98.5
     alberta = extract("Fires burned in Alberta again.", gazetteer, actors).places[0]
     assert 53.0 < alberta.lat < 56.0
+
+
+def test_a_first_name_whose_surname_is_a_hamlet_still_names_a_person(gazetteer, actors):
+    """ "Georgia Stevens" is a skater even though some hamlet is called Stevens: her later
+    "Georgia" mentions are no country (nor a U.S. state)."""
+    text = (
+        "INNISFAIL - Nine-year-old Georgia Stevens is lacing her skates. Georgia began "
+        "skating at four, and Georgia's coach in Red Deer says she works hard."
+    )
+    result = extract(text, gazetteer, actors)
+    assert "GE" not in [c.code for c in result.countries]
+    assert "Georgia" not in [p.name for p in result.places]
