@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from geopol.articles.importers import InputError
 from geopol.articles.importers.judgments import JudgmentData
 from geopol.articles.models import Article
-from geopol.desk import reading, services, workflow
+from geopol.desk import reading, services
 from geopol.desk.forms import JudgmentFormSet
 from geopol.desk.views import _is_fetch, desk_user
 from geopol.extraction import decisions
@@ -22,12 +22,7 @@ from geopol.geo.models import Country
 
 
 def _editable(request: HttpRequest, article: Article) -> bool:
-    piece = services.piece_for(article)
-    return workflow.can_edit(
-        services.stage(article, piece),
-        request.desk_role,  # type: ignore[attr-defined]
-        services.is_owner(request.user, piece),
-    )
+    return services.may_edit(request.user, article)
 
 
 def _reading_answer(request: HttpRequest, article: Article, error: str = "") -> HttpResponse:
