@@ -242,6 +242,7 @@ def test_build_a_map_figure_with_its_layers_checked_as_typed(
         preview = form.locator("[data-map-preview] svg")
         expect(preview).to_contain_text("Held by the militants")
         analyst.shot("figures-problem")
+        form.screenshot(path=screenshots / f"desk-map-form-problem-{width}.png")
         layers.fill(MAP_LAYERS)
         expect(problem).to_have_count(0)
         expect(form.locator("[data-ok]")).to_contain_text("No problems")
