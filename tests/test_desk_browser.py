@@ -238,6 +238,9 @@ def test_build_a_map_figure_with_its_layers_checked_as_typed(
         problem = form.locator("[data-problems] li")
         expect(problem).to_have_count(1)
         expect(problem).to_contain_text("line 5: feature 2 ('Advance from Kirkuk')")
+        problem.get_by_role("button", name="line 5").click()  # the caret goes to that line
+        caret = layers.evaluate("el => el.value.slice(0, el.selectionStart).split('\\n').length")
+        assert caret == 5
         # the usable area is drawn meanwhile; fixed, the arrow is drawn too
         preview = form.locator("[data-map-preview] svg")
         expect(preview).to_contain_text("Held by the militants")

@@ -136,7 +136,16 @@
             var b = document.createElement("strong");
             b.textContent = p.field;
             li.appendChild(b);
-            li.appendChild(document.createTextNode((p.line ? ", line " + p.line : "") + ": " + p.message));
+            if (p.line) {  // a button that puts the caret on that line of the layers
+              li.appendChild(document.createTextNode(", "));
+              var go = document.createElement("button");
+              go.type = "button";
+              go.className = "desk-goto-line";
+              go.dataset.gotoLine = p.line;
+              go.textContent = "line " + p.line;
+              li.appendChild(go);
+            }
+            li.appendChild(document.createTextNode(": " + p.message));
             list.appendChild(li);
           });
           ok.hidden = data.problems.length > 0;
@@ -145,6 +154,17 @@
         });
     }, 400);
     mapForm.addEventListener("input", check);
+    list.addEventListener("click", function (e) {
+      var go = e.target.closest("[data-goto-line]");
+      var area = mapForm.querySelector("textarea[name=layers]");
+      if (!go || !area) return;
+      var lines = area.value.split("\n").slice(0, Number(go.dataset.gotoLine) - 1);
+      var at = lines.reduce(function (n, l) { return n + l.length + 1; }, 0);
+      area.focus();
+      area.setSelectionRange(at, at);
+      var height = parseFloat(getComputedStyle(area).lineHeight) || 18;
+      area.scrollTop = Math.max(0, (lines.length - 2) * height);
+    });
   }
 
   /* -- the machine's reading: one click, the panel redrawn in place ------------------- */
