@@ -79,7 +79,7 @@ def evaluate_devset(gazetteer, actors, verbose: bool) -> dict:
     files = sorted(p for p in DEVSET.glob("*.md") if p.name != "README.md")
     for path in files:
         meta = yaml.safe_load(path.read_text().split("---")[1])
-        gold = meta["gold"]
+        gold = meta["x-gold"]
         [data] = read_file(path, 10_000_000)
         _, text = render_body_and_text(
             data.body, [FigureView(f.key, f.kind, f.caption) for f in data.figures]

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from geopol.api.urls import api
+from geopol.desk.views_figures import media_file
 
 urlpatterns = [
     path("", include("geopol.articles.urls")),
@@ -11,6 +12,7 @@ urlpatterns = [
     path("", include("geopol.billing.urls")),
     path("", include("geopol.forecasts.urls")),
     path("desk/", include("geopol.desk.urls")),
+    path("media/figures/<str:name>", media_file, name="figure-media"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -197,3 +197,71 @@ def test_write_preview_pick_a_place_review_and_publish(browser, desk_site, scree
     finally:
         analyst.close()
         editor.close()
+
+
+MAP_LAYERS = """{"type": "FeatureCollection", "features": [
+  {"type": "Feature", "properties": {"name": "Held by the militants", "fill": "#b5651d"},
+   "geometry": {"type": "Polygon", "coordinates": [[[43.4, 35.3], [44.1, 35.3], [44.1, 35.8],
+   [43.4, 35.8], [43.4, 35.3]]]}},
+  {"type": "Feature", "properties": {"name": "Advance from Kirkuk", "arrow": true},
+   "geometry": {"type": "LineString", "coordinates": [[44.39, 35.47], [43.75, 35.55]]}}
+]}"""
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_build_a_map_figure_with_its_layers_checked_as_typed(
+    browser, desk_site, screenshots, width
+):
+    from playwright.sync_api import expect
+
+    analyst = Desk(browser, desk_site, width, screenshots)
+    try:
+        page = analyst.page
+        analyst.sign_in("ana")
+        page.get_by_role("link", name="New piece").click()
+        page.get_by_label("Title").fill(f"Kirkuk: Lines on the Map ({width})")
+        page.get_by_role("button", name="Start writing").click()
+        page.wait_for_url("**/desk/*/")
+        edit_url = page.url
+        page.get_by_label("Body (Markdown)").fill(BODY)
+        page.get_by_role("button", name="Save").click()
+        expect(page.locator(".messages")).to_contain_text("Saved")
+
+        page.get_by_role("link", name="Upload an image or build a map").click()
+        page.wait_for_url("**/figures/")
+        form = page.locator("#map-form")
+        expect(form.get_by_role("button", name="Check and preview")).to_be_hidden()  # live
+        form.get_by_label("Caption").fill("The push toward Hawija")
+        layers = form.get_by_label("Layers (GeoJSON)")
+        # a line with one position: the problem is named with its line, as it is typed
+        layers.fill(MAP_LAYERS.replace("[[44.39, 35.47], [43.75, 35.55]]", "[[44.39, 35.47]]"))
+        problem = form.locator("[data-problems] li")
+        expect(problem).to_have_count(1)
+        expect(problem).to_contain_text("line 5: feature 2 ('Advance from Kirkuk')")
+        problem.get_by_role("button", name="line 5").click()  # the caret goes to that line
+        caret = layers.evaluate("el => el.value.slice(0, el.selectionStart).split('\\n').length")
+        assert caret == 5
+        # the usable area is drawn meanwhile; fixed, the arrow is drawn too
+        preview = form.locator("[data-map-preview] svg")
+        expect(preview).to_contain_text("Held by the militants")
+        analyst.shot("figures-problem")
+        form.screenshot(path=screenshots / f"desk-map-form-problem-{width}.png")
+        layers.fill(MAP_LAYERS)
+        expect(problem).to_have_count(0)
+        expect(form.locator("[data-ok]")).to_contain_text("No problems")
+        expect(preview).to_contain_text("Advance from Kirkuk")
+        analyst.shot("figures")
+        form.get_by_role("button", name="Save map figure").click()
+        expect(page.locator(".messages")).to_contain_text(
+            "Map the-push-toward-hawija saved and placed in the text"
+        )
+        page.goto(edit_url)
+        expect(page.get_by_label("Body (Markdown)")).to_have_value(
+            re.compile(r"\{\{figure the-push-toward-hawija\}\}\s*$")
+        )
+        figure = page.locator("#preview figure.figure-map")
+        expect(figure.locator("svg")).to_contain_text("Held by the militants")
+        expect(figure.locator("figcaption")).to_contain_text("The push toward Hawija")
+        analyst.shot("editor-with-map")
+    finally:
+        analyst.close()

@@ -167,3 +167,16 @@ def test_ndcg_rewards_putting_the_storyline_first():
     worse = ndcg_at_k(["d", "e", "c", "a", "b"], grades)
     assert 0 < worse < ndcg_at_k(["a", "d", "b", "c", "e"], grades) < 1.0
     assert ndcg_at_k(["x", "y"], grades) == 0.0
+
+
+@pytest.mark.parametrize("folder", ["devset", "heldout", "relatedset/pieces"])
+def test_the_importer_reads_every_labelled_file_without_a_warning(folder):
+    """The labels sit in `x-` keys the importer leaves alone; any other unknown key in these
+    files would now fail their import (docs/formats.md, "Keys for other tools")."""
+    from geopol.articles.importers.markdown import read_markdown
+
+    files = sorted((ROOT / "bench" / folder).glob("[0-9][0-9]-*.md"))
+    assert len(files) >= 30
+    for path in files:
+        [article] = read_markdown(path.read_text(encoding="utf-8"))
+        assert article.warnings == [], path.name

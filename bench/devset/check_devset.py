@@ -285,9 +285,9 @@ def main() -> int:
             "type",
             "countries",
             "source_url",
-            "gold",
-            "hard_cases",
-            "region",
+            "x-gold",
+            "x-hard_cases",
+            "x-region",
         ):
             if key not in meta:
                 err(f"missing key {key!r}")
@@ -300,14 +300,14 @@ def main() -> int:
             err("published must be an ISO 8601 UTC date-time ending in Z")
         elif not ("2012" <= m.group(1)[:4] <= "2025"):
             err("published outside 2012-2025")
-        region = meta.get("region")
+        region = meta.get("x-region")
         if region not in REGIONS:
             err(f"unknown region {region!r}")
         text = f"{meta.get('title', '')}\n{body}"
         words = len(re.findall(r"\b[\w'’-]+\b", body))
         if not 200 <= words <= 400:
             err(f"body has {words} words (want 200-400)")
-        gold = meta.get("gold") or {}
+        gold = meta.get("x-gold") or {}
         codes = []
         for entry in gold.get("countries") or []:
             code = entry.get("code")
@@ -386,9 +386,9 @@ def main() -> int:
                 if occurs(form, text):
                     warn(f"text says {form!r} but {code} is not labelled")
                     break
-        cases = meta.get("hard_cases") or []
+        cases = meta.get("x-hard_cases") or []
         if not cases:
-            err("no hard_cases listed")
+            err("no x-hard_cases listed")
         hard[slug] = cases
         s = stats[region]
         s["articles"] += 1

@@ -9,7 +9,7 @@ Run from the repository root:
 The rules are the dev set's (bench/devset/check_devset.py, whose helpers this reuses) with the
 held-out set's own URL prefix and date range (2000-2026), plus:
 
-- `gold.persons`: each entry has a `name`, a non-empty `as_written` list whose strings occur in
+- `x-gold.persons`: each entry has a `name`, a non-empty `as_written` list whose strings occur in
   the text, and `countries`, a non-empty list of ISO 3166-1 alpha-2 codes;
 - an actor's optional `state_force` is an ISO code that is among the article's gold countries
   (issue 10 item 7: a state force counts its country as mentioned);
@@ -48,7 +48,16 @@ FORCE_NOUNS = (
     "army|troops|forces|soldiers|military|navy|air force|police|coast guard|government forces"
 )
 SHINGLE = 8
-REQUIRED = ("title", "published", "type", "countries", "source_url", "gold", "hard_cases", "region")
+REQUIRED = (
+    "title",
+    "published",
+    "type",
+    "countries",
+    "source_url",
+    "x-gold",
+    "x-hard_cases",
+    "x-region",
+)
 
 
 def words(text: str) -> list[str]:
@@ -82,13 +91,13 @@ def check_meta(meta: dict, raw: str, slug: str, body: str, err) -> int:
         err("published must be an ISO 8601 UTC date-time ending in Z")
     elif not (YEARS[0] <= m.group(1)[:4] <= YEARS[1]):
         err(f"published outside {YEARS[0]}-{YEARS[1]}")
-    if meta.get("region") not in REGIONS:
-        err(f"unknown region {meta.get('region')!r}")
+    if meta.get("x-region") not in REGIONS:
+        err(f"unknown x-region {meta.get('x-region')!r}")
     count = len(words(body))
     if not 200 <= count <= 400:
         err(f"body has {count} words (want 200-400)")
-    if not meta.get("hard_cases"):
-        err("no hard_cases listed")
+    if not meta.get("x-hard_cases"):
+        err("no x-hard_cases listed")
     return count
 
 
@@ -230,7 +239,7 @@ def check_file(path: Path, context: dict, errors: list, warnings: list) -> None:
             err(f"importer rejects the file: {error}")
     count = check_meta(meta, raw, path.stem, body, err)
     text = f"{meta.get('title', '')}\n{body}"
-    gold = meta.get("gold") or {}
+    gold = meta.get("x-gold") or {}
     codes, primaries = check_countries(gold, err)
     places = check_places(gold, text, codes, context, err, warn)
     actors, forces = check_actors(gold, text, codes, err, warn)
@@ -242,7 +251,7 @@ def check_file(path: Path, context: dict, errors: list, warnings: list) -> None:
     for code, forms in devset.SURFACES.items():
         if code not in codes and any(devset.occurs(f, text) for f in forms):
             warn(f"a surface form of {code} occurs but {code} is not labelled")
-    s = context["stats"][meta.get("region")]
+    s = context["stats"][meta.get("x-region")]
     s.update(
         articles=1,
         countries=len(codes),
@@ -251,7 +260,7 @@ def check_file(path: Path, context: dict, errors: list, warnings: list) -> None:
         actors=actors,
         state_forces=forces,
         persons=persons,
-        hard_cases=len(meta.get("hard_cases") or []),
+        hard_cases=len(meta.get("x-hard_cases") or []),
         words=count,
     )
 

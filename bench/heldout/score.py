@@ -23,11 +23,11 @@ gold article with no prediction counts as all misses. What is measured (see READ
   resolution = matched places whose point is within 25 km (towns) or 150 km (anything with
   a `kind`) of the gold point, reported over gold places (`resolved_of_gold`) and over
   matches (`resolved_of_found`), for towns and areas apart;
-- actors (organisations): predicted actors whose kind is not "person" against gold.actors,
+- actors (organisations): predicted actors whose kind is not "person" against x-gold.actors,
   matched on the canonical name or any `as_written` string / `aliases_in_text` form;
 - state forces: recall of the gold actors that carry `state_force`, and the share of those
   found whose predicted countries include that code;
-- persons: predicted actors of kind "person" against gold.persons, matched the same way.
+- persons: predicted actors of kind "person" against x-gold.persons, matched the same way.
 """
 
 from __future__ import annotations
@@ -74,14 +74,14 @@ def load_gold(folder: Path | str = HERE) -> list[dict]:
     for path in sorted(Path(folder).glob("[0-9][0-9]-*.md")):
         text = path.read_text(encoding="utf-8")
         meta = yaml.safe_load(text.split("\n---", 1)[0].removeprefix("---\n"))
-        gold = meta.get("gold") or {}
+        gold = meta.get("x-gold") or {}
         articles.append(
             {
                 "slug": path.stem,
                 "path": str(path),
                 "source_url": meta.get("source_url"),
                 "title": meta.get("title"),
-                "region": meta.get("region"),
+                "region": meta.get("x-region"),
                 "gold": {
                     "countries": gold.get("countries") or [],
                     "places": gold.get("places") or [],

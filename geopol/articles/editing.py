@@ -12,6 +12,7 @@ from django.db import transaction
 
 from geopol.articles import changes
 from geopol.articles.models import Article, Author, Figure, Topic
+from geopol.articles.rendering import FIGURE_RE
 from geopol.articles.services import (
     _first_revision,
     _named,
@@ -139,6 +140,11 @@ def set_status(
     return article
 
 
+def placed(body: str, key: str) -> bool:
+    """Whether a paragraph of `body` places the figure `key` ({{figure KEY}})."""
+    return key in FIGURE_RE.findall(body)
+
+
 class FigureError(ValueError):
     """A figure that cannot be saved; the message names the field and what to write."""
 
@@ -174,9 +180,11 @@ def save_figure(
     layers: Any = None,
     editor: Any = None,
     source: str = "desk",
+    place: bool = False,
 ) -> Figure:
     """Add or replace the figure `key` of an article (placed in the body by {{figure KEY}}),
-    render the body again and record a revision."""
+    render the body again and record a revision. `place`: also end the body with the
+    figure's {{figure KEY}} paragraph when the body does not place it yet."""
     problems = figure_problems(kind, key, caption, layers)
     if kind == "image" and not src.strip():
         problems.append("src: give the image's URL or path")
@@ -189,6 +197,9 @@ def save_figure(
         figure.kind, figure.caption, figure.src = kind, caption.strip(), src.strip()
         figure.alt, figure.credit, figure.layers = alt.strip(), credit.strip(), layers
         figure.save()
+        if place and not placed(article.body, key):
+            article.body = article.body.rstrip() + "\n\n{{figure " + key + "}}\n"
+            article.save(update_fields=["body"])
         render_article(article)
         record_revision(article, source=source, editor=editor, note=f"figure {key}")
     return figure

@@ -49,6 +49,7 @@ def data_hash(data: ArticleData) -> str:
     """A fingerprint of everything an import sets, to tell 'updated' from 'unchanged'."""
     payload = asdict(data)
     payload.pop("line", None)
+    payload.pop("warnings", None)  # how the file was written, not what it says
     return hashlib.sha256(json.dumps(payload, default=str, sort_keys=True).encode()).hexdigest()
 
 

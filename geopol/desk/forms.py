@@ -140,3 +140,46 @@ class JudgmentForm(forms.Form):
 
 
 JudgmentFormSet = forms.formset_factory(JudgmentForm, extra=1, max_num=50)
+
+
+LAYERS_EXAMPLE = """{"type": "FeatureCollection", "features": [
+  {"type": "Feature", "properties": {"name": "Held by the rebels", "fill": "#b5651d"},
+   "geometry": {"type": "Polygon", "coordinates": [[[-4.2, 14.9], [-3.5, 14.9], [-3.5, 15.4],
+   [-4.2, 15.4], [-4.2, 14.9]]]}}
+]}"""
+
+
+class ImageFigureForm(forms.Form):
+    image = forms.FileField(
+        help_text="PNG, JPEG, GIF or WebP, up to 5 MB, 50 to 10,000 px a side; read from the "
+        "file itself, whatever its name."
+    )
+    caption = forms.CharField(max_length=300)
+    alt = forms.CharField(
+        max_length=300,
+        label="Alt text",
+        help_text="What the image shows, for readers who cannot see it.",
+    )
+    credit = forms.CharField(max_length=200, required=False)
+    key = forms.SlugField(max_length=60, required=False, help_text="Blank: made from the caption.")
+
+
+class MapFigureForm(forms.Form):
+    caption = forms.CharField(max_length=300)
+    key = forms.SlugField(
+        max_length=60,
+        required=False,
+        help_text="Blank: made from the caption. An existing key replaces that figure.",
+    )
+    layers = forms.CharField(
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 14, "class": "desk-layers", "spellcheck": "false", "wrap": "off"}
+        ),
+        help_text="Optional GeoJSON FeatureCollection drawn over the piece's places: Polygons "
+        '(areas, "fill"), LineStrings ("style": "front", "arrow": true) and Points, each with '
+        'a "name" or "legend". Blank: the places and countries alone.',
+    )
+
+    def clean_layers(self) -> str:
+        return self.cleaned_data.get("layers", "").replace("\r\n", "\n")

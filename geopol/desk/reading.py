@@ -43,19 +43,20 @@ def _where(text: str, spans: list[Any]) -> list[dict[str, Any]]:
 
 
 def panel(article: Article) -> dict[str, Any]:
-    """Countries (primary or mentioned), places and actors, with their decisions and where
-    each appears in the text."""
+    """Countries (primary or mentioned), places, actors and persons (apart from the other
+    actors), with their decisions and where each appears in the text."""
     text = article_text(article)
     entities = list(
         ArticleEntity.objects.filter(article=article)
-        .select_related("country")
+        .select_related("country", "actor")
         .prefetch_related("spans")
         .order_by("-primary", "-mentions", "name")
     )
-    groups: dict[str, list[dict[str, Any]]] = {k: [] for k in EntityKind.values}
+    groups: dict[str, list[dict[str, Any]]] = {k: [] for k in [*EntityKind.values, "person"]}
     for entity in entities:
         spans = list(entity.spans.all())
-        groups[entity.kind].append(
+        person = entity.kind == EntityKind.ACTOR and entity.actor and entity.actor.is_person
+        groups["person" if person else entity.kind].append(
             {
                 "entity": entity,
                 "removed": entity.decision == Decision.REMOVED,
@@ -68,7 +69,8 @@ def panel(article: Article) -> dict[str, Any]:
     return {
         "countries": groups[EntityKind.COUNTRY],
         "places": groups[EntityKind.PLACE],
-        "actors": groups[EntityKind.ACTOR],
+        "actors": groups[EntityKind.ACTOR],  # organisations: groups, forces, missions...
+        "persons": groups["person"],  # actors of kind person, listed apart
     }
 
 

@@ -11,8 +11,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -59,8 +60,15 @@ class DeskError(Exception):
     """Refused: the message says why (a workflow rule, a permission)."""
 
 
+def may_edit(user: Any, article: Article, piece: Piece | None = None) -> bool:
+    """Whether `user` may change the piece now (its text, figures, reading, judgments):
+    workflow.can_edit for the piece's stage, the user's role and whether it is theirs."""
+    piece = piece if piece is not None else piece_for(article)
+    return workflow.can_edit(stage(article, piece), role_of(user), is_owner(user, piece))
+
+
 def _require_edit(user: Any, article: Article, piece: Piece) -> None:
-    if not workflow.can_edit(stage(article, piece), role_of(user), is_owner(user, piece)):
+    if not may_edit(user, article, piece):
         raise DeskError(
             "you may not edit this piece now: analysts edit their own drafts; once submitted "
             "it is the reviewer's (withdraw it to edit it)"
@@ -177,6 +185,39 @@ def _name(user: Any) -> str:
     return (user.get_full_name() or user.get_username()) if user is not None else "someone"
 
 
+def notice_message(user: Any, article: Article, text: str) -> EmailMultiAlternatives:
+    """The email of one desk notice to one person (text and HTML): to them alone, so no one
+    learns who else is told."""
+    context = {
+        "name": _name(user),
+        "text": text,
+        "article": article,
+        "link": site_url() + reverse("desk:edit", args=[article.pk]),
+        "desk_url": site_url() + reverse("desk:list"),
+        "site_name": settings.SITE_NAME,
+    }
+    message = EmailMultiAlternatives(
+        subject=f"[{settings.SITE_NAME} desk] {' '.join(text.split())[:90]}",
+        body=render_to_string("desk/email/notice.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(render_to_string("desk/email/notice.html", context), "text/html")
+    return message
+
+
+def send_notice_emails(users: list[Any], article: Article, text: str) -> int:
+    """One message per person, over one connection; a mail server down must not undo the
+    move, so failures are logged, not raised. Returns how many were sent."""
+    try:
+        messages = [notice_message(u, article, text) for u in users]
+        return get_connection().send_messages(messages) or 0
+    except Exception:
+        log.exception("desk notice email to %s failed", [u.pk for u in users])
+        return 0
+
+
 def notify(users: list[Any], article: Article, text: str, exclude: Any = None) -> list[Notice]:
     """An on-site notice to each user (once each, not the one who acted), and an email to
     those with an address; sent after the commit, so a rolled-back move tells nobody."""
@@ -187,20 +228,7 @@ def notify(users: list[Any], article: Article, text: str, exclude: Any = None) -
     notices = [
         Notice.objects.create(user=u, article=article, text=text[:300]) for u in seen.values()
     ]
-    link = site_url() + reverse("desk:edit", args=[article.pk])
-    recipients = [u.email for u in seen.values() if u.email]
+    recipients = [u for u in seen.values() if u.email]
     if recipients:
-
-        def send() -> None:
-            try:
-                send_mail(
-                    f"[{settings.SITE_NAME} desk] {text[:90]}",
-                    f"{text}\n\nOpen the piece on the desk: {link}\n",
-                    None,
-                    recipients,
-                )
-            except Exception:  # a mail server down must not undo the move
-                log.exception("desk notice email to %s failed", recipients)
-
-        transaction.on_commit(send)
+        transaction.on_commit(lambda: send_notice_emails(recipients, article, text))
     return notices

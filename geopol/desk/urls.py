@@ -1,6 +1,6 @@
 from django.urls import path
 
-from geopol.desk import views, views_history, views_reading
+from geopol.desk import views, views_figures, views_history, views_reading
 
 app_name = "desk"
 urlpatterns = [
@@ -21,4 +21,9 @@ urlpatterns = [
     path("<int:pk>/reading/add/<slug:kind>/", views_reading.add, name="add"),
     path("<int:pk>/reading/find/", views_reading.places, name="find"),
     path("<int:pk>/judgments/", views_reading.judgments, name="judgments"),
+    path("<int:pk>/figures/", views_figures.figures_page, name="figures"),
+    path("<int:pk>/figures/image/", views_figures.upload_image, name="figure-image"),
+    path("<int:pk>/figures/map/", views_figures.save_map, name="figure-map"),
+    path("<int:pk>/figures/check/", views_figures.check_map, name="figure-check"),
+    path("<int:pk>/figures/<slug:key>/remove/", views_figures.remove, name="figure-remove"),
 ]

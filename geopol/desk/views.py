@@ -32,16 +32,15 @@ RECENT = 12  # pieces per section of the list
 
 
 def desk_user(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Signed in and an analyst or editor; `request.desk_role` says which."""
+    """Signed in and an analyst or editor (a view that needs which asks
+    `services.role_of(request.user)`: Django caches the permissions on the user)."""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        role = services.role_of(request.user)
-        if not role:
+        if not services.role_of(request.user):
             raise PermissionDenied("The desk is for analysts and editors (ask an editor).")
-        request.desk_role = role  # type: ignore[attr-defined]
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -140,7 +139,7 @@ def desk_list(request: HttpRequest) -> HttpResponse:
         {
             "sections": sections,
             "notices": notices,
-            "role": request.desk_role,  # type: ignore[attr-defined]
+            "role": services.role_of(request.user),
             "filters": {"q": q, "type": kind, "stage": stage, "mine": mine},
             "types": ArticleType.choices,
             "stages": [(k, v[0]) for k, v in queries.items()],
@@ -196,7 +195,7 @@ def _with_draft(article: Article, form: PieceForm) -> Article:
 
 
 def _context(request: HttpRequest, article: Article, piece: Piece, form: PieceForm) -> dict:
-    role = request.desk_role  # type: ignore[attr-defined]
+    role = services.role_of(request.user)
     owner = services.is_owner(request.user, piece)
     stage = services.stage(article, piece)
     kind = viewas.chosen(request)

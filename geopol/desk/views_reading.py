@@ -12,22 +12,17 @@ from django.views.decorators.http import require_POST
 from geopol.articles.importers import InputError
 from geopol.articles.importers.judgments import JudgmentData
 from geopol.articles.models import Article
-from geopol.desk import reading, services, workflow
+from geopol.desk import reading, services
 from geopol.desk.forms import JudgmentFormSet
 from geopol.desk.views import _is_fetch, desk_user
 from geopol.extraction import decisions
-from geopol.extraction.models import Actor, ArticleEntity, Decision
+from geopol.extraction.models import Actor, ActorKind, ArticleEntity, Decision
 from geopol.forecasts.services import set_judgments
 from geopol.geo.models import Country
 
 
 def _editable(request: HttpRequest, article: Article) -> bool:
-    piece = services.piece_for(article)
-    return workflow.can_edit(
-        services.stage(article, piece),
-        request.desk_role,  # type: ignore[attr-defined]
-        services.is_owner(request.user, piece),
-    )
+    return services.may_edit(request.user, article)
 
 
 def _reading_answer(request: HttpRequest, article: Article, error: str = "") -> HttpResponse:
@@ -76,7 +71,7 @@ def add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     try:
         if kind == "place":
             decisions.add_place(article, request.POST.get("key", ""), request.POST.get("name", ""))
-        elif kind == "actor":
+        elif kind in ("actor", "person"):
             decisions.add_actor(article, request.POST.get("key", ""))
         elif kind == "country":
             decisions.add_country(article, request.POST.get("key", ""))
@@ -87,6 +82,14 @@ def add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     return _reading_answer(request, article)
 
 
+def _detail(actor: Actor) -> str:
+    """What the picker shows beside an actor's name: its kind, or a person's latest office."""
+    roles = actor.role_list() if actor.is_person else []
+    if roles and roles[0].get("office"):
+        return str(roles[0]["office"])
+    return actor.get_kind_display()
+
+
 @desk_user
 def places(request: HttpRequest, pk: int) -> HttpResponse:
     """The place picker: gazetteer places by name, with country and population; each one a
@@ -94,12 +97,15 @@ def places(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=pk)
     query = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "place")
-    if kind == "actor":
+    if kind in ("actor", "person"):
+        registry = Actor.objects.filter(name__icontains=query)
+        registry = (
+            registry.filter(kind=ActorKind.PERSON)
+            if kind == "person"
+            else registry.exclude(kind=ActorKind.PERSON)
+        )
         found = (
-            [
-                {"key": a.slug, "name": a.name, "detail": a.get_kind_display()}
-                for a in Actor.objects.filter(name__icontains=query)[:12]
-            ]
+            [{"key": a.slug, "name": a.name, "detail": _detail(a)} for a in registry[:12]]
             if len(query) >= 2
             else []
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import math
 import re
@@ -39,6 +40,9 @@ KNOWN_KEYS = {
     "body",
     "judgments",
 }
+# Keys for other tools (gold labels of the evaluation sets, an editor's notes) start with this:
+# the importer leaves them alone, so a misspelt key of ours can be refused instead of ignored.
+EXTENSION_PREFIX = "x-"
 
 
 # Column sizes of the articles tables (models.py): refused here with the field's name, since
@@ -71,12 +75,22 @@ INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\uf
 
 
 class InputError(ValueError):
-    """Bad input in one file: the reason, and the line when known."""
+    """Bad input in one file: the reason, and the line when known. `key`: the top-level key
+    the error is about, so the reader can name that key's line."""
 
-    def __init__(self, reason: str, line: int | None = None) -> None:
+    def __init__(self, reason: str, line: int | None = None, key: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.line = line
+        self.key = key
+
+
+@dataclass(frozen=True)
+class InputWarning:
+    """Input read, but not as written (an unquoted ': ' in a value): shown, never fatal."""
+
+    reason: str
+    line: int | None = None
 
 
 @dataclass
@@ -108,6 +122,8 @@ class ArticleData:
     # key judgments (importers/judgments.py); the forecasts app stores them
     judgments: list[JudgmentData] = field(default_factory=list)
     line: int | None = None  # where the article starts in its file
+    # what the reader had to guess; not part of the article (services.data_hash leaves it out)
+    warnings: list[InputWarning] = field(default_factory=list, compare=False)
 
     @property
     def source_key(self) -> str:
@@ -130,14 +146,15 @@ def _text(value: Any, key: str) -> str:
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise InputError(f"field {key!r} must be text, not a {type(value).__name__}")
+        raise InputError(f"field {key!r} must be text, not a {type(value).__name__}", key=key)
     if isinstance(value, float) and not math.isfinite(value):
-        raise InputError(f"field {key!r} must be text, not {value!r}")
+        raise InputError(f"field {key!r} must be text, not {value!r}", key=key)
     text = INVISIBLE.sub("", str(value)).strip()
     limit = MAX_LENGTH.get(key)
     if limit is not None and len(text) > limit:
         raise InputError(
-            f"field {key!r} is {len(text)} characters long, over the {limit} allowed; shorten it"
+            f"field {key!r} is {len(text)} characters long, over the {limit} allowed; shorten it",
+            key=key,
         )
     return text
 
@@ -148,7 +165,7 @@ def _string_list(value: Any, key: str) -> list[str]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise InputError(f"field {key!r} must be a list of strings")
+        raise InputError(f"field {key!r} must be a list of strings", key=key)
     return [t for t in (_text(v, key) for v in value) if t]
 
 
@@ -218,15 +235,70 @@ def _figures(value: Any) -> list[FigureData]:
     return figures
 
 
+def unknown_key_error(key: str, known: set[str], line: int | None) -> InputError:
+    """The refusal of a key the format does not have, with the nearest known key: a misspelt
+    `acess: members` ignored would publish members-only text as public."""
+    lowered = key.lower() if isinstance(key, str) else str(key)
+    near = [lowered] if lowered in known else difflib.get_close_matches(lowered, known, n=1)
+    hint = f" (did you mean {near[0]!r}?)" if near else ""
+    if near and near[0] == lowered:
+        hint = f" (keys are lower case: did you mean {near[0]!r}?)"
+    return InputError(
+        f"unknown key {shown(key)}{hint}. The keys are {', '.join(sorted(known))}. A key "
+        f"meant for another tool must start with {EXTENSION_PREFIX!r}. Nothing of this file "
+        "was imported",
+        line,
+        key=str(key),
+    )
+
+
+def check_keys(meta: dict[Any, Any], known: set[str], lines: dict[str, int]) -> None:
+    """Refuse the first key (in file order) that is neither known nor an extension key."""
+    for key in meta:
+        if isinstance(key, str) and (key in known or key.startswith(EXTENSION_PREFIX)):
+            continue
+        raise unknown_key_error(key, known, lines.get(str(key)))
+
+
 def from_mapping(
-    meta: dict[str, Any], body: str, line: int | None = None, body_line: int | None = None
+    meta: dict[str, Any],
+    body: str,
+    line: int | None = None,
+    body_line: int | None = None,
+    *,
+    key_lines: dict[str, int] | None = None,
+    known: set[str] = KNOWN_KEYS,
+    warnings: list[InputWarning] | None = None,
 ) -> ArticleData:
     """Check front matter or a JSON object against the shared keys (docs/formats.md).
-    `line`: where the article starts; `body_line`: where its body starts (default `line`)."""
+    `line`: where the article starts; `body_line`: where its body starts (default `line`);
+    `key_lines`: the line of each key, so an error names the line of the key it is about."""
+    lines = key_lines or {}
     try:
-        return _checked(meta, body, line, line if body_line is None else body_line)
+        check_keys(meta, known, lines)
+        article = _checked(meta, body, line, line if body_line is None else body_line)
     except InputError as error:
-        raise InputError(error.reason, line if error.line is None else error.line) from None
+        at = error.line if error.line is not None else _line_of(error.key, lines, line)
+        raise InputError(error.reason, at, key=error.key) from None
+    article.warnings = list(warnings or [])
+    return article
+
+
+def _line_of(key: str | None, lines: dict[str, int], default: int | None) -> int | None:
+    """The line of the top-level key an error is about ('judgments[2].likelihood' is about
+    'judgments')."""
+    top = re.split(r"[\[.]", key, maxsplit=1)[0] if key else ""
+    return lines.get(top, default)
+
+
+def _keyed(key: str, check: Any, *args: Any) -> Any:
+    """`check(*args)`, its InputError marked as being about `key`."""
+    try:
+        return check(*args)
+    except InputError as error:
+        if error.key is None:
+            error.key = key
+        raise
 
 
 def _checked(
@@ -234,26 +306,30 @@ def _checked(
 ) -> ArticleData:
     title = " ".join(_text(meta.get("title"), "title").split())
     if not title:
-        raise InputError("no title: add a non-empty 'title' field")
+        raise InputError("no title: add a non-empty 'title' field", key="title")
     if "published" not in meta or meta["published"] in (None, ""):
         raise InputError("no publication date: add 'published' (ISO 8601)")
     try:
         published = parse_iso(meta["published"])
     except ValueError as error:
-        raise InputError(f"field 'published': {error}") from None
+        raise InputError(f"field 'published': {error}", key="published") from None
     kind = _text(meta.get("type"), "type").lower() or "analysis"
     kind = TYPE_ALIASES.get(kind, kind)
     if kind not in TYPES:
-        raise InputError(f"field 'type': {shown(kind)} is not one of {', '.join(sorted(TYPES))}")
+        raise InputError(
+            f"field 'type': {shown(kind)} is not one of {', '.join(sorted(TYPES))}", key="type"
+        )
     access = _text(meta.get("access"), "access").lower() or "public"
     if access not in ACCESS:
         raise InputError(
-            f"field 'access': {shown(access)} is not one of public, registered, members"
+            f"field 'access': {shown(access)} is not one of public, registered, members",
+            key="access",
         )
     status = _text(meta.get("status"), "status").lower() or "published"
     if status not in STATUSES:
         raise InputError(
-            f"field 'status': {shown(status)} is not one of {', '.join(sorted(STATUSES))}"
+            f"field 'status': {shown(status)} is not one of {', '.join(sorted(STATUSES))}",
+            key="status",
         )
     if not body.strip():
         raise InputError("the article has no body text")
@@ -280,7 +356,7 @@ def _checked(
         countries=[c.upper() for c in _string_list(meta.get("countries"), "countries")],
         slug=_text(meta.get("slug"), "slug"),
         source_url=_text(meta.get("source_url"), "source_url"),
-        figures=_figures(meta.get("figures")),
-        judgments=parse_judgments(meta.get("judgments")),
+        figures=_keyed("figures", _figures, meta.get("figures")),
+        judgments=_keyed("judgments", parse_judgments, meta.get("judgments")),
         line=line,
     )

@@ -33,11 +33,11 @@ def run_import(db):
 
 
 def markdown(title="Niger: The Junta Digs In", published="2023-08-10T12:00:00Z", **extra):
-    lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}", f"published: {published}"]
-    lines += [f"{key}: {json.dumps(value)}" for key, value in extra.items()]
     body = extra.pop("body", None) or (
         "The military government in Niamey has rejected the deadline set by ECOWAS.\n\n"
         "Neighbouring juntas in Mali and Burkina Faso pledged to treat an intervention as an "
         "act of war against them too."
     )
+    lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}", f"published: {published}"]
+    lines += [f"{key}: {json.dumps(value)}" for key, value in extra.items()]
     return "\n".join([*lines, "---", "", body, ""])

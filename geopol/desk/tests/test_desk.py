@@ -252,3 +252,29 @@ def test_list_filters(analyst, editor):
     page = client.get("/desk/", {"q": "sahel", "stage": "draft"}).content.decode()
     assert "Sahel: Juntas Together" in page and "Kirkuk: The Road North" not in page
     assert "Sahel" not in client_for(analyst).get("/desk/", {"mine": "1"}).content.decode()
+
+
+def test_each_person_told_gets_their_own_email_in_text_and_html(
+    analyst, editor, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import Group, User
+
+    chief = User.objects.create_user("chief", email="chief@example.org", password="pw-tests-1")
+    chief.groups.add(Group.objects.get(name="Editors"))
+    mine = client_for(analyst)
+    article = start(mine)
+    mine.post(f"/desk/{article.pk}/", fields(article))
+    mine.post(f"/desk/{article.pk}/reviewer/", {"reviewer": editor.pk})
+    mine.post(f"/desk/{article.pk}/move/submit/")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(chief).post(f"/desk/{article.pk}/move/approve/")
+    assert sorted(m.to for m in mail.outbox) == [["ana@example.org"], ["eddie@example.org"]]
+    for message in mail.outbox:
+        assert message.cc == [] and message.bcc == []
+        assert article.title in message.body
+        assert f"/desk/{article.pk}/" in message.body
+        [(html, kind)] = message.alternatives
+        assert kind == "text/html" and 'href="http://' in html and article.title in html
+    to_ana = next(m for m in mail.outbox if m.to == ["ana@example.org"])
+    assert to_ana.body.startswith("Hello Ana,")

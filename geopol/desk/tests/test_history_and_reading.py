@@ -146,3 +146,31 @@ def test_key_judgments_on_the_desk_with_the_linters_proposals(analyst):
     assert judgment.probability == 0.7 and judgment.likelihood == "likely"
     preview = client.get(f"/desk/{article.pk}/").content.decode()
     assert f'data-judgment-id="{judgment.pk}"' in preview
+
+
+def test_persons_are_listed_apart_from_the_other_actors(analyst):
+    from geopol.extraction.models import Actor
+
+    Actor.objects.create(
+        slug="sudani-test",
+        name="Mohammed Shia al-Sudani",
+        kind="person",
+        roles=[{"office": "Prime Minister of Iraq", "country": "IQ", "start": 2022, "end": None}],
+    )
+    client = client_for(analyst)
+    article = start(client)
+    client.post(f"/desk/{article.pk}/", fields(article, body=BODY))
+    found = client.get(
+        f"/desk/{article.pk}/reading/find/", {"kind": "person", "q": "Sudani"}
+    ).content.decode()
+    assert "Mohammed Shia al-Sudani" in found and "Prime Minister of Iraq" in found
+    as_actor = client.get(f"/desk/{article.pk}/reading/find/", {"kind": "actor", "q": "Sudani"})
+    assert "Mohammed Shia al-Sudani" not in as_actor.content.decode()
+    client.post(f"/desk/{article.pk}/reading/add/person/", {"key": "sudani-test"})
+    page = client.get(f"/desk/{article.pk}/").content.decode()
+    persons = page.split("desk-entities-person")[1].split("</ul>")[0]
+    actors = page.split("desk-entities-actor")[1].split("desk-entities-person")[0]
+    assert 'data-entity="Mohammed Shia al-Sudani"' in persons
+    assert "Prime Minister of Iraq, 2022–" in persons
+    assert "al-Sudani" not in actors
+    assert 'data-entity="Iraqi Security Forces"' in actors

@@ -114,6 +114,59 @@
     document.addEventListener("desk:reading-changed", refresh);
   }
 
+  /* -- map figure: the layers checked and the map drawn as they are typed ------------- */
+  var mapForm = document.getElementById("map-form");
+  if (mapForm && mapForm.dataset.check) {
+    var list = mapForm.querySelector("[data-problems]");
+    var ok = mapForm.querySelector("[data-ok]");
+    var drawn = mapForm.querySelector("[data-map-preview]");
+    var asked = 0;
+    mapForm.querySelectorAll("[data-no-js]").forEach(function (b) { b.hidden = true; });
+    var check = debounce(function () {
+      var n = ++asked;
+      fetch(mapForm.dataset.check, { method: "POST", body: new FormData(mapForm), headers: FETCH })
+        .then(function (r) { return r.json(); })
+        .then(function (data) {
+          if (n !== asked) return;
+          list.innerHTML = "";
+          data.problems.forEach(function (p) {
+            var li = document.createElement("li");
+            li.dataset.field = p.field;
+            if (p.line) li.dataset.line = p.line;
+            var b = document.createElement("strong");
+            b.textContent = p.field;
+            li.appendChild(b);
+            if (p.line) {  // a button that puts the caret on that line of the layers
+              li.appendChild(document.createTextNode(", "));
+              var go = document.createElement("button");
+              go.type = "button";
+              go.className = "desk-goto-line";
+              go.dataset.gotoLine = p.line;
+              go.textContent = "line " + p.line;
+              li.appendChild(go);
+            }
+            li.appendChild(document.createTextNode(": " + p.message));
+            list.appendChild(li);
+          });
+          ok.hidden = data.problems.length > 0;
+          ok.textContent = "No problems: the map below is what readers will see.";
+          drawn.innerHTML = data.svg;
+        });
+    }, 400);
+    mapForm.addEventListener("input", check);
+    list.addEventListener("click", function (e) {
+      var go = e.target.closest("[data-goto-line]");
+      var area = mapForm.querySelector("textarea[name=layers]");
+      if (!go || !area) return;
+      var lines = area.value.split("\n").slice(0, Number(go.dataset.gotoLine) - 1);
+      var at = lines.reduce(function (n, l) { return n + l.length + 1; }, 0);
+      area.focus();
+      area.setSelectionRange(at, at);
+      var height = parseFloat(getComputedStyle(area).lineHeight) || 18;
+      area.scrollTop = Math.max(0, (lines.length - 2) * height);
+    });
+  }
+
   /* -- the machine's reading: one click, the panel redrawn in place ------------------- */
   document.addEventListener("submit", function (e) {
     var form = e.target.closest("form[data-desk-action]");

@@ -66,7 +66,8 @@ class Command(BaseCommand):
     help = (
         "Import articles from files, folders or glob patterns: Markdown with front matter (.md), "
         "JSON Lines (.jsonl), HTML pages (.html) and page-dump text (.txt). Importing an article "
-        "again updates it. Exit status 1 when any file failed."
+        "again updates it. Warnings (a value read leniently) name the file and line on stderr. "
+        "Exit status 1 when any file failed."
     )
 
     def add_arguments(self, parser):
@@ -78,6 +79,7 @@ class Command(BaseCommand):
         counts = {o.value: 0 for o in Outcome} | {"failed": 0}
         articles: list[dict] = []
         errors: list[dict] = []
+        warnings: list[dict] = []
         progress = tqdm(
             files,
             desc="Importing",
@@ -90,7 +92,8 @@ class Command(BaseCommand):
             if path is None:
                 errors.append({"file": label, "line": None, "reason": problem})
                 continue
-            imported, error = _import_file(label, path)
+            imported, error, notes = _import_file(label, path)
+            warnings += notes
             if error is not None:
                 errors.append(error)
                 continue
@@ -101,7 +104,7 @@ class Command(BaseCommand):
         if counts["created"] or counts["updated"]:
             refresh_suggestions()  # new analysts and topics complete as one types
         counts["failed"] = len(errors)
-        self._report(len(files), counts, articles, errors, as_json=json)
+        self._report(len(files), counts, articles, errors, warnings, as_json=json)
         if errors:
             sys.exit(1)
 
@@ -111,48 +114,61 @@ class Command(BaseCommand):
         counts: dict[str, int],
         articles: list[dict],
         errors: list[dict],
+        warnings: list[dict],
         as_json: bool,
     ) -> None:
-        for error in errors:
-            where = f"{error['file']}:{error['line']}" if error["line"] else error["file"]
-            self.stderr.write(f"error: {where}: {error['reason']}")
+        for kind, rows in (("warning", warnings), ("error", errors)):
+            for row in rows:
+                where = f"{row['file']}:{row['line']}" if row["line"] else row["file"]
+                self.stderr.write(f"{kind}: {where}: {row['reason']}")
         if as_json:
-            self.stdout.write(_json_dumps({**counts, "articles": articles, "errors": errors}))
+            summary = {**counts, "articles": articles, "errors": errors, "warnings": warnings}
+            self.stdout.write(_json_dumps(summary))
         else:
+            noted = f", {len(warnings)} warning(s)" if warnings else ""
             self.stdout.write(
                 f"{files} file(s): {counts['created']} created, {counts['updated']} updated, "
-                f"{counts['unchanged']} unchanged, {counts['failed']} failed"
+                f"{counts['unchanged']} unchanged, {counts['failed']} failed{noted}"
             )
 
 
-def _import_file(label: str, path: Path) -> tuple[list[dict], dict | None]:
+def _import_file(label: str, path: Path) -> tuple[list[dict], dict | None, list[dict]]:
     """Import one file in one transaction: a row for each of its articles, or the error that
-    left nothing of it written."""
+    left nothing of it written; and the warnings of what the reader read leniently."""
+    notes: list[dict] = []
     try:
         items = read_file(path, settings.GEOPOL_IMPORT_MAX_BYTES)
+        notes = [
+            {"file": label, "line": w.line, "reason": w.reason} for i in items for w in i.warnings
+        ]
         results = import_articles(items)
     except InputError as error:
-        return [], {"file": label, "line": error.line, "reason": error.reason}
+        return [], {"file": label, "line": error.line, "reason": error.reason}, notes
     except OSError as error:
-        return [], {"file": label, "line": None, "reason": error.strerror or str(error)}
+        reason = error.strerror or str(error)
+        return [], {"file": label, "line": None, "reason": reason}, notes
     except Exception as error:  # one bad file must not stop the others
         reason = (
             f"could not be stored ({type(error).__name__}: {error}); nothing of this file "
             "was written"
         )
-        return [], {"file": label, "line": None, "reason": reason}
-    return [
-        {
-            "id": article.pk,
-            "slug": article.slug,
-            "url": article.get_absolute_url(),
-            "title": article.title,
-            "outcome": outcome.value,
-            "file": label,
-            "line": item.line,
-        }
-        for (article, outcome), item in zip(results, items, strict=True)
-    ], None
+        return [], {"file": label, "line": None, "reason": reason}, notes
+    return (
+        [
+            {
+                "id": article.pk,
+                "slug": article.slug,
+                "url": article.get_absolute_url(),
+                "title": article.title,
+                "outcome": outcome.value,
+                "file": label,
+                "line": item.line,
+            }
+            for (article, outcome), item in zip(results, items, strict=True)
+        ],
+        None,
+        notes,
+    )
 
 
 def _json_dumps(value: object) -> str:
