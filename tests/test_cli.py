@@ -107,6 +107,17 @@ def test_extract_reads_a_folder_of_articles_but_not_its_readme(tmp_path):
     assert json.loads(line)["title"] == "Mopti under pressure"
 
 
+def test_extract_warns_of_what_it_read_otherwise_as_import_does(tmp_path):
+    piece = tmp_path / "prelude.md"
+    piece.write_text(
+        "---\ntitle: Mali: A Possible Prelude\npublished: 2013-01-11T18:09:00Z\n---\n\n"
+        "French aircraft struck near Konna in Mali.\n"
+    )
+    result = geopol("extract", str(piece), "--json", data_dir=tmp_path / "d")
+    assert json.loads(result.stdout)["title"] == "Mali: A Possible Prelude"
+    assert f"warning: {piece}:2:" in result.stderr and "': '" in result.stderr
+
+
 def test_search_takes_an_excluded_word_first(tmp_path):
     for n, (title, body) in enumerate(
         [("Georgia: Tbilisi marches", "Crowds in Tbilisi."), ("Mali and Tbilisi", "Mali, Tbilisi.")]

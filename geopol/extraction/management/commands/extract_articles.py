@@ -92,6 +92,9 @@ class Command(BaseCommand):
                 failed = True
                 continue
             for data in items:
+                for warning in data.warnings:  # read, but not as written: say so, as import does
+                    where = f"{label}:{warning.line}" if warning.line else label
+                    self.stderr.write(f"warning: {where}: {warning.reason}")
                 _, text = render_body_and_text(
                     data.body, [FigureView(f.key, f.kind, f.caption) for f in data.figures]
                 )
