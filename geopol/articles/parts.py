@@ -30,7 +30,9 @@ SLOTS = {
     "article-map": "article, readable: the locator map under an article",
     "article-entities": "article, readable: the places and actors an article mentions",
     "key-judgments": "article, readable: an article's key judgments (forecasts)",
+    "article-timeline": "article, readable: the dated events an article's body writes",
     "country-map": "country: where a country's analyses take place",
+    "country-timeline": "country: dated events of its analyses, for the reader (request)",
     "region-map": "region: where a region's analyses take place",
 }
 

@@ -14,6 +14,7 @@ from geopol.articles.models import Article, Figure
 from geopol.articles.parts import FigureDrawing
 from geopol.extraction.maps import article_map_spec, cached_svg, places_map_spec
 from geopol.extraction.models import ArticleEntity, EntityKind
+from geopol.extraction.timelines import article_events, country_events
 from geopol.extraction.visibility import public_entity_ids
 from geopol.geo.models import Country, Region
 
@@ -48,6 +49,38 @@ def article_entities(context: Any, article: Article, readable: bool = True) -> s
             "places": [e for e in entities if e.kind == EntityKind.PLACE][:20],
         },
     )
+
+
+def article_timeline(context: Any, article: Article, readable: bool = True) -> str:
+    """The dated events of the body, in date order; nothing for readers who may not read
+    it (each event is a sentence of the body)."""
+    if not readable:
+        return ""
+    return render_to_string(
+        "extraction/includes/timeline.html",
+        {"events": article_events(article), "heading": "Timeline", "heading_id": "timeline-h"},
+    )
+
+
+def merged_timeline(events: list, heading: str) -> str:
+    """Events of many analyses, newest first, each linking to its analysis."""
+    return render_to_string(
+        "extraction/includes/timeline.html",
+        {
+            "events": events,
+            "heading": heading,
+            "heading_id": "events-h",
+            "section_title": True,
+            "with_articles": True,
+        },
+    )
+
+
+def country_timeline(context: Any, country: Country) -> str:
+    """A country's events for this reader (from bodies they may read: the request's user)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return merged_timeline(country_events(user, country), "Timeline")
 
 
 def recent_places(article_ids: list[int], codes: set[str] | None = None) -> list[ArticleEntity]:
@@ -108,6 +141,8 @@ def region_map(context: Any, region: Region) -> SafeString:
 def register() -> None:
     parts.contribute("article-map", article_map)
     parts.contribute("article-entities", article_entities)
+    parts.contribute("article-timeline", article_timeline)
     parts.contribute("country-map", country_map)
+    parts.contribute("country-timeline", country_timeline)
     parts.contribute("region-map", region_map)
     parts.contribute_figure("map", map_figure)

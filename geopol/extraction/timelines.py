@@ -1,0 +1,104 @@
+"""Dated events in the database: written with the machine's tags (services.tag_article,
+tag_articles), read as timelines for an article, a country and an actor.
+
+Every timeline a reader is shown holds only events from bodies that reader may read
+(EventQuerySet.readable_by over articles.access.readable_tiers): an event is a sentence of
+the body, so a members-only analysis's events stay with its body, like its places.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db.models import Q
+
+from geopol.articles.access import readable_tiers
+from geopol.articles.models import Article
+from geopol.extraction.models import ArticleEntity, EntityKind, Event
+from geopol.extraction.results import EventResult
+from geopol.geo.models import Country
+
+# How many events a country or actor page shows, newest first.
+MERGED_LIMIT = 30
+
+
+def write_events(
+    items: Iterable[tuple[int, Sequence[EventResult]]], entity_ids: dict[tuple[int, str, str], int]
+) -> None:
+    """Store the events of articles (article id, events), each linked to the tags its
+    sentence names; `entity_ids` maps (article id, kind, key) to the tag's id. Earlier
+    events of those articles are replaced. Three statements for any number of articles."""
+    items = [(article_id, list(events)) for article_id, events in items]
+    Event.objects.filter(article_id__in=[a for a, _ in items]).delete()
+    rows = [
+        Event(
+            article_id=article_id,
+            date=event.date,
+            precision=event.precision,
+            text=event.text[:100],
+            sentence=event.sentence,
+            position=event.start,
+        )
+        for article_id, events in items
+        for event in events
+    ]
+    created = Event.objects.bulk_create(rows)  # SQLite and PostgreSQL return the new ids
+    results = [event for _, events in items for event in events]
+    through = Event.entities.through
+    links = []
+    for row, event in zip(created, results, strict=True):
+        for kind, keys in (
+            (EntityKind.PLACE, event.places),
+            (EntityKind.ACTOR, event.actors),
+            (EntityKind.COUNTRY, event.countries),
+        ):
+            for key in keys:
+                entity_id = entity_ids.get((row.article_id, kind.value, key))
+                if entity_id is not None:
+                    links.append(through(event_id=row.pk, articleentity_id=entity_id))
+    through.objects.bulk_create(links, ignore_conflicts=True)
+
+
+def _with_entities(events: Any) -> list[Event]:
+    return list(
+        events.select_related("article").prefetch_related("entities__actor", "entities__country")
+    )
+
+
+def article_events(article: Article) -> list[Event]:
+    """The article's events in date order (the order of the text on a tie)."""
+    return _with_entities(Event.objects.filter(article=article).order_by("date", "position"))
+
+
+def _naming(**tags: Any) -> Q:
+    """Events whose sentence names a kept tag matching `tags`."""
+    return Q(entities__in=ArticleEntity.objects.kept().filter(**tags).values("pk"))
+
+
+def country_events(user: Any, country: Country, limit: int = MERGED_LIMIT) -> list[Event]:
+    """Events about `country`, newest first: every event of an analysis whose primary
+    country it is, and the events of other analyses whose sentence names it or a place in
+    it. Only from bodies `user` may read."""
+    primary = Article.objects.filter(
+        country_links__country=country, country_links__primary=True
+    ).values("pk")
+    about = (
+        Q(article__in=primary)
+        | _naming(kind=EntityKind.COUNTRY, key=country.code)
+        | _naming(kind=EntityKind.PLACE, country=country)
+    )
+    ids = Event.objects.readable_by(readable_tiers(user)).filter(about).values("pk").distinct()
+    return _with_entities(Event.objects.filter(pk__in=ids).newest()[:limit])
+
+
+def actor_events(user: Any, slug: str, limit: int = MERGED_LIMIT) -> list[Event]:
+    """Events whose sentence names the actor (or person) `slug`, newest first; only from
+    bodies `user` may read."""
+    ids = (
+        Event.objects.readable_by(readable_tiers(user))
+        .filter(_naming(kind=EntityKind.ACTOR, key=slug))
+        .values("pk")
+        .distinct()
+    )
+    return _with_entities(Event.objects.filter(pk__in=ids).newest()[:limit])
