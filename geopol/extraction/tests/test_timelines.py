@@ -112,7 +112,7 @@ def test_country_and_actor_pages_merge_events_newest_first_with_links(two_analys
 
 
 def test_events_of_a_members_only_body_stay_with_the_body(two_analyses, client):
-    hidden, public = two_analyses
+    hidden, _ = two_analyses
     assert Event.objects.filter(article=hidden).exists()
     for reader in ("anonymous", "registered"):
         if reader == "registered":
