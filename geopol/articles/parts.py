@@ -33,6 +33,8 @@ SLOTS = {
     "article-timeline": "article, readable: the dated events an article's body writes",
     "country-map": "country: where a country's analyses take place",
     "country-timeline": "country: dated events of its analyses, for the reader (request)",
+    "country-profile": "country: its profile box (capital, population, heads)",
+    "country-actors": "country: the actors and persons its analyses name most lately",
     "region-map": "region: where a region's analyses take place",
 }
 

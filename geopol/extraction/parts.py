@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from geopol.articles import parts
 from geopol.articles.models import Article, Figure
 from geopol.articles.parts import FigureDrawing
+from geopol.extraction.hub import country_profile, most_mentioned
 from geopol.extraction.maps import article_map_spec, cached_svg, places_map_spec
 from geopol.extraction.models import ArticleEntity, EntityKind
 from geopol.extraction.timelines import article_events, country_events
@@ -83,6 +84,21 @@ def country_timeline(context: Any, country: Country) -> str:
     return merged_timeline(country_events(user, country), "Timeline")
 
 
+def country_profile_box(context: Any, country: Country) -> str:
+    """The country's profile box: the Factbook's facts, heads checked against the registry."""
+    return render_to_string(
+        "extraction/includes/country_profile.html", {"profile": country_profile(country)}
+    )
+
+
+def country_mentioned(context: Any, country: Country) -> str:
+    """The actors and persons most mentioned lately, in analyses this reader may read."""
+    user = getattr(context.get("request"), "user", None)
+    return render_to_string(
+        "extraction/includes/most_mentioned.html", {"mentioned": most_mentioned(user, country)}
+    )
+
+
 def recent_places(article_ids: list[int], codes: set[str] | None = None) -> list[ArticleEntity]:
     """Places of these articles, most mentioned first, one per name; only in `codes`."""
     entities = ArticleEntity.objects.kept().filter(
@@ -144,5 +160,7 @@ def register() -> None:
     parts.contribute("article-timeline", article_timeline)
     parts.contribute("country-map", country_map)
     parts.contribute("country-timeline", country_timeline)
+    parts.contribute("country-profile", country_profile_box)
+    parts.contribute("country-actors", country_mentioned)
     parts.contribute("region-map", region_map)
     parts.contribute_figure("map", map_figure)
