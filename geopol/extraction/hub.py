@@ -45,18 +45,35 @@ def _current_roles(persons: list[Actor], code: str, offices: tuple[str, ...]) ->
     return sorted(found, key=lambda r: -r[0])
 
 
+def _names_of(person: Any) -> set[str]:
+    """Every word of a person's names, aliases and second-mention forms, folded."""
+    names = [person.name, *getattr(person, "aliases", ()), *getattr(person, "short_names", ())]
+    return {fold_name(w) for name in names for w in name.split()}
+
+
+def same_person(head: Head, person: Any) -> bool:
+    """The Factbook's capitalised surnames name `person` ("Zelenskyy" is "Zelensky")."""
+    words = _names_of(person)
+    for surname in (fold_name(s) for s in head.surnames):
+        if any(surname == w or (len(w) >= 5 and surname.startswith(w)) for w in words):
+            return True
+    return False
+
+
 def check_head(head: Head | None, holders: list[tuple], offices: tuple[str, ...]) -> ShownHead:
     """The Factbook's head, unless the registry holds a newer holder of the office it
     names (the Factbook's text is then older: "since 2021" against a 2024 start)."""
     named = [o for o in offices if head and o in head.text.lower()]
-    # a field that names no office ("Sébastien Lecornu"): the office's usual names only
-    holders = [h for h in holders if h[1] in (named or offices[:4])]
+    # a field that names no office the registry uses ("Sébastien Lecornu", "Premier ..."):
+    # the office's usual names
+    holders = [h for h in holders if h[1] in named] or [h for h in holders if h[1] in offices[:4]]
     if not holders:
         return ShownHead(head.text if head else "")
+    if head is not None:
+        for _, _, person in holders:
+            if same_person(head, person):
+                return ShownHead(head.text, person)
     start, office, person = holders[0]
-    surnames = {fold_name(s) for s in (head.surnames if head else ())}
-    if head and surnames & {fold_name(w) for w in person.name.split()}:
-        return ShownHead(head.text, person)
     if head is None or head.since is None or start > head.since:
         text = f"{office[0].upper()}{office[1:]} {person.name} (since {start})"
         return ShownHead(text, person, head.text if head else "")

@@ -65,15 +65,17 @@ def _text(entry: Any, *path: str) -> str:
     return " ".join(str(node).split())
 
 
-CAPITALS_RE = re.compile(r"[A-Z][A-Z']+")
+def _is_capitals(part: str) -> bool:
+    letters = [c for c in part if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 def ordinary_case(word: str) -> str:
-    """'GOITA' -> 'Goita', 'al-BASHIR' -> 'al-Bashir', 'SHARA'' -> 'Shara''; Roman numerals
-    and one-letter initials stay."""
-    if word.strip(",.") in ROMAN:
+    """'GOITA' -> 'Goita', 'al-BASHIR' -> 'al-Bashir', 'RODRÍGUEZ' -> 'Rodríguez';
+    Roman numerals and initials stay."""
+    if word.strip(",.()") in ROMAN:
         return word
-    return CAPITALS_RE.sub(lambda m: m.group(0).capitalize(), word)
+    return "-".join(p.capitalize() if _is_capitals(p) else p for p in word.split("-"))
 
 
 def read_head(text: str) -> Head | None:
@@ -83,7 +85,9 @@ def read_head(text: str) -> Head | None:
         return None
     words = first.split()
     surnames = tuple(
-        ordinary_case(w).strip(",()") for w in words if CAPITALS_RE.search(w) and w not in ROMAN
+        ordinary_case(w).strip(",()")
+        for w in words
+        if any(_is_capitals(p) for p in w.split("-")) and w.strip(",.()") not in ROMAN
     )
     since = SINCE_RE.search(first)
     return Head(

@@ -45,8 +45,8 @@ def test_profiles_are_keyed_by_iso_codes():
 
 
 class Person:
-    def __init__(self, name):
-        self.name = name
+    def __init__(self, name, aliases=()):
+        self.name, self.aliases, self.short_names = name, list(aliases), []
 
 
 def test_the_registry_wins_only_when_newer_than_the_factbook():
@@ -60,6 +60,19 @@ def test_the_registry_wins_only_when_newer_than_the_factbook():
     same = [(2015, "president", Person("Old Ruler"))]
     shown = check_head(head, same, ("president",))
     assert (shown.text, shown.person.name, shown.factbook) == (head.text, "Old Ruler", "")
+
+
+def test_the_registry_knows_the_factbooks_spellings_and_offices():
+    head = read_head("President Volodymyr ZELENSKYY (since 20 May 2019)")
+    zelensky = [(2019, "president", Person("Volodymyr Zelensky"))]
+    assert check_head(head, zelensky, ("president",)).person.name == "Volodymyr Zelensky"
+    head = read_head("Premier Mikhail Vladimirovich MISHUSTIN (since 16 January 2020)")
+    holders = [(2020, "prime minister", Person("Mikhail Mishustin"))]
+    offices = ("prime minister", "chancellor", "taoiseach", "premier", "president")
+    assert check_head(head, holders, offices).person.name == "Mikhail Mishustin"
+    assert read_head("Interim President Delcy RODRÍGUEZ (since 2026)").text.endswith(
+        "Rodríguez (since 2026)"
+    )
 
 
 BODY = (
