@@ -38,13 +38,19 @@ def score(split: str) -> dict:
     }
 
 
-@pytest.mark.parametrize("split", ["dev", "heldout"])
+# floors a little under what was measured (docs/geoparsing.md): a rule change that loses
+# dates fails here; heldout2 is the harder set, measured once and never tuned on
+FLOORS = {"dev": (8, 0.9, 0.9), "heldout": (12, 0.9, 0.9), "heldout2": (10, 0.8, 0.75)}
+
+
+@pytest.mark.parametrize("split", list(FLOORS))
 def test_labelled_passages(split):
     result = score(split)
     print(json.dumps(result))  # the figures in docs/geoparsing.md
-    assert result["passages"] >= (8 if split == "dev" else 12)
-    assert result["precision"] >= 0.9
-    assert result["recall"] >= 0.9
+    passages, precision, recall = FLOORS[split]
+    assert result["passages"] >= passages
+    assert result["precision"] >= precision
+    assert result["recall"] >= recall
 
 
 def dates(text, published="2013-01-11"):
