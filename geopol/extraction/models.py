@@ -162,6 +162,7 @@ class Event(models.Model):
     text = models.CharField(max_length=100, help_text="The date as written.")
     sentence = models.TextField()
     position = models.IntegerField(help_text="Where the date starts in the body's plain text.")
+    anchor = models.DateField(help_text="The publication date the date was resolved against.")
     entities = models.ManyToManyField(ArticleEntity, blank=True, related_name="events")
 
     objects = EventQuerySet.as_manager()

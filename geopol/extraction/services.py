@@ -330,9 +330,7 @@ def tag_article(
             if (m.kind, m.key) in entity_ids
         ),
     )
-    write_events(
-        [(article.pk, result.events)], {(article.pk, *k): v for k, v in entity_ids.items()}
-    )
+    write_events([(article, result.events)], {(article.pk, *k): v for k, v in entity_ids.items()})
     countries = _countries_with_decisions(result, decided)
     given = known.editor_countries if known is not None else None
     set_machine_countries(article, countries, known=codes, created=created, given=given)
@@ -422,7 +420,7 @@ def tag_articles(items: list[tuple[ChangedArticle, Article]]) -> None:
             if (article.pk, m.kind, m.key) in entity_ids
         ),
     )
-    write_events(((article.pk, result.events) for _, article, result in results), entity_ids)
+    write_events(((article, result.events) for _, article, result in results), entity_ids)
     add_machine_countries(
         (
             (

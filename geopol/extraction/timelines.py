@@ -9,12 +9,14 @@ the body, so a members-only analysis's events stay with its body, like its place
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
 
 from geopol.articles.access import readable_tiers
 from geopol.articles.models import Article
+from geopol.extraction.dates import dated_events
 from geopol.extraction.models import ArticleEntity, EntityKind, Event
 from geopol.extraction.results import EventResult
 from geopol.geo.models import Country
@@ -24,13 +26,16 @@ MERGED_LIMIT = 30
 
 
 def write_events(
-    items: Iterable[tuple[int, Sequence[EventResult]]], entity_ids: dict[tuple[int, str, str], int]
+    items: Iterable[tuple[Article, Sequence[EventResult]]],
+    entity_ids: dict[tuple[int, str, str], int],
 ) -> None:
-    """Store the events of articles (article id, events), each linked to the tags its
-    sentence names; `entity_ids` maps (article id, kind, key) to the tag's id. Earlier
-    events of those articles are replaced. Three statements for any number of articles."""
-    items = [(article_id, list(events)) for article_id, events in items]
-    Event.objects.filter(article_id__in=[a for a, _ in items]).delete()
+    """Store the events of articles (article, events), each linked to the tags its sentence
+    names; `entity_ids` maps (article id, kind, key) to the tag's id. Earlier events of
+    those articles are replaced. Three statements for any number of articles."""
+    pairs = list(items)
+    anchors = {article.pk: article.published_at.date() for article, _ in pairs}
+    by_id = [(article.pk, list(events)) for article, events in pairs]
+    Event.objects.filter(article_id__in=list(anchors)).delete()
     rows = [
         Event(
             article_id=article_id,
@@ -39,12 +44,13 @@ def write_events(
             text=event.text[:100],
             sentence=event.sentence,
             position=event.start,
+            anchor=anchors[article_id],
         )
-        for article_id, events in items
+        for article_id, events in by_id
         for event in events
     ]
     created = Event.objects.bulk_create(rows)  # SQLite and PostgreSQL return the new ids
-    results = [event for _, events in items for event in events]
+    results = [event for _, events in by_id for event in events]
     through = Event.entities.through
     links = []
     for row, event in zip(created, results, strict=True):
@@ -58,6 +64,37 @@ def write_events(
                 if entity_id is not None:
                     links.append(through(event_id=row.pk, articleentity_id=entity_id))
     through.objects.bulk_create(links, ignore_conflicts=True)
+
+
+def moved(articles: Sequence[Article]) -> list[Article]:
+    """Those of `articles` whose events were resolved against another publication date than
+    their own now (scheduled, or published later than written). One query."""
+    stale = set(
+        Event.objects.filter(article__in=[a.pk for a in articles])
+        .values_list("article_id", "anchor")
+        .distinct()
+    )
+    return [
+        a for a in articles if any(pk == a.pk and day != a.published_at.date() for pk, day in stale)
+    ]
+
+
+def re_resolve(article: Article, text: str) -> None:
+    """Resolve the dates of `text` (the article's, as the tagger read it) against the
+    article's publication date again, with the tags and spans already stored."""
+    spans = ArticleEntity.objects.filter(article=article).values_list(
+        "pk", "kind", "key", "spans__start"
+    )
+    mentions = [_Span(kind, key, start) for _, kind, key, start in spans if start is not None]
+    entity_ids = {(article.pk, kind, key): pk for pk, kind, key, _ in spans}
+    write_events([(article, dated_events(text, article.published_at.date(), mentions))], entity_ids)
+
+
+@dataclass(frozen=True)
+class _Span:
+    kind: str
+    key: str
+    start: int
 
 
 def _with_entities(events: Any) -> list[Event]:

@@ -130,3 +130,22 @@ def test_a_new_text_replaces_the_events(two_analyses):
     public.save()
     tag_article(public)
     assert not Event.objects.filter(article=public).exists()
+
+
+def test_moving_the_publication_date_moves_relative_dates():
+    # Friday Jan 11, 2013: "on Monday" is Jan 7; published a week later, Jan 14 is Monday
+    article = ArticleFactory(
+        title="Mali: Troops Land",
+        body="French troops landed at Sevare on Monday, officials in Bamako said.",
+        published_at=dt.datetime(2013, 1, 11, 18, tzinfo=dt.UTC),
+        countries=["ML"],
+    )
+    tag_article(article)
+    [event] = Event.objects.filter(article=article)
+    assert event.date == dt.date(2013, 1, 7)
+    named = set(event.entities.values_list("name", flat=True))
+    article.published_at = dt.datetime(2013, 1, 16, 9, tzinfo=dt.UTC)  # a Wednesday
+    article.save()
+    [event] = Event.objects.filter(article=article)
+    assert event.date == dt.date(2013, 1, 14)
+    assert set(event.entities.values_list("name", flat=True)) == named  # tags kept
