@@ -36,6 +36,8 @@ SLOTS = {
     "country-profile": "country: its profile box (capital, population, heads)",
     "country-actors": "country: the actors and persons its analyses name most lately",
     "region-map": "region: where a region's analyses take place",
+    "region-timeline": "region: dated events of its analyses, for the reader (request)",
+    "region-actors": "region: the actors and persons its analyses name most lately",
 }
 
 Draw = Callable[..., str]

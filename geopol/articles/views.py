@@ -346,7 +346,8 @@ def regions(request: HttpRequest) -> HttpResponse:
 
 def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     region = get_object_or_404(Region, slug=slug)
-    articles = Article.objects.published().in_region(region).newest().for_listing()
+    tagged = Article.objects.published().in_region(region)
+    articles = tagged.newest().for_listing()
     active = (
         Country.objects.filter(region=region)
         .annotate(n=_tag_count("article_links"))
@@ -361,6 +362,7 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "page": _page(request, articles),
             "active_countries": active,
             "all_countries": region.countries.order_by("name"),
+            "coverage": _coverage(tagged, f"Analyses of {region.name}"),
         },
     )
 
@@ -369,20 +371,24 @@ def country_detail(request: HttpRequest, slug: str) -> HttpResponse:
     country = get_object_or_404(Country.objects.select_related("region"), slug=slug)
     tagged = Article.objects.published().in_country(country)
     articles = tagged.newest().for_listing()
-    bars = coverage_series(monthly_counts(tagged))
-    coverage = {
-        "svg": mark_safe(coverage_svg(bars, f"Analyses of {country.name}")),
-        "unit": bars[0].unit if bars else "month",
-    }
     return render(
         request,
         "articles/country.html",
         {
             "country": country,
             "page": _page(request, articles),
-            "coverage": coverage,
+            "coverage": _coverage(tagged, f"Analyses of {country.name}"),
         },
     )
+
+
+def _coverage(tagged: ArticleQuerySet, subject: str) -> dict[str, Any]:
+    """The coverage chart of a hub page (articles.coverage), and its unit (month or year)."""
+    bars = coverage_series(monthly_counts(tagged))
+    return {
+        "svg": mark_safe(coverage_svg(bars, subject)),
+        "unit": bars[0].unit if bars else "month",
+    }
 
 
 def monthly_counts(articles: ArticleQuerySet) -> dict[dt.date, int]:

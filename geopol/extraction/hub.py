@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Count, Max
 
 from geopol.articles.access import readable_tiers
-from geopol.articles.models import Article
+from geopol.articles.models import ArticleQuerySet
 from geopol.extraction.models import Actor, ActorKind, ArticleEntity, EntityKind
 from geopol.geo.factbook import Head, Profile, profile
 from geopol.geo.gazetteer import fold_name
@@ -97,14 +97,11 @@ def country_profile(country: Country) -> dict[str, Any] | None:
     }
 
 
-def most_mentioned(user: Any, country: Country) -> dict[str, Any]:
-    """Actors and persons tagged in the most analyses of `country` in the 12 months up to
-    its newest analysis, counted in the analyses `user` may read (tags come from bodies)."""
-    readable = (
-        Article.objects.published()
-        .in_country(country)
-        .filter(access__in=list(readable_tiers(user)))
-    )
+def most_mentioned(user: Any, articles: ArticleQuerySet) -> dict[str, Any]:
+    """Actors and persons tagged in the most of `articles` (a country's or a region's) in
+    the 12 months up to the newest, counted in those `user` may read (tags come from
+    bodies)."""
+    readable = articles.published().filter(access__in=list(readable_tiers(user)))
     newest = readable.aggregate(last=Max("published_at"))["last"]
     if newest is None:
         return {"actors": [], "persons": [], "until": None}

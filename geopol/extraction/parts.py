@@ -15,7 +15,7 @@ from geopol.articles.parts import FigureDrawing
 from geopol.extraction.hub import country_profile, most_mentioned
 from geopol.extraction.maps import article_map_spec, cached_svg, places_map_spec
 from geopol.extraction.models import ArticleEntity, EntityKind
-from geopol.extraction.timelines import article_events, country_events
+from geopol.extraction.timelines import article_events, country_events, region_events
 from geopol.extraction.visibility import public_entity_ids
 from geopol.geo.models import Country, Region
 
@@ -94,9 +94,19 @@ def country_profile_box(context: Any, country: Country) -> str:
 def country_mentioned(context: Any, country: Country) -> str:
     """The actors and persons most mentioned lately, in analyses this reader may read."""
     user = getattr(context.get("request"), "user", None)
-    return render_to_string(
-        "extraction/includes/most_mentioned.html", {"mentioned": most_mentioned(user, country)}
-    )
+    mentioned = most_mentioned(user, Article.objects.in_country(country))
+    return render_to_string("extraction/includes/most_mentioned.html", {"mentioned": mentioned})
+
+
+def region_mentioned(context: Any, region: Region) -> str:
+    user = getattr(context.get("request"), "user", None)
+    mentioned = most_mentioned(user, Article.objects.in_region(region))
+    return render_to_string("extraction/includes/most_mentioned.html", {"mentioned": mentioned})
+
+
+def region_timeline(context: Any, region: Region) -> str:
+    user = getattr(context.get("request"), "user", None)
+    return merged_timeline(region_events(user, region), "Timeline")
 
 
 def recent_places(article_ids: list[int], codes: set[str] | None = None) -> list[ArticleEntity]:
@@ -162,5 +172,7 @@ def register() -> None:
     parts.contribute("country-timeline", country_timeline)
     parts.contribute("country-profile", country_profile_box)
     parts.contribute("country-actors", country_mentioned)
+    parts.contribute("region-timeline", region_timeline)
+    parts.contribute("region-actors", region_mentioned)
     parts.contribute("region-map", region_map)
     parts.contribute_figure("map", map_figure)

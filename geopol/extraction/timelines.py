@@ -19,7 +19,7 @@ from geopol.articles.models import Article
 from geopol.extraction.dates import dated_events
 from geopol.extraction.models import ArticleEntity, EntityKind, Event
 from geopol.extraction.results import EventResult
-from geopol.geo.models import Country
+from geopol.geo.models import Country, Region
 
 # How many events a country or actor page shows, newest first.
 MERGED_LIMIT = 30
@@ -126,6 +126,21 @@ def country_events(user: Any, country: Country, limit: int = MERGED_LIMIT) -> li
         | _naming(kind=EntityKind.PLACE, country=country)
     )
     ids = Event.objects.readable_by(readable_tiers(user)).filter(about).values("pk").distinct()
+    return _with_entities(Event.objects.filter(pk__in=ids).newest()[:limit])
+
+
+def region_events(user: Any, region: Region, limit: int = MERGED_LIMIT) -> list[Event]:
+    """Events of the analyses whose primary country is in `region`, newest first; only from
+    bodies `user` may read."""
+    primary = Article.objects.filter(
+        country_links__country__region=region, country_links__primary=True
+    ).values("pk")
+    ids = (
+        Event.objects.readable_by(readable_tiers(user))
+        .filter(article__in=primary)
+        .values("pk")
+        .distinct()
+    )
     return _with_entities(Event.objects.filter(pk__in=ids).newest()[:limit])
 
 

@@ -142,3 +142,13 @@ def test_the_profile_box_shows_the_factbook_facts(client):
     assert facts.government.capitalize() in box
     assert facts.chief_of_state.text in box and "Head of government" in box
     assert "CIA World Factbook" in box and "public domain" in box
+
+
+@pytest.mark.django_db
+def test_the_region_page_has_the_timeline_coverage_and_most_mentioned(client):
+    mali_analyses(2)
+    html = client.get("/regions/sub-saharan-africa/").content.decode()
+    assert "Jan 2, 2013" in html and "Jan 1, 2013" in html  # newest first
+    assert html.index("Jan 2, 2013") < html.index("Jan 1, 2013")
+    assert 'class="coverage-chart"' in html and "Analyses per month, 2 in all" in html
+    assert re.search(r'<section class="most-mentioned".*Ansar Dine', html, re.S)
