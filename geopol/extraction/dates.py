@@ -157,6 +157,11 @@ def leads() -> dict[str, tuple[re.Pattern[str], bool]]:
 
 
 @cache
+def stamp_re() -> re.Pattern[str]:
+    return re.compile(rf"(?i:\b(?:{_alternation(words()['stamp_leads'])})\s+)$")
+
+
+@cache
 def future_re() -> re.Pattern[str]:
     return re.compile(rf"(?i:(?<!\w)(?:{_alternation(words()['future_cues'])})(?!\w))")
 
@@ -187,6 +192,8 @@ def candidates(text: str) -> Iterator[Candidate]:
         for match in pattern.finditer(text):
             parts = {k: v for k, v in match.groupdict().items() if v is not None}
             start, end = match.span()
+            if stamp_re().search(text, max(0, start - 20), start):
+                continue  # "as of May 17": when the text was written, not an event
             if lead is not None:
                 before = lead.search(text, max(0, start - 30), start)
                 if before is None and required:

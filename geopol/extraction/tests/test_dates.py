@@ -109,6 +109,7 @@ def test_the_next_day_counts_from_the_day_before_it():
         "The ceasefire collapsed within a week.",
         "The junta may hold elections.",
         "They attacked three days after the talks.",
+        "Situation as of May 17",
     ],
 )
 def test_what_is_not_an_event_date_is_skipped(text):
