@@ -38,7 +38,7 @@ COMMANDS = {
     "extract": (
         "geopol.extraction",
         "extract_articles",
-        "print the places, countries and actors of article files",
+        "print the places, countries, actors and dated events of article files",
     ),
     "gazetteer": (
         "geopol.extraction",

@@ -46,7 +46,7 @@ MAX_FETCHES = 2800
 TEASER = "Fighting spread south in central Mali as the Quorvane column advanced."
 MEMBERS_BODY = """Fighting spread south in central Mali as the Quorvane column advanced.
 
-Commanders of Ansar Dine told the Veltrassi council that Konna would fall within days.
+Commanders of Ansar Dine told the Veltrassi council on Monday that Konna would fall within days.
 
 The garrison at Sevare expects the Quorvane column to reach Mopti before the Brellmoor convoy
 arrives from Bamako.

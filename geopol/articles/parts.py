@@ -30,8 +30,14 @@ SLOTS = {
     "article-map": "article, readable: the locator map under an article",
     "article-entities": "article, readable: the places and actors an article mentions",
     "key-judgments": "article, readable: an article's key judgments (forecasts)",
+    "article-timeline": "article, readable: the dated events an article's body writes",
     "country-map": "country: where a country's analyses take place",
+    "country-timeline": "country: dated events of its analyses, for the reader (request)",
+    "country-profile": "country: its profile box (capital, population, heads)",
+    "country-actors": "country: the actors and persons its analyses name most lately",
     "region-map": "region: where a region's analyses take place",
+    "region-timeline": "region: dated events of its analyses, for the reader (request)",
+    "region-actors": "region: the actors and persons its analyses name most lately",
 }
 
 Draw = Callable[..., str]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 import secrets
 from collections.abc import Callable
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
@@ -19,7 +21,16 @@ from django.utils.safestring import mark_safe
 
 from geopol.articles import pagecache, viewas
 from geopol.articles.access import Reading, can_preview, open_article
-from geopol.articles.models import Article, ArticleType, Author, Status, Topic, visible_q
+from geopol.articles.coverage import coverage_series, coverage_svg
+from geopol.articles.models import (
+    Article,
+    ArticleQuerySet,
+    ArticleType,
+    Author,
+    Status,
+    Topic,
+    visible_q,
+)
 from geopol.core.context_processors import site
 from geopol.core.db import PreparedQuery
 from geopol.core.siteurl import site_url
@@ -335,7 +346,8 @@ def regions(request: HttpRequest) -> HttpResponse:
 
 def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     region = get_object_or_404(Region, slug=slug)
-    articles = Article.objects.published().in_region(region).newest().for_listing()
+    tagged = Article.objects.published().in_region(region)
+    articles = tagged.newest().for_listing()
     active = (
         Country.objects.filter(region=region)
         .annotate(n=_tag_count("article_links"))
@@ -350,21 +362,44 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "page": _page(request, articles),
             "active_countries": active,
             "all_countries": region.countries.order_by("name"),
+            "coverage": _coverage(tagged, f"Analyses of {region.name}"),
         },
     )
 
 
 def country_detail(request: HttpRequest, slug: str) -> HttpResponse:
     country = get_object_or_404(Country.objects.select_related("region"), slug=slug)
-    articles = Article.objects.published().in_country(country).newest().for_listing()
+    tagged = Article.objects.published().in_country(country)
+    articles = tagged.newest().for_listing()
     return render(
         request,
         "articles/country.html",
         {
             "country": country,
             "page": _page(request, articles),
+            "coverage": _coverage(tagged, f"Analyses of {country.name}"),
         },
     )
+
+
+def _coverage(tagged: ArticleQuerySet, subject: str) -> dict[str, Any]:
+    """The coverage chart of a hub page (articles.coverage), and its unit (month or year)."""
+    bars = coverage_series(monthly_counts(tagged))
+    return {
+        "svg": mark_safe(coverage_svg(bars, subject)),
+        "unit": bars[0].unit if bars else "month",
+    }
+
+
+def monthly_counts(articles: ArticleQuerySet) -> dict[dt.date, int]:
+    """Analyses per month (first day of the month -> count), in one query."""
+    rows = (
+        articles.order_by()
+        .annotate(month=TruncMonth("published_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+    )
+    return {row["month"].date(): row["n"] for row in rows}
 
 
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:

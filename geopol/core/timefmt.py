@@ -49,3 +49,14 @@ def parse_iso(value: str | dt.date | dt.datetime) -> dt.datetime:
         return moment.astimezone(dt.UTC)
     except OverflowError:
         raise ValueError(f"date out of range: {value!r}") from None
+
+
+def event_date(day: dt.date, precision: str = "day") -> str:
+    """A timeline's date in the house style, no more exact than it is known: 'Jan 7, 2013'
+    (day), 'Week of Jan 7, 2013' (week, by its Monday), 'Jan 2013' (month), '2013' (year)."""
+    if precision == "year":
+        return str(day.year)
+    if precision == "month":
+        return day.strftime("%b %Y")
+    label = f"{day.strftime('%b')} {day.day}, {day.year}"
+    return f"Week of {label}" if precision == "week" else label

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 
 from geopol.articles.admin import ArticleAdmin, ReindexingAdmin
-from geopol.extraction.models import Actor, ArticleEntity, Decision
+from geopol.extraction.models import Actor, ArticleEntity, Decision, Event
 from geopol.extraction.services import complete_entity
 
 
@@ -76,3 +76,22 @@ class ArticleEntityAdmin(ReindexingAdmin):
     raw_id_fields = ["article", "actor"]
     article_lookup = "entities"
     refreshes_suggestions = False
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    """The dated events the machine read in each article: rewritten whenever its text
+    changes, so there is nothing to edit here; correct the text instead."""
+
+    list_display = ["date", "precision", "text", "article"]
+    list_select_related = ["article"]
+    list_filter = ["precision"]
+    search_fields = ["text", "sentence", "article__title"]
+    date_hierarchy = "date"
+    readonly_fields = ["article", "date", "precision", "text", "sentence", "position", "entities"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

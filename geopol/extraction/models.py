@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.urls import reverse
 
@@ -129,3 +131,66 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class Precision(models.TextChoices):
+    DAY = "day", "Day"
+    WEEK = "week", "Week"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+class EventQuerySet(models.QuerySet["Event"]):
+    def readable_by(self, tiers: Iterable[str]) -> EventQuerySet:
+        """Events of published articles whose body readers of `tiers` (access levels, from
+        articles.access.readable_tiers) may read: an event is a sentence of the body."""
+        visible = Article.objects.published().filter(access__in=list(tiers))
+        return self.filter(article__in=visible.values("pk"))
+
+    def newest(self) -> EventQuerySet:
+        return self.order_by("-date", "-article__published_at", "position")
+
+
+class Event(models.Model):
+    """A dated event of an article: a date its body writes (geopol/extraction/dates.py),
+    resolved against its publication date, with the sentence and the places and actors
+    that sentence names. Rewritten with the machine's tags whenever the text changes."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
+    date = models.DateField(help_text="The day, the week's Monday, or the month's or year's 1st.")
+    precision = models.CharField(max_length=5, choices=Precision)
+    text = models.CharField(max_length=100, help_text="The date as written.")
+    sentence = models.TextField()
+    position = models.IntegerField(help_text="Where the date starts in the body's plain text.")
+    anchor = models.DateField(help_text="The publication date the date was resolved against.")
+    entities = models.ManyToManyField(ArticleEntity, blank=True, related_name="events")
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "position"]
+        indexes = [models.Index(fields=["date"], name="event_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date} ({self.precision}): {self.text}"
+
+    @property
+    def shown_entities(self) -> list[ArticleEntity]:
+        """The places and actors the sentence names (kept tags; prefetch `entities`)."""
+        return [
+            e
+            for e in self.entities.all()
+            if e.decision != Decision.REMOVED and e.kind != EntityKind.COUNTRY
+        ]
+
+    @property
+    def expected(self) -> bool:
+        """After the article's publication: planned or forecast, not yet happened then."""
+        published = self.article.published_at.date()
+        if self.precision == Precision.DAY:
+            return self.date > published
+        if self.precision == Precision.MONTH:
+            return (self.date.year, self.date.month) > (published.year, published.month)
+        if self.precision == Precision.YEAR:
+            return self.date.year > published.year
+        return self.date > published

@@ -12,8 +12,10 @@ from django.utils.safestring import SafeString, mark_safe
 from geopol.articles import parts
 from geopol.articles.models import Article, Figure
 from geopol.articles.parts import FigureDrawing
+from geopol.extraction.hub import country_profile, most_mentioned
 from geopol.extraction.maps import article_map_spec, cached_svg, places_map_spec
 from geopol.extraction.models import ArticleEntity, EntityKind
+from geopol.extraction.timelines import article_events, country_events, region_events
 from geopol.extraction.visibility import public_entity_ids
 from geopol.geo.models import Country, Region
 
@@ -48,6 +50,63 @@ def article_entities(context: Any, article: Article, readable: bool = True) -> s
             "places": [e for e in entities if e.kind == EntityKind.PLACE][:20],
         },
     )
+
+
+def article_timeline(context: Any, article: Article, readable: bool = True) -> str:
+    """The dated events of the body, in date order; nothing for readers who may not read
+    it (each event is a sentence of the body)."""
+    if not readable:
+        return ""
+    return render_to_string(
+        "extraction/includes/timeline.html",
+        {"events": article_events(article), "heading": "Timeline", "heading_id": "timeline-h"},
+    )
+
+
+def merged_timeline(events: list, heading: str) -> str:
+    """Events of many analyses, newest first, each linking to its analysis."""
+    return render_to_string(
+        "extraction/includes/timeline.html",
+        {
+            "events": events,
+            "heading": heading,
+            "heading_id": "events-h",
+            "section_title": True,
+            "with_articles": True,
+        },
+    )
+
+
+def country_timeline(context: Any, country: Country) -> str:
+    """A country's events for this reader (from bodies they may read: the request's user)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return merged_timeline(country_events(user, country), "Timeline")
+
+
+def country_profile_box(context: Any, country: Country) -> str:
+    """The country's profile box: the Factbook's facts, heads checked against the registry."""
+    return render_to_string(
+        "extraction/includes/country_profile.html", {"profile": country_profile(country)}
+    )
+
+
+def country_mentioned(context: Any, country: Country) -> str:
+    """The actors and persons most mentioned lately, in analyses this reader may read."""
+    user = getattr(context.get("request"), "user", None)
+    mentioned = most_mentioned(user, Article.objects.in_country(country))
+    return render_to_string("extraction/includes/most_mentioned.html", {"mentioned": mentioned})
+
+
+def region_mentioned(context: Any, region: Region) -> str:
+    user = getattr(context.get("request"), "user", None)
+    mentioned = most_mentioned(user, Article.objects.in_region(region))
+    return render_to_string("extraction/includes/most_mentioned.html", {"mentioned": mentioned})
+
+
+def region_timeline(context: Any, region: Region) -> str:
+    user = getattr(context.get("request"), "user", None)
+    return merged_timeline(region_events(user, region), "Timeline")
 
 
 def recent_places(article_ids: list[int], codes: set[str] | None = None) -> list[ArticleEntity]:
@@ -108,6 +167,12 @@ def region_map(context: Any, region: Region) -> SafeString:
 def register() -> None:
     parts.contribute("article-map", article_map)
     parts.contribute("article-entities", article_entities)
+    parts.contribute("article-timeline", article_timeline)
     parts.contribute("country-map", country_map)
+    parts.contribute("country-timeline", country_timeline)
+    parts.contribute("country-profile", country_profile_box)
+    parts.contribute("country-actors", country_mentioned)
+    parts.contribute("region-timeline", region_timeline)
+    parts.contribute("region-actors", region_mentioned)
     parts.contribute("region-map", region_map)
     parts.contribute_figure("map", map_figure)

@@ -18,18 +18,22 @@ The geoparser is a sequence of named passes over plain data, each in its own mod
    never names, is dropped.
 4. aggregation (`aggregation`): countries with mention counts and primary flags, places,
    actors.
+5. dates (`dates`), given the publication date: dated events, each with its sentence and
+   what the passes above found in that sentence.
 
 Word lists and score constants live in data/geoparse_words.yaml and
-data/geoparse_scores.yaml (loaded by `rules`), documented there.
+data/geoparse_scores.yaml (loaded by `rules`), and data/dates_words.yaml, documented there.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 
 from geopol.extraction.actors import ActorIndex
 from geopol.extraction.aggregation import aggregate, collect_actors
+from geopol.extraction.dates import dated_events
 from geopol.extraction.evidence import (
     country_evidence,
     match_actors,
@@ -44,6 +48,7 @@ from geopol.extraction.reading import read_document
 from geopol.extraction.results import (
     ActorResult,
     CountryResult,
+    EventResult,
     Extraction,
     Mention,
     PlaceResult,
@@ -54,6 +59,7 @@ from geopol.geo.gazetteer import Gazetteer
 __all__ = [
     "ActorResult",
     "CountryResult",
+    "EventResult",
     "Extraction",
     "Mention",
     "PlaceResult",
@@ -71,9 +77,11 @@ def extract(
     *,
     title: str = "",
     known_countries: Iterable[str] = (),
+    published: dt.date | None = None,
 ) -> Extraction:
-    """Everything the text says about where and who. `title` counts extra for primacy;
-    `known_countries` are an editor's tags, treated as context."""
+    """Everything the text says about where and who, and, given the publication date,
+    when. `title` counts extra for primacy; `known_countries` are an editor's tags, treated
+    as context."""
     known = list(known_countries)
     doc = read_document(text, gazetteer, actors, title)  # 1. candidates
     parts = sort_candidates(doc)
@@ -95,12 +103,14 @@ def extract(
     countries, places, areas = aggregate(  # 4. aggregation
         mentions, resolved, gazetteer.countries.display, doc.title_end, known
     )
+    mentions = body_offsets(mentions, doc.shift)
     return Extraction(
         countries=countries,
         places=places,
         actors=collect_actors(actors, actor_matches.hits),
-        mentions=body_offsets(mentions, doc.shift),
+        mentions=mentions,
         areas=areas,
+        events=[] if published is None else dated_events(text, published, mentions),  # 5.
     )
 
 

@@ -7,13 +7,26 @@ from geopol.articles import changes
 from geopol.articles.changes import ArticleChange, Aspect
 from geopol.articles.pagecache import pages_changed
 from geopol.extraction.models import Actor, ArticleEntity
-from geopol.extraction.services import forget_cached, tag_articles
+from geopol.extraction.services import article_text, forget_cached, tag_articles
+from geopol.extraction.timelines import moved, re_resolve
 from geopol.geo.models import Place
 
 
 def tag_changed_articles(change: ArticleChange) -> None:
-    """The tagging stage: articles whose text changed are geoparsed again."""
+    """The tagging stage: articles whose text changed are geoparsed again; those whose
+    publication date alone moved get their dates resolved again."""
     tag_articles(change.loaded(change.having(Aspect.TEXT)))
+    re_resolve_moved_events(change)
+
+
+def re_resolve_moved_events(change: ArticleChange) -> None:
+    """Articles whose publication date moved while their text did not: "on Monday" is
+    another Monday now. Their dates are resolved again, nothing else is re-read."""
+    same_text = [i for i in change.having(Aspect.RECORD) if Aspect.TEXT not in i.aspects]
+    if not same_text:
+        return
+    for article in moved(change.articles(same_text)):
+        re_resolve(article, article_text(article))
 
 
 @receiver([post_save, post_delete], sender=Place)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 
@@ -50,6 +51,23 @@ class ActorResult:
 
 
 @dataclass
+class EventResult:
+    """A dated event: a date the text writes, its sentence, and what that sentence names
+    (mention keys, as in `Mention.key`). `date` is the day, the week's Monday, or the month's
+    or year's first day, by `precision` (day, week, month, year)."""
+
+    date: dt.date
+    precision: str
+    text: str  # the date as written ("Jan. 10", "on Monday" reads "Monday")
+    start: int  # offsets in the body text
+    end: int
+    sentence: str
+    places: list[str] = field(default_factory=list)
+    actors: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Extraction:
     countries: list[CountryResult]
     places: list[PlaceResult]
@@ -57,3 +75,5 @@ class Extraction:
     mentions: list[Mention]
     # continents, oceans, macro-regions, historical states: named, but no place on a map
     areas: list[PlaceResult] = field(default_factory=list)
+    # dated events, when the publication date was given (extract(published=...))
+    events: list[EventResult] = field(default_factory=list)

@@ -25,6 +25,7 @@ from geopol.extraction.actors import ActorDef, ActorIndex, Role, registry_from_f
 from geopol.extraction.models import Actor, ArticleEntity, Decision, EntityKind, Mention
 from geopol.extraction.persons import persons_from_file
 from geopol.extraction.pipeline import Extraction, extract
+from geopol.extraction.timelines import write_events
 from geopol.geo.gazetteer import Gazetteer, PlaceRecord, base_gazetteer
 from geopol.geo.models import Country, Place
 
@@ -208,6 +209,7 @@ def extract_from_article(article: Article, known: ChangedArticle | None = None) 
         current_actors(),
         title=article.title,
         known_countries=editor_codes,
+        published=article.published_at.date(),  # events resolve against the dateline
     )
 
 
@@ -328,6 +330,7 @@ def tag_article(
             if (m.kind, m.key) in entity_ids
         ),
     )
+    write_events([(article, result.events)], {(article.pk, *k): v for k, v in entity_ids.items()})
     countries = _countries_with_decisions(result, decided)
     given = known.editor_countries if known is not None else None
     set_machine_countries(article, countries, known=codes, created=created, given=given)
@@ -417,6 +420,7 @@ def tag_articles(items: list[tuple[ChangedArticle, Article]]) -> None:
             if (article.pk, m.kind, m.key) in entity_ids
         ),
     )
+    write_events(((article, result.events) for _, article, result in results), entity_ids)
     add_machine_countries(
         (
             (

@@ -7,10 +7,26 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from geopol.articles.models import Article
+from geopol.core.timefmt import event_date
 from geopol.extraction.maps import cached_svg, places_map_spec
-from geopol.extraction.parts import recent_places
+from geopol.extraction.parts import merged_timeline, recent_places
+from geopol.extraction.timelines import actor_events
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def actor_timeline(context, actor) -> SafeString:
+    """The dated events whose sentence names `actor`, for the page's reader."""
+    request = context.get("request")
+    events = actor_events(getattr(request, "user", None), actor.slug)
+    return mark_safe(merged_timeline(events, "Dated events"))
+
+
+@register.filter
+def event_label(event) -> str:
+    """An event's date in the house style, as exact as it is known (core.timefmt)."""
+    return event_date(event.date, event.precision)
 
 
 @register.simple_tag

@@ -137,7 +137,9 @@ def test_extract_command_json_contract(tmp_path):
         "regions",
         "places",
         "actors",
+        "events",
     }
+    assert first["events"] == [] and second["events"] == []  # neither writes a date
     assert first["title"] == "Mali: the push south" and second["title"] == "Quiet week"
     assert second["published"] == "2013-01-11T09:00:00Z"
     [mali] = [c for c in first["countries"] if c["code"] == "ML"]

@@ -1,4 +1,5 @@
-"""geopol extract PATH... : print the places, countries and actors of articles; store nothing."""
+"""geopol extract PATH... : print the places, countries, actors and dated events of articles;
+store nothing."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ def as_json(
 ) -> dict:
     """The `geopol extract --json` record of one article (`text`: its body as plain text)."""
     seen_regions: dict[str, dict] = {}
+    names = {("place", p.key): p.canonical for p in result.places}
+    names |= {("actor", a.id): a.name for a in result.actors}
     for country in result.countries:
         if country.code in regions:
             slug, name = regions[country.code]
@@ -59,14 +62,26 @@ def as_json(
             }
             for a in result.actors
         ],
+        "events": [
+            {
+                "date": e.date.isoformat(),
+                "precision": e.precision,
+                "text": e.text,
+                "sentence": e.sentence,
+                "places": [names.get(("place", k), k) for k in e.places],
+                "actors": [names.get(("actor", k), k) for k in e.actors],
+                "countries": e.countries,
+            }
+            for e in result.events
+        ],
     }
 
 
 class Command(BaseCommand):
     help = (
-        "Extract places, countries and actors from article files (any import format; a JSON "
-        "Lines file or a folder holds many). Nothing is stored. With --json, one JSON object "
-        "per article per line, in input order."
+        "Extract places, countries, actors and dated events from article files (any import "
+        "format; a JSON Lines file or a folder holds many). Nothing is stored. With --json, "
+        "one JSON object per article per line, in input order."
     )
 
     def add_arguments(self, parser):
@@ -105,6 +120,7 @@ class Command(BaseCommand):
                     actors,
                     title=data.title,
                     known_countries=data.countries,
+                    published=data.published.date(),
                 )
                 record = as_json(data, text, result, regions)
                 if json:
@@ -124,7 +140,9 @@ class Command(BaseCommand):
         places = ", ".join(f"{p['name']} [{p['country']}]" for p in record["places"])
         self.stdout.write(f"  places:    {places or '-'}")
         actors = ", ".join(a["name"] for a in record["actors"])
-        self.stdout.write(f"  actors:    {actors or '-'}\n")
+        self.stdout.write(f"  actors:    {actors or '-'}")
+        events = "; ".join(f"{e['date']} ({e['precision']}) {e['text']}" for e in record["events"])
+        self.stdout.write(f"  events:    {events or '-'}\n")
 
 
 def _dumps(value: object) -> str:
