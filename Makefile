@@ -46,7 +46,7 @@ lint: install-dev
 
 # after changing pyproject.toml's dependencies: install, then pin what is installed
 constraints: install-dev
-	(sed -n '1,2p' constraints.txt; $(BIN)/pip freeze --exclude-editable) > constraints.txt.new
+	(sed -n '1,2p' constraints.txt; $(BIN)/pip list --format=freeze --exclude-editable | grep -v -E "^(pip|setuptools|wheel)==") > constraints.txt.new
 	mv constraints.txt.new constraints.txt
 
 format: install-dev
