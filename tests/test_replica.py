@@ -142,5 +142,10 @@ def test_reads_go_to_the_replica_and_a_client_that_wrote_reads_its_own_writes(
     # a page that writes (a metered read, in a transaction) works: its writes and the reads
     # of its transaction go to the primary, never to the read-only replica
     assert seen["metered_status"] == 200 and seen["metered_on_primary"] == 1
-    assert seen["search_status"] == 200
+    # a piece published during the lag: its page from the primary, whole; searches from
+    # the replica, which has not indexed it yet, unless the reader is pinned
+    assert seen["fresh_page_status"] == 200 and seen["fresh_page_title"]
+    assert seen["anonymous_search_hits"] == 0 and seen["pinned_search_hits"] == 1
+    # API keys are looked up on the primary: a new key works, a revoked one does not
+    assert seen["new_key_status"] == 200 and seen["revoked_key_status"] == 401
     assert seen["anonymous_get_after_resume"] == "After the pause"

@@ -55,6 +55,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from geopol.articles import changes
 from geopol.articles.models import LISTED, Article, ArticleCountry
+from geopol.core.replica import primary_reads
 
 GENERATION_KEY = "articles:pages:generation"
 
@@ -281,7 +282,9 @@ def _cached(key: str, render: Callable[[str], PageWithHoles]) -> PageWithHoles:
     if page is None:
         page = cache.get(key)
         if page is None:
-            page = render(secrets.token_hex(8))
+            # from the primary: a replica's older copy would be kept under the new key
+            with primary_reads():
+                page = render(secrets.token_hex(8))
             cache.set(key, page, settings.GEOPOL_PAGE_CACHE_SECONDS)
         if limit > 0:
             memory.put(key, page, limit)

@@ -18,6 +18,7 @@ from geopol.billing import services, stripe_api
 from geopol.billing.forms import CheckoutForm
 from geopol.billing.models import Plan, Subscription
 from geopol.billing.payloads import PayloadError
+from geopol.core.replica import primary_reads
 from geopol.members.models import Organization
 from geopol.members.tiers import tier_of
 
@@ -38,6 +39,14 @@ def membership(request: HttpRequest) -> HttpResponse:
         if user.is_authenticated
         else Organization.objects.none()
     )
+    # the reader's own membership, written by Stripe's webhook moments ago perhaps: from
+    # the primary, never a replica's older copy (geopol/core/replica.py)
+    with primary_reads():
+        return _membership_page(request, subscriptions, administered)
+
+
+def _membership_page(request: HttpRequest, subscriptions, administered) -> HttpResponse:
+    user = request.user
     return render(
         request,
         "billing/membership.html",

@@ -8,7 +8,9 @@ where:
   who just bookmarked, signed in or paid sees the result, not the replica's lag);
 - everything else reads from the primary: unsafe requests, a request once it has written,
   reads inside a transaction (select_for_update, the metering lock), management commands,
-  the task worker and the timer.
+  the task worker and the timer; and, inside `primary_reads()`, what is kept for other
+  readers or decides access: a page rendered into the page cache, an API key's lookup;
+- a row's deferred fields and relations are read where the row was.
 
 The choice lives in a context variable set by `ReplicaMiddleware` for the request's duration,
 so threads and async tasks each keep their own.
@@ -16,8 +18,9 @@ so threads and async tasks each keep their own.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -56,10 +59,30 @@ def read_alias() -> str:
     return REPLICA
 
 
+@contextlib.contextmanager
+def primary_reads() -> Iterator[None]:
+    """Reads inside the block go to the primary: what is kept for other readers (a cached
+    page) or decides access (an API key) must not be a replica's older copy."""
+    state = _reading.get()
+    if state is None or not state.replica:
+        yield
+        return
+    state.replica = False
+    try:
+        yield
+    finally:
+        state.replica = True
+
+
 class PrimaryReplicaRouter:
     """DATABASE_ROUTERS entry used when a replica is configured (see the module docstring)."""
 
     def db_for_read(self, model: type, **hints: Any) -> str:
+        instance = hints.get("instance")
+        if instance is not None and getattr(instance, "_state", None) and instance._state.db:
+            # a deferred field or a relation of a row read from the primary comes from there
+            # too: the replica may not hold that row yet
+            return str(instance._state.db)
         return read_alias()
 
     def db_for_write(self, model: type, **hints: Any) -> str:

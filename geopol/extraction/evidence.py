@@ -125,10 +125,25 @@ def _rival_region(doc: Document, cand: Candidate, code: str, evidence: Counter[s
     rival = max(rivals, key=lambda p: evidence[p.country], default=None)
     return rival is not None and (
         cand.word_after.lower() == "state"
+        or _qualifies_a_town_of(doc, cand, rival.admin1)
         or (
             rival.country == "US"
             and evidence[rival.country] >= evidence[code] + SCORES.us_state_margin
         )
+    )
+
+
+def _qualifies_a_town_of(doc: Document, cand: Candidate, region: str) -> bool:
+    """ "Athens, Georgia": the name right after a comma that follows a town of that region."""
+    head = doc.text[max(0, cand.start - 3) : cand.start]
+    if "," not in head:
+        return False
+    comma = cand.start - len(head) + head.rindex(",")
+    return any(
+        f"{o.country}-{o.admin1}" == region
+        for before in doc.found_by_end.get(comma, ())
+        for o in doc.gazetteer.places(before.key)
+        if o.kind == "city"
     )
 
 

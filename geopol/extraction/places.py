@@ -87,14 +87,23 @@ def resolve_places(
     readings and the names the text qualifies ("Paris, Texas"): those are fixed, and every
     other mention of the name reads the same (one sense per text)."""
     resolved: list[tuple[Candidate, PlaceRecord]] = []
-    fixed: dict[str, PlaceRecord] = {}
+    qualified_at: set[int] = set()
+    fixed: dict[str, dict[str, PlaceRecord]] = {}  # name -> its qualified readings by key
     for cand in pending:
         record, qualified = choose_place(doc, cand, evidence)
         if record is not None:
             resolved.append((cand, record))
             if qualified:
-                fixed.setdefault(cand.key, record)
-    resolved = [(c, fixed.get(c.key, r)) for c, r in resolved]
+                qualified_at.add(cand.start)
+                fixed.setdefault(cand.key, {})[place_key(record)] = record
+    # a name's other mentions read as its one qualified reading ("Paris, Texas ... Paris
+    # police"); with two ("Paris, France ... Paris, Texas") each mention keeps its own
+    resolved = [
+        (c, next(iter(fixed[c.key].values())))
+        if c.start not in qualified_at and len(fixed.get(c.key, ())) == 1
+        else (c, r)
+        for c, r in resolved
+    ]
     if len(resolved) > 2:
         resolved = refine_by_distance(resolved, doc.gazetteer, evidence, set(fixed))
     return resolved, set(fixed)
@@ -117,7 +126,7 @@ def choose_place(
     options = _unless_abbreviated(doc, cand, options)
     if not options or _vetoed(doc, cand, options, ctx):
         return None, False
-    options, ctx.qualified = _qualified(options, qualifier(doc, cand))
+    options, ctx.qualified = _qualified(doc, cand, options, qualifier(doc, cand))
     if not ctx.qualified and qualifies_previous(doc, cand):
         # the "Texas" of "Paris, Texas" is the state, not a town of that name
         options = [o for o in options if o.kind == "admin1"] or options
@@ -162,32 +171,46 @@ def _unless_abbreviated(
 class Qualifier:
     """Where the text says a place is, right after its name: "Edmonton, Ky."."""
 
-    countries: frozenset[str]
-    regions: frozenset[str]  # ISO 3166-2 codes
+    countries: frozenset[str]  # a country named: "Tripoli, Lebanon"
+    regions: tuple[PlaceRecord, ...]  # first-level regions named: "Paris, Texas"
 
     def holds(self, record: PlaceRecord) -> bool:
-        if self.regions:
-            return f"{record.country}-{record.admin1}" in self.regions or (
-                record.kind == "admin1" and record.admin1 in self.regions
-            )
-        return record.country in self.countries
+        """The record lies in the country, or in the region by its code."""
+        code = f"{record.country}-{record.admin1}"
+        return record.country in self.countries or any(r.admin1 == code for r in self.regions)
+
+    def near(self, record: PlaceRecord) -> bool:
+        """The record lies in a region's country within reach of its point: GeoNames'
+        admin-1 codes are numbers outside a few countries ("CA-02", not ISO's "CA-BC")."""
+        return any(
+            r.country == record.country
+            and _has_point(r)
+            and distance_km((r.lat, r.lon), (record.lat, record.lon)) <= SCORES.qualifier_reach_km
+            for r in self.regions
+        )
+
+
+POSSESSIVE_RE = re.compile(r"\.?['’]s\b")
 
 
 def qualifier(doc: Document, cand: Candidate) -> Qualifier | None:
     """The country or first-level region named right after a comma, when the name after it
-    is one: "Paris, Texas" (US-TX), "Tripoli, Lebanon" (LB), "London, Ont." (CA-ON)."""
+    is one: "Paris, Texas" (US-TX), "Tripoli, Lebanon" (LB), "London, Ont." (CA-ON),
+    "Athens, Georgia" (the state or the country: the options decide)."""
     after = qualifier_of(doc, cand)
-    if after is None or _region_name(doc, cand) or _listed(doc, after):
-        return None  # "Delaware, Maine, Vermont" is a list, not Delaware in Maine
+    if after is None or _listed(doc, after) or POSSESSIVE_RE.match(doc.text, after.end):
+        return None  # "Delaware, Maine, Vermont"; "Abbott, Texas's governor"
+    countries: frozenset[str] = frozenset()
     if "country" in after.kinds:
-        codes = doc.gazetteer.countries.names.get(after.key, ())
-        return Qualifier(frozenset(codes), frozenset()) if codes else None
-    if not written_as_abbreviated(doc, after):
-        return None
-    regions = [p for p in doc.gazetteer.places(after.key) if p.kind == "admin1"]
-    if not regions:
-        return None
-    return Qualifier(frozenset(p.country for p in regions), frozenset(p.admin1 for p in regions))
+        countries = frozenset(doc.gazetteer.countries.names.get(after.key, ()))
+    regions: tuple[PlaceRecord, ...] = ()
+    if written_as_abbreviated(doc, after):
+        regions = tuple(
+            locate_admin1(p, doc.gazetteer) if p.lat == 0.0 and p.lon == 0.0 else p
+            for p in doc.gazetteer.places(after.key)
+            if p.kind == "admin1"
+        )
+    return Qualifier(countries, regions) if countries or regions else None
 
 
 def _region_name(doc: Document, cand: Candidate) -> bool:
@@ -197,13 +220,14 @@ def _region_name(doc: Document, cand: Candidate) -> bool:
     )
 
 
-LIST_GAP_RE = re.compile(r"\.?[ \t]*(?:,[ \t]*)?(?:(?:and|or)[ \t]+)?")
+# a list goes on after a comma or "and"/"or"; a period and a space end a sentence instead
+LIST_GAP_RE = re.compile(r"\.?[ \t]*(?:,[ \t]*(?:(?:and|or)[ \t]+)?|(?:and|or)[ \t]+)")
 
 
 def _listed(doc: Document, after: Candidate) -> bool:
     """Whether another country or region follows the would-be qualifier, as in a list."""
     gap = LIST_GAP_RE.match(doc.text, after.end)
-    if gap is None or gap.end() == after.end:
+    if gap is None:
         return False
     following = doc.found_at.get(gap.end())
     return following is not None and _region_name(doc, following)
@@ -225,23 +249,30 @@ def qualifies_previous(doc: Document, cand: Candidate) -> bool:
         # "Brattleboro, Vermont" with Brattleboro unknown: still the state; not so the
         # "San Fernando" of "Los Angeles, San Fernando", which has no Los Angeles in it
         options = doc.gazetteer.places(other.key)
-        if not options or _qualified(options, where)[1]:
+        if not options or _qualified(doc, other, options, where)[1]:
             return True
     return False
 
 
 def _qualified(
-    options: list[PlaceRecord], where: Qualifier | None
+    doc: Document, cand: Candidate, options: list[PlaceRecord], where: Qualifier | None
 ) -> tuple[list[PlaceRecord], bool]:
-    """The options in the qualifier's region (or else its country), and whether any was;
-    all options when nothing qualifies the name or none lies there."""
+    """The options in the qualifier's country or region, and whether any was; all options
+    when nothing qualifies the name or none lies there. Outside the region's code, a town
+    of its country counts: within reach of its point when the name may itself be a region
+    ("Victoria, British Columbia", not Victoria the Australian state), anywhere in it
+    otherwise ("London, Ontario")."""
     if where is None:
         return options, False
-    inside = [o for o in options if o.kind != "admin1" and where.holds(o)]
+    towns = [o for o in options if o.kind != "admin1"]
+    # a region of the country named confirms the region: "southern California, United States"
+    inside = [o for o in options if where.holds(o)]
     if not inside and where.regions:
-        countries = {code.split("-")[0] for code in where.regions}
-        # GeoNames' admin-1 codes outside the U.S. are numbers ("CA-01"), not ISO's ("CA-AB")
-        inside = [o for o in options if o.kind != "admin1" and o.country in countries]
+        if _region_name(doc, cand):
+            inside = [o for o in towns if _has_point(o) and where.near(o)]
+        else:
+            countries = {r.country for r in where.regions}
+            inside = [o for o in towns if o.country in countries]
     return (inside, True) if inside else (options, False)
 
 

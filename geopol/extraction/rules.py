@@ -63,6 +63,7 @@ class Scores:
     refine_min_places: int
     refine_fixed_population: int
     refine_margin_km: float
+    qualifier_reach_km: float
     title_country: float
     body_country: float
     title_place: float

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from geopol.core.replica import primary_reads
 from geopol.members.models import ApiKey
 
 SCHEME = "gpk_"
@@ -57,7 +58,8 @@ def find_key(key: str) -> ApiKey | None:
     if not key.startswith(SCHEME) or len(key) < len(SCHEME) + PREFIX_LENGTH + 20:
         return None
     prefix = key[len(SCHEME) : len(SCHEME) + PREFIX_LENGTH]
-    record = ApiKey.objects.active().select_related("user").filter(prefix=prefix).first()
+    with primary_reads():  # a key revoked a second ago is revoked (no replica lag)
+        record = ApiKey.objects.active().select_related("user").filter(prefix=prefix).first()
     if record is None or not hmac.compare_digest(record.digest, _digest(key)):
         return None
     if not record.user.is_active:

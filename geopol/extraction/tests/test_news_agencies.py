@@ -21,3 +21,12 @@ def test_a_news_agency_named_like_a_town_is_the_agency(actors):
     )
     assert "xinhua" in {a.id for a in result.actors}
     assert "Xinhua" not in [p.name for p in result.places]
+
+
+def test_sudan_s_professionals_association_is_no_press_agency(actors):
+    result = extract(
+        "The Sudanese Professionals Association (SPA) called a strike in Khartoum.",
+        base_gazetteer(),
+        actors,
+    )
+    assert "spa-saudi" not in {a.id for a in result.actors}

@@ -265,3 +265,33 @@ def test_a_first_name_whose_surname_is_a_hamlet_still_names_a_person(gazetteer, 
     result = extract(text, gazetteer, actors)
     assert "GE" not in [c.code for c in result.countries]
     assert "Georgia" not in [p.name for p in result.places]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # two qualified readings of one name: each mention keeps its own
+        (
+            "The mayor of Paris, France, met the mayor of Paris, Texas.",
+            {("Paris", "FR"), ("Paris", "US"), ("Texas", "US")},
+        ),
+        # a sentence ends after the qualifier: no list, the qualifier holds
+        (
+            "A crash outside Edmonton, Ky. Kentucky State Police said two died.",
+            {("Edmonton", "US")},
+        ),
+        ("The show opened in Paris, Texas. Germany sent a delegation.", {("Paris", "US")}),
+        # a name that is also some region elsewhere is still qualified where it lies
+        ("Victoria, British Columbia, hosted the talks.", {("Victoria", "CA")}),
+        ("Durango, Colorado, flooded again.", {("Durango", "US")}),
+        # a contested name after a town of the U.S. state is the state
+        ("Students in Athens, Georgia, marched.", {("Athens", "US"), ("Georgia", "US")}),
+        # a region qualified by its country stays the region
+        ("Fires burned across southern California, United States.", {("California", "US")}),
+    ],
+)
+def test_qualifiers_in_harder_sentences(text, expected, gazetteer, actors):
+    result = extract(text, gazetteer, actors)
+    places = {(p.name, p.country) for p in result.places}
+    assert expected <= places, places
+    assert "GE" not in [c.code for c in result.countries]
