@@ -91,7 +91,10 @@ class SearchOut(Schema):
 
 
 class SuggestionOut(Schema):
-    kind: Literal["region", "country", "actor", "place", "topic", "author", "article"]
+    # not an enum: apps add kinds of their own (articles.search.suggestion_providers)
+    kind: str = Field(
+        description="region, country, actor, place, topic, author or article; apps may add kinds"
+    )
     label: str
     url: str
 
