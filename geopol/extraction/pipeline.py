@@ -16,6 +16,9 @@ The geoparser is a sequence of named passes over plain data, each in its own mod
 3b. geography (`geography`): shared names go to the reading nearest what their sentence
    and its neighbours name; a small town far from everything else, in a country the text
    never names, is dropped.
+3c. approximate places (`approximate`): a name the text says is a town, a village or a
+   district, and where ("Sevare, a city in the region of Mopti"), that the gazetteer could
+   not place, at the point of its region or country, marked so (`precision`).
 4. aggregation (`aggregation`): countries with mention counts and primary flags, places,
    actors.
 
@@ -30,6 +33,7 @@ from collections.abc import Iterable
 
 from geopol.extraction.actors import ActorIndex
 from geopol.extraction.aggregation import aggregate, collect_actors
+from geopol.extraction.approximate import propose_approximate
 from geopol.extraction.evidence import (
     country_evidence,
     match_actors,
@@ -87,6 +91,7 @@ def extract(
     country_mentions += force_countries
     resolved, qualified = resolve_places(doc, parts.places + contested_places, evidence)  # 3.
     resolved = settle(doc, resolved, country_mentions, evidence, qualified)  # 3b. geography
+    resolved += propose_approximate(doc, resolved, country_mentions)  # 3c. "the town of X"
     mentions = [
         *actor_matches.mentions,
         *country_mentions,

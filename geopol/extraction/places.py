@@ -42,11 +42,23 @@ def place_key(record: PlaceRecord) -> str:
         return f"geonames:{record.geonames_id}"
     if record.kind == "admin1":
         return f"iso:{record.admin1}"
+    if record.kind == "approximate":  # see approximate.py: named where the text puts it
+        where = record.admin1 if "-" in record.admin1 else record.country
+        if record.admin1 and "-" not in record.admin1:
+            where = f"{record.country}-{record.admin1}"
+        return f"approximate-{record.feature_kind}:{fold_name(record.name)}:{where}"
     return f"{record.kind}:{fold_name(record.name)}:{record.lat:.2f},{record.lon:.2f}"
 
 
 # what each kind of place key says about the point drawn for it (see place_key)
-KEY_PRECISION = {"geonames": "point", "custom": "point", "city": "point", "country": "country"}
+KEY_PRECISION = {
+    "geonames": "point",
+    "custom": "point",
+    "city": "point",
+    "country": "country",
+    "approximate-country": "country",  # a place the gazetteer lacks, at its country's point
+    "approximate-region": "region",  # ... at its region's or a nearby town's
+}
 # continents, oceans, macro-regions and historical states are recognised as toponyms (their
 # mentions are kept) but are not places on a map
 BROAD_KINDS = frozenset(("continent", "ocean", "macro-region", "historical-state"))
@@ -60,6 +72,8 @@ def precision_of_key(key: str) -> str:
 
 def precision_of(record: PlaceRecord) -> str:
     """The precision of a resolved place's point (see precision_of_key)."""
+    if record.kind == "approximate":
+        return record.feature_kind
     if record.kind in ("admin1", "admin", "feature") or record.feature_kind.startswith("adm"):
         return "region"
     return precision_of_key(place_key(record))
