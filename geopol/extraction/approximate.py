@@ -170,10 +170,16 @@ def _admissible(doc: Document, name: str, start: int, taken: list[tuple[int, int
     return not any(s < end and start < e for s, e in taken)
 
 
+# "the European region", "the Asian city": an adjective before the noun, not a name
+ADJECTIVE_RE = re.compile(r"[A-Z][a-z]+(?:ean|ian|ican|ese|ish)")
+
+
 def _cue_matches(text: str) -> Iterator[tuple[str, int, int]]:
     for cue in CUES:
         for match in cue.finditer(text):
             name = match.group(1)
+            if cue is CUES[2] and ADJECTIVE_RE.fullmatch(name):
+                continue
             if name[-2:] in ("'s", "’s"):
                 name = name[:-2]  # "the neighborhood of Saturday's gun battle"
             yield name, match.start(1), match.end()
