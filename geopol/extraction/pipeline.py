@@ -29,7 +29,7 @@ data/geoparse_scores.yaml (loaded by `rules`), documented there.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from geopol.extraction.actors import ActorIndex
 from geopol.extraction.aggregation import aggregate, collect_actors
@@ -42,6 +42,7 @@ from geopol.extraction.evidence import (
 )
 from geopol.extraction.geography import settle
 from geopol.extraction.matching import name_tokens
+from geopol.extraction.ner import Proposals
 from geopol.extraction.person_mentions import add_second_mentions, second_mentions
 from geopol.extraction.places import distance_km, place_key, resolve_places
 from geopol.extraction.reading import read_document
@@ -75,11 +76,14 @@ def extract(
     *,
     title: str = "",
     known_countries: Iterable[str] = (),
+    propose: Callable[[str], Proposals] | None = None,
 ) -> Extraction:
     """Everything the text says about where and who. `title` counts extra for primacy;
-    `known_countries` are an editor's tags, treated as context."""
+    `known_countries` are an editor's tags, treated as context; `propose` (`ner.propose`)
+    is an NER model's span proposals for the text read, which the passes weigh."""
     known = list(known_countries)
     doc = read_document(text, gazetteer, actors, title)  # 1. candidates
+    proposals = propose(doc.text) if propose is not None else None
     parts = sort_candidates(doc)
     later = second_mentions(doc, parts)  # 2a. persons: "Assad" after "Bashar al-Assad"
     evidence = country_evidence(doc, parts, Counter(known))  # 2. actors and countries
@@ -89,7 +93,8 @@ def extract(
     force_countries = named_force_countries(doc, actor_matches)  # "Russian forces": RU
     match_state_forces(doc, country_mentions, actor_matches)  # 2b. "Nigerien troops"
     country_mentions += force_countries
-    resolved, qualified = resolve_places(doc, parts.places + contested_places, evidence)  # 3.
+    pending = parts.places + contested_places
+    resolved, qualified = resolve_places(doc, pending, evidence, proposals)  # 3.
     resolved = settle(doc, resolved, country_mentions, evidence, qualified)  # 3b. geography
     resolved += propose_approximate(doc, resolved, country_mentions)  # 3c. "the town of X"
     mentions = [

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from geopol.extraction.matching import Candidate
+from geopol.extraction.ner import Proposals
 from geopol.extraction.reading import (
     Document,
     inside_longer_name,
@@ -95,7 +96,10 @@ class Context:
 
 
 def resolve_places(
-    doc: Document, pending: list[Candidate], evidence: Counter[str]
+    doc: Document,
+    pending: list[Candidate],
+    evidence: Counter[str],
+    proposals: Proposals | None = None,
 ) -> tuple[list[tuple[Candidate, PlaceRecord]], set[str]]:
     """Best place per candidate by context; then distance to the others. Returns the
     readings and the names the text qualifies ("Paris, Texas"): those are fixed, and every
@@ -103,7 +107,7 @@ def resolve_places(
     resolved: list[tuple[Candidate, PlaceRecord]] = []
     fixed: dict[str, PlaceRecord] = {}
     for cand in pending:
-        record, qualified = choose_place(doc, cand, evidence)
+        record, qualified = choose_place(doc, cand, evidence, proposals)
         if record is not None:
             resolved.append((cand, record))
             if qualified:
@@ -115,12 +119,17 @@ def resolve_places(
 
 
 def choose_place(
-    doc: Document, cand: Candidate, evidence: Counter[str]
+    doc: Document, cand: Candidate, evidence: Counter[str], proposals: Proposals | None = None
 ) -> tuple[PlaceRecord | None, bool]:
-    """The place a candidate names, if any, and whether a qualifier after it said where."""
+    """The place a candidate names, if any, and whether a qualifier after it said where.
+    NER `proposals`, when given, veto a place inside a person's or organisation's longer
+    name and let a place they propose pass the stop rules on its shape (see ner.py)."""
     options = doc.gazetteer.places(cand.key)
     if not options:
         return None, False
+    if proposals is not None and proposals.inside_longer_name(cand.start, cand.end):
+        return None, False
+    proposed = proposals is not None and proposals.proposes_place(cand.start, cand.end)
     ctx = Context(
         evidence,
         doc.facts.admin1_codes,
@@ -136,7 +145,9 @@ def choose_place(
         # the "Texas" of "Paris, Texas" is the state, not a town of that name
         options = [o for o in options if o.kind == "admin1"] or options
     best = best_option(options, ctx)
-    if not _admitted(doc, cand, best, ctx):
+    if not (proposed and cand.key not in WORDS.calendar_words) and not _admitted(
+        doc, cand, best, ctx
+    ):
         return None, False
     if best.kind == "admin1" and best.lat == 0.0 and best.lon == 0.0:
         best = locate_admin1(best, doc.gazetteer)
