@@ -13,7 +13,11 @@ from geopol.geo.models import Place
 
 def tag_changed_articles(change: ArticleChange) -> None:
     """The tagging stage: articles whose text changed are geoparsed again."""
-    tag_articles(change.loaded(change.having(Aspect.TEXT)))
+    items = change.loaded(change.having(Aspect.TEXT))
+    tag_articles(items)
+    from geopol.extraction.tasks import enqueue_ner
+
+    enqueue_ner([article.pk for _, article in items])  # GEOPOL_NER: again, with NER
 
 
 @receiver([post_save, post_delete], sender=Place)
