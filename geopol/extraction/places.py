@@ -122,7 +122,7 @@ def choose_place(
     doc: Document, cand: Candidate, evidence: Counter[str], proposals: Proposals | None = None
 ) -> tuple[PlaceRecord | None, bool]:
     """The place a candidate names, if any, and whether a qualifier after it said where.
-    NER `proposals`, when given, veto a place inside a person's or organisation's longer
+    NER `proposals`, when given, veto a place inside a person's longer
     name and let a place they propose pass the stop rules on its shape (see ner.py)."""
     options = doc.gazetteer.places(cand.key)
     if not options:

