@@ -1,5 +1,9 @@
 """Extraction on the change path (tagging) and the writes that change what pages show."""
 
+import functools
+
+from django.conf import settings
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -15,9 +19,11 @@ def tag_changed_articles(change: ArticleChange) -> None:
     """The tagging stage: articles whose text changed are geoparsed again."""
     items = change.loaded(change.having(Aspect.TEXT))
     tag_articles(items)
-    from geopol.extraction.tasks import enqueue_ner
+    if settings.GEOPOL_NER:  # again with NER, in the background, once the edit is committed
+        from geopol.extraction.tasks import enqueue_ner
 
-    enqueue_ner([article.pk for _, article in items])  # GEOPOL_NER: again, with NER
+        ids = [article.pk for _, article in items]
+        transaction.on_commit(functools.partial(enqueue_ner, ids), robust=True)
 
 
 @receiver([post_save, post_delete], sender=Place)

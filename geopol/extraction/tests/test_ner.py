@@ -54,27 +54,31 @@ def places(article):
     )
 
 
-def import_one(tmp_path):
+def import_one(tmp_path, capture):
+    """Import one file; its after-commit callbacks run as they would outside a test."""
     path = tmp_path / "alabama.md"
     path.write_text(
         f"---\ntitle: 'A post office evacuated'\npublished: 2013-01-10T09:00:00Z\n---\n\n{BODY}\n"
     )
-    call_command("import_articles", str(path), stdout=io.StringIO())
+    with capture(execute=True):
+        call_command("import_articles", str(path), stdout=io.StringIO())
     return Article.objects.get()
 
 
-def test_import_is_retagged_with_ner_in_the_background(settings, tmp_path):
+def test_import_is_retagged_with_ner_in_the_background(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
     settings.GEOPOL_NER = True
-    article = import_one(tmp_path)
+    article = import_one(tmp_path, django_capture_on_commit_callbacks)
     assert places(article) == {"Alabama"}  # tagged at import, without NER
     assert run_tasks() == 1
     assert places(article) == {"Alabama", "Hueytown"}
     assert article.country_links.filter(country_id="US").exists()
 
 
-def test_ner_off_queues_nothing(settings, tmp_path):
+def test_ner_off_queues_nothing(settings, tmp_path, django_capture_on_commit_callbacks):
     settings.GEOPOL_NER = False
-    article = import_one(tmp_path)
+    article = import_one(tmp_path, django_capture_on_commit_callbacks)
     assert run_tasks() == 0
     assert places(article) == {"Alabama"}
 
