@@ -74,7 +74,7 @@ CUES = (
     # "the Wedza district", "the Gondra district of Uttar Pradesh"
     re.compile(rf"\b[Tt]he ({NAME}) (?:{_ADMIN})\b"),
 )
-CAPITAL_BEFORE_RE = re.compile(r"[A-Z][\w'’]* $")
+CAPITAL_BEFORE_RE = re.compile(r"([A-Z][\w'’]*) $")
 # how far after a cue (in characters) a place or country reads as the one that locates it
 NEAR_AFTER = 90
 
@@ -185,13 +185,29 @@ def _cue_matches(text: str) -> Iterator[tuple[str, int, int]]:
             yield name, match.start(1), match.end()
 
 
+def _opener(doc: Document, word: str) -> bool:
+    low = word.lower()
+    return low in WORDS.particles or doc.facts.writes_lowercase(low)
+
+
+def _without_opener(doc: Document, name: str, start: int) -> tuple[str, int]:
+    """The name without words capitalised only by the sentence: "In Korvanti" is Korvanti
+    (a word the text also writes in lower case, or a particle, opens no name)."""
+    words = name.split(" ")
+    while len(words) > 1 and _opener(doc, words[0]):
+        start += len(words[0]) + 1
+        words = words[1:]
+    return " ".join(words), start
+
+
 def _mentions(doc: Document, name: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
     spans = []
     # not inside a longer name: "SOS Children's Village Malakal", "Esperance Lakes"
     pattern = rf"(?<![\w'’]){re.escape(name)}(?![\w])(?! [A-Z])"
     for match in re.finditer(pattern, doc.text):
         start, end = match.span()
-        if CAPITAL_BEFORE_RE.search(doc.text, max(0, start - 40), start):
+        before = CAPITAL_BEFORE_RE.search(doc.text, max(0, start - 40), start)
+        if before is not None and not _opener(doc, before.group(1)):
             continue
         if not any(s < end and start < e for s, e in taken):
             spans.append((start, end))
@@ -220,6 +236,7 @@ def propose_approximate(
     taken += doc.person_spans
     proposed: list[tuple[Candidate, PlaceRecord]] = []
     for name, start, cue_end in _cue_matches(doc.text):
+        name, start = _without_opener(doc, name, start)
         if not _admissible(doc, name, start, taken):
             continue
         sentence = bisect.bisect(bounds, start)

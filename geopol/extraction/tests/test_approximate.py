@@ -86,6 +86,13 @@ def test_cue_words_around_what_is_no_place(gazetteer, actors, text):
     assert [p.name for p in found.values() if p.kind == "approximate"] == []
 
 
+def test_a_word_capitalised_by_the_sentence_is_not_part_of_the_name(gazetteer, actors):
+    text = "In Korvanti, a town in the region of Mopti, the market reopened in Mali."
+    found = places(text, gazetteer, actors)
+    assert found["Korvanti"].precision == "region"
+    assert "In Korvanti" not in found
+
+
 def test_a_name_inside_a_longer_name_is_not_another_mention(gazetteer, actors):
     text = (
         "Aid reached Korvanti, a town in the region of Mopti, in Mali. The Korvanti Water "
