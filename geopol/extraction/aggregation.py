@@ -39,7 +39,9 @@ def collect_places(
                 lat=None if math.isnan(record.lat) else record.lat,
                 lon=None if math.isnan(record.lon) else record.lon,
                 geonames_id=record.geonames_id,
-                kind=record.feature_kind or record.kind,
+                kind="approximate"
+                if record.kind == "approximate"
+                else record.feature_kind or record.kind,
                 mentions=0,
                 precision=precision_of(record),
             )

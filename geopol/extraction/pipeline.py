@@ -16,6 +16,9 @@ The geoparser is a sequence of named passes over plain data, each in its own mod
 3b. geography (`geography`): shared names go to the reading nearest what their sentence
    and its neighbours name; a small town far from everything else, in a country the text
    never names, is dropped.
+3c. approximate places (`approximate`): a name the text says is a town, a village or a
+   district, and where ("Sevare, a city in the region of Mopti"), that the gazetteer could
+   not place, at the point of its region or country, marked so (`precision`).
 4. aggregation (`aggregation`): countries with mention counts and primary flags, places,
    actors.
 5. dates (`dates`), given the publication date: dated events, each with its sentence and
@@ -29,10 +32,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from geopol.extraction.actors import ActorIndex
 from geopol.extraction.aggregation import aggregate, collect_actors
+from geopol.extraction.approximate import propose_approximate
 from geopol.extraction.dates import dated_events
 from geopol.extraction.evidence import (
     country_evidence,
@@ -42,6 +46,7 @@ from geopol.extraction.evidence import (
 )
 from geopol.extraction.geography import settle
 from geopol.extraction.matching import name_tokens
+from geopol.extraction.ner import Proposals
 from geopol.extraction.person_mentions import add_second_mentions, second_mentions
 from geopol.extraction.places import distance_km, place_key, resolve_places
 from geopol.extraction.reading import read_document
@@ -78,12 +83,15 @@ def extract(
     title: str = "",
     known_countries: Iterable[str] = (),
     published: dt.date | None = None,
+    propose: Callable[[str], Proposals] | None = None,
 ) -> Extraction:
     """Everything the text says about where and who, and, given the publication date,
     when. `title` counts extra for primacy; `known_countries` are an editor's tags, treated
-    as context."""
+    as context; `propose` (`ner.propose`) is an NER model's span proposals for the text
+    read, which the passes weigh."""
     known = list(known_countries)
     doc = read_document(text, gazetteer, actors, title)  # 1. candidates
+    proposals = propose(doc.text) if propose is not None else None
     parts = sort_candidates(doc)
     later = second_mentions(doc, parts)  # 2a. persons: "Assad" after "Bashar al-Assad"
     evidence = country_evidence(doc, parts, Counter(known))  # 2. actors and countries
@@ -93,8 +101,10 @@ def extract(
     force_countries = named_force_countries(doc, actor_matches)  # "Russian forces": RU
     match_state_forces(doc, country_mentions, actor_matches)  # 2b. "Nigerien troops"
     country_mentions += force_countries
-    resolved, qualified = resolve_places(doc, parts.places + contested_places, evidence)  # 3.
+    pending = parts.places + contested_places
+    resolved, qualified = resolve_places(doc, pending, evidence, proposals)  # 3.
     resolved = settle(doc, resolved, country_mentions, evidence, qualified)  # 3b. geography
+    resolved += propose_approximate(doc, resolved, country_mentions)  # 3c. "the town of X"
     mentions = [
         *actor_matches.mentions,
         *country_mentions,

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from geopol.extraction.matching import Candidate
+from geopol.extraction.ner import Proposals
 from geopol.extraction.reading import (
     Document,
     inside_longer_name,
@@ -42,11 +43,23 @@ def place_key(record: PlaceRecord) -> str:
         return f"geonames:{record.geonames_id}"
     if record.kind == "admin1":
         return f"iso:{record.admin1}"
+    if record.kind == "approximate":  # see approximate.py: named where the text puts it
+        where = record.admin1 if "-" in record.admin1 else record.country
+        if record.admin1 and "-" not in record.admin1:
+            where = f"{record.country}-{record.admin1}"
+        return f"approximate-{record.feature_kind}:{fold_name(record.name)}:{where}"
     return f"{record.kind}:{fold_name(record.name)}:{record.lat:.2f},{record.lon:.2f}"
 
 
 # what each kind of place key says about the point drawn for it (see place_key)
-KEY_PRECISION = {"geonames": "point", "custom": "point", "city": "point", "country": "country"}
+KEY_PRECISION = {
+    "geonames": "point",
+    "custom": "point",
+    "city": "point",
+    "country": "country",
+    "approximate-country": "country",  # a place the gazetteer lacks, at its country's point
+    "approximate-region": "region",  # ... at its region's or a nearby town's
+}
 # continents, oceans, macro-regions and historical states are recognised as toponyms (their
 # mentions are kept) but are not places on a map
 BROAD_KINDS = frozenset(("continent", "ocean", "macro-region", "historical-state"))
@@ -60,6 +73,8 @@ def precision_of_key(key: str) -> str:
 
 def precision_of(record: PlaceRecord) -> str:
     """The precision of a resolved place's point (see precision_of_key)."""
+    if record.kind == "approximate":
+        return record.feature_kind
     if record.kind in ("admin1", "admin", "feature") or record.feature_kind.startswith("adm"):
         return "region"
     return precision_of_key(place_key(record))
@@ -81,7 +96,10 @@ class Context:
 
 
 def resolve_places(
-    doc: Document, pending: list[Candidate], evidence: Counter[str]
+    doc: Document,
+    pending: list[Candidate],
+    evidence: Counter[str],
+    proposals: Proposals | None = None,
 ) -> tuple[list[tuple[Candidate, PlaceRecord]], set[str]]:
     """Best place per candidate by context; then distance to the others. Returns the
     readings and the names the text qualifies ("Paris, Texas"): those are fixed, and every
@@ -90,7 +108,7 @@ def resolve_places(
     qualified_at: set[int] = set()
     fixed: dict[str, dict[str, PlaceRecord]] = {}  # name -> its qualified readings by key
     for cand in pending:
-        record, qualified = choose_place(doc, cand, evidence)
+        record, qualified = choose_place(doc, cand, evidence, proposals)
         if record is not None:
             resolved.append((cand, record))
             if qualified:
@@ -110,12 +128,17 @@ def resolve_places(
 
 
 def choose_place(
-    doc: Document, cand: Candidate, evidence: Counter[str]
+    doc: Document, cand: Candidate, evidence: Counter[str], proposals: Proposals | None = None
 ) -> tuple[PlaceRecord | None, bool]:
-    """The place a candidate names, if any, and whether a qualifier after it said where."""
+    """The place a candidate names, if any, and whether a qualifier after it said where.
+    NER `proposals`, when given, veto a place inside a person's longer
+    name and let a place they propose pass the stop rules on its shape (see ner.py)."""
     options = doc.gazetteer.places(cand.key)
     if not options:
         return None, False
+    if proposals is not None and proposals.inside_longer_name(cand.start, cand.end):
+        return None, False
+    proposed = proposals is not None and proposals.proposes_place(cand.start, cand.end)
     ctx = Context(
         evidence,
         doc.facts.admin1_codes,
@@ -131,7 +154,9 @@ def choose_place(
         # the "Texas" of "Paris, Texas" is the state, not a town of that name
         options = [o for o in options if o.kind == "admin1"] or options
     best = best_option(options, ctx)
-    if not _admitted(doc, cand, best, ctx):
+    if not (proposed and cand.key not in WORDS.calendar_words) and not _admitted(
+        doc, cand, best, ctx
+    ):
         return None, False
     if best.kind == "admin1" and best.lat == 0.0 and best.lon == 0.0:
         best = locate_admin1(best, doc.gazetteer)

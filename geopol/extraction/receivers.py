@@ -1,5 +1,9 @@
 """Extraction on the change path (tagging) and the writes that change what pages show."""
 
+import functools
+
+from django.conf import settings
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -15,8 +19,14 @@ from geopol.geo.models import Place
 def tag_changed_articles(change: ArticleChange) -> None:
     """The tagging stage: articles whose text changed are geoparsed again; those whose
     publication date alone moved get their dates resolved again."""
-    tag_articles(change.loaded(change.having(Aspect.TEXT)))
+    items = change.loaded(change.having(Aspect.TEXT))
+    tag_articles(items)
     re_resolve_moved_events(change)
+    if settings.GEOPOL_NER:  # again with NER, in the background, once the edit is committed
+        from geopol.extraction.tasks import enqueue_ner
+
+        ids = [article.pk for _, article in items]
+        transaction.on_commit(functools.partial(enqueue_ner, ids), robust=True)
 
 
 def re_resolve_moved_events(change: ArticleChange) -> None:

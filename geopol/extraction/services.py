@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -23,6 +24,7 @@ from geopol.articles.services import (
 from geopol.core.db import insert_rows
 from geopol.extraction.actors import ActorDef, ActorIndex, Role, registry_from_file
 from geopol.extraction.models import Actor, ArticleEntity, Decision, EntityKind, Mention
+from geopol.extraction.ner import Proposals
 from geopol.extraction.persons import persons_from_file
 from geopol.extraction.pipeline import Extraction, extract
 from geopol.extraction.timelines import write_events
@@ -197,7 +199,11 @@ def article_text(article: Article, known: ChangedArticle | None = None) -> str:
     return f"{text}\n\n{captions}" if captions else text
 
 
-def extract_from_article(article: Article, known: ChangedArticle | None = None) -> Extraction:
+def extract_from_article(
+    article: Article,
+    known: ChangedArticle | None = None,
+    propose: Callable[[str], Proposals] | None = None,
+) -> Extraction:
     editor_codes = known.editor_countries if known is not None else None
     if editor_codes is None:
         editor_codes = tuple(
@@ -210,6 +216,7 @@ def extract_from_article(article: Article, known: ChangedArticle | None = None) 
         title=article.title,
         known_countries=editor_codes,
         published=article.published_at.date(),  # events resolve against the dateline
+        propose=propose,
     )
 
 
@@ -293,14 +300,18 @@ MENTION_FIELDS = ("entity_id", "text", "start", "end")
 @transaction.atomic
 @changes.collect("tagging")
 def tag_article(
-    article: Article, created: bool = False, known: ChangedArticle | None = None
+    article: Article,
+    created: bool = False,
+    known: ChangedArticle | None = None,
+    propose: Callable[[str], Proposals] | None = None,
 ) -> Extraction:
     """Re-extract and store the machine's proposals; editors' decisions stay as they are.
 
     `created`: the article is new, so there is nothing earlier to keep or clear. `known`:
-    what the change path says of it (text, captions, the editor's countries).
+    what the change path says of it (text, captions, the editor's countries). `propose`:
+    NER span proposals (`ner.propose`, from the `tag_with_ner` task).
     """
-    result = extract_from_article(article, known)
+    result = extract_from_article(article, known, propose)
     decided = {} if created else _clear_proposals(article)
     codes = known_country_codes()
     rows = [
