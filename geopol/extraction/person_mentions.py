@@ -1,6 +1,11 @@
 """Pass 2a of the geoparser, persons: registry persons named in full, then by their second
 mention's form ("Assad", "Erdogan") after a full mention in the same text. Pure.
 
+Two more readings of a full mention: a name with a middle initial ("George W. Bush",
+"Vladimir V. Putin") is the registry's "George Bush" / "Vladimir Putin"; and a title before a
+second mention's form ("President Erdogan", "Chancellor Scholz", "Mr. Sunak") names the one
+registry person with that form whose offices fit the title, with no full mention needed.
+
 Full names are found by the matcher like any actor alias (they are aliases of actors of kind
 "person"). This pass adds the second mentions, and puts every person's span into
 `Document.person_spans`, the spans the later passes already treat as persons' names (no place
@@ -9,12 +14,27 @@ or country inside one: "John Kerry" is not County Kerry, "Theresa May" no month)
 from __future__ import annotations
 
 import bisect
+import re
 
 from geopol.extraction.evidence import ActorMatches, Sorted
 from geopol.extraction.matching import Candidate, Token
 from geopol.extraction.reading import Document
 from geopol.extraction.rules import WORDS
 from geopol.geo.gazetteer import fold_name
+
+OFFICE_WORD_RE = re.compile(r"[\s\-]+")  # "UN secretary-general": secretary, general
+# titles that fit anyone: the one registry person with the form, or nobody
+COURTESY_TITLES = frozenset(("mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady", "prof"))
+# abbreviated titles, as the word a person's office says
+TITLE_ALIASES = {
+    "pres": "president",
+    "gen": "general",
+    "sen": "senator",
+    "gov": "governor",
+    "adm": "admiral",
+    "col": "colonel",
+    "premier": "premier",
+}
 
 MAX_SHORT_WORDS = 3  # "López Obrador", "bin Laden", "Ben-Gvir" (hyphens split words)
 
@@ -29,9 +49,10 @@ def second_mentions(doc: Document, parts: Sorted) -> list[tuple[Candidate, str]]
     """Persons' second mentions, in text order. Puts every person's span into
     `doc.person_spans` and takes the candidates inside a second mention out of `parts` (a
     surname that is also a place or an actor: "Kerry", "Sharon")."""
+    parts.actors = sorted(
+        [*parts.actors, *initialled_names(doc, parts)], key=lambda pair: pair[0].start
+    )
     named = full_mentions(doc, parts)
-    if not named:
-        return []
     spans = [(c.start, c.end) for c, _ in named]
     shorts = doc.actors.short_forms
     # short form -> [(start of the full mention, person id)], for the persons named in full
@@ -47,7 +68,9 @@ def second_mentions(doc: Document, parts: Sorted) -> list[tuple[Candidate, str]]
     full_starts = sorted(s for s, _ in spans)
     i = 0
     while i < len(toks):
-        hit = _short_at(doc, toks, i, wanted, longest, spans, full_starts)
+        hit = _short_at(doc, toks, i, wanted, longest, spans, full_starts) or _titled_at(
+            doc, toks, i, spans
+        )
         if hit is None:
             i += 1
             continue
@@ -81,8 +104,8 @@ def _short_at(
 ) -> tuple[int, str] | None:
     """The second mention starting at token `i`, if any: its last token and the person."""
     token = toks[i]
-    if not token.capitalised:
-        return None
+    if not (token.capitalised or token.text in WORDS.particles):
+        return None  # "von der Leyen", "bin Laden" start with a particle
     for n in sorted(longest, reverse=True):
         last = i + n - 1
         if last >= len(toks) or not _joined(doc.text, toks, i, last):
@@ -102,6 +125,80 @@ def _short_at(
             return None
         return last, max(before)[1]
     return None
+
+
+def _titled_at(
+    doc: Document, toks: list[Token], i: int, spans: list[tuple[int, int]]
+) -> tuple[int, str] | None:
+    """A second mention's form after a title, with or without a full mention before it:
+    "President Erdogan" is the registry's one person written "Erdogan" whose offices include
+    a president; "Mr. Sunak" the one person written "Sunak" at all."""
+    if i == 0 or not _joined_or_dotted(doc.text, toks, i - 1, i):
+        return None
+    title = TITLE_ALIASES.get(toks[i - 1].text.lower(), toks[i - 1].text.lower())
+    if title not in WORDS.titles or not toks[i].capitalised:
+        return None
+    shorts = doc.actors.short_forms
+    for n in range(MAX_SHORT_WORDS, 0, -1):
+        last = i + n - 1
+        if last >= len(toks) or not _joined(doc.text, toks, i, last):
+            continue
+        ids = shorts.get(" ".join(fold_name(t.text) for t in toks[i : last + 1]))
+        if not ids:
+            continue
+        start, end = toks[i].start, toks[last].end
+        if any(s <= start and end <= e for s, e in spans) or not _stands_alone(doc, toks, i, last):
+            return None
+        person_id = _fitting_title(doc, ids, title)
+        return (last, person_id) if person_id else None
+    return None
+
+
+def _fitting_title(doc: Document, ids: tuple[str, ...], title: str) -> str | None:
+    """The one person among `ids` a title fits: any one for a courtesy title ("Mr."),
+    otherwise the one whose offices name the title's word."""
+    if title in COURTESY_TITLES:
+        return ids[0] if len(ids) == 1 else None
+    fitting = [
+        p
+        for p in ids
+        if any(title in OFFICE_WORD_RE.split(r.office.lower()) for r in doc.actors.by_id[p].roles)
+    ]
+    return fitting[0] if len(fitting) == 1 else None
+
+
+def initialled_names(doc: Document, parts: Sorted) -> list[tuple[Candidate, str]]:
+    """Registry persons written with a middle initial ("George W. Bush"), as full mentions."""
+    toks, text, aliases, by_id = doc.toks, doc.text, doc.actors.aliases, doc.actors.by_id
+    taken = {c.start for c, _ in parts.actors}
+    found = []
+    for j in range(1, len(toks) - 1):
+        middle = toks[j]
+        if len(middle.text) != 1 or not middle.text.isupper():
+            continue
+        first, last = toks[j - 1], toks[j + 1]
+        if first.start in taken or not (
+            text[first.end : middle.start] == " "
+            and text[middle.end : last.start] in (". ", " ")
+            and first.capitalised
+            and last.capitalised
+        ):
+            continue
+        ids = aliases.get(f"{fold_name(first.text)} {fold_name(last.text)}", ())
+        persons = [p for p in ids if by_id[p].kind == "person"]
+        if len(persons) == 1:
+            cand = Candidate(
+                first.start, last.end, text[first.start : last.end], "", j - 1, False, {"actor"}
+            )
+            found.append((cand, persons[0]))
+    if found:
+        _drop_inside(parts, [c for c, _ in found])
+    return found
+
+
+def _joined_or_dotted(text: str, toks: list[Token], first: int, last: int) -> bool:
+    """Like `_joined`, and an abbreviated title's dot may stand between: "Mr. Sunak"."""
+    return text[toks[first].end : toks[last].start] in (" ", "-", ". ")
 
 
 def _joined(text: str, toks: list[Token], first: int, last: int) -> bool:

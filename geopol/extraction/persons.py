@@ -23,6 +23,8 @@ ROLE_RE = re.compile(r"^(?P<office>\S.*?) (?P<country>[A-Z]{2}) (?P<start>\d{4})
 FIRST_YEAR, LAST_YEAR = 1940, 2026
 # words a default second-mention form never is: "Mohammed VI" is not "VI" later on
 NOT_SHORT = frozenset(("i", "ii", "iii", "iv", "v", "vi", "vii", "jr", "sr"))
+# lowercase words that belong to a surname ("Ursula von der Leyen" is "von der Leyen" later)
+SURNAME_PARTICLES = frozenset(("von", "van", "der", "den", "de", "du", "da", "dos", "bin", "ter"))
 
 
 class RegistryError(ValueError):
@@ -35,14 +37,20 @@ def slug(name: str) -> str:
 
 def default_short(name: str) -> tuple[str, ...]:
     """A second mention's form when the entry gives none: the last word ("Erdoğan"), without
-    a leading article ("al-Assad" -> "Assad")."""
+    a leading Arabic article ("al-Assad" -> "Assad"), with the particles before it ("von der
+    Leyen", "de Gaulle") and before a generational suffix ("Marcos" in "Ferdinand Marcos Jr.")."""
     words = [w for w in re.split(r"[\s]+", name) if w]
+    while len(words) > 2 and fold_name(words[-1]).rstrip(".") in NOT_SHORT:
+        words.pop()
     if len(words) < 2:
         return ()
     last = re.sub(r"^(?:al|el|ad|ash|as|az|ar)-", "", words[-1])
-    if fold_name(last) in NOT_SHORT:
+    if fold_name(last).rstrip(".") in NOT_SHORT:
         return ()
-    return (last,)
+    k = len(words) - 1
+    while k > 1 and words[k - 1] in SURNAME_PARTICLES:
+        k -= 1
+    return (" ".join([*words[k:-1], last]),)
 
 
 def parse_role(text: str, where: str) -> Role:

@@ -85,6 +85,32 @@ def test_a_surname_inside_another_name_is_not_the_person(gazetteer, actors):
     assert persons["saad-hariri"].aliases_in_text == ["Saad Hariri", "Hariri"]
 
 
+@pytest.mark.parametrize(
+    ("text", "person", "written"),
+    [
+        ("President Erdogan said he would veto it.", "recep-tayyip-erdogan", "Erdogan"),
+        ("Foreign Minister Lavrov flew to Ankara.", "sergei-lavrov", "Lavrov"),
+        ("Mr. Netanyahu's cabinet met.", "benjamin-netanyahu", "Netanyahu"),
+        ("Vladimir V. Putin signed the decree.", "vladimir-putin", "Vladimir V. Putin"),
+    ],
+)
+def test_a_title_or_a_middle_initial_names_the_person(gazetteer, actors, text, person, written):
+    persons = actors_of(extract(text, gazetteer, actors), "person")
+    assert persons[person].aliases_in_text == [written]
+
+
+def test_a_title_fitting_two_persons_names_neither(gazetteer, actors):
+    # Hafez and Bashar al-Assad were both presidents of Syria: the text must say which
+    persons = actors_of(extract("President Assad spoke on television.", gazetteer, actors))
+    assert not {"bashar-al-assad", "hafez-al-assad"} & set(persons)
+
+
+def test_a_surname_with_particles_is_a_second_mention(gazetteer, actors):
+    text = "Ursula von der Leyen went to Kyiv. Von der Leyen spoke; later von der Leyen left."
+    persons = actors_of(extract(text, gazetteer, actors), "person")
+    assert persons["ursula-von-der-leyen"].mentions == 3
+
+
 def test_a_person_named_like_a_place_is_no_place(gazetteer, actors):
     result = extract(
         "Khalifa Haftar's forces neared Tripoli. Later Haftar met Aguila Saleh in Benghazi.",
