@@ -1,5 +1,5 @@
-"""The persons registry (data/persons.yaml): political and security figures with their
-name variants, second-mention forms and roles. Pure; loaded once per process.
+"""The persons registry (data/persons/*.yaml, one file per region): political and security
+figures with their name variants, second-mention forms and roles. Pure; loaded once per process.
 
 Each entry becomes an `ActorDef` of kind "person", so persons match, tag, page, follow and
 filter search exactly as the other actors do; what is theirs alone is `short` (a surname
@@ -17,7 +17,9 @@ import yaml
 from geopol.extraction.actors import ActorDef, Role
 from geopol.geo.gazetteer import fold_name
 
-PERSONS_FILE = Path(__file__).resolve().parent / "data" / "persons.yaml"
+PERSONS_DIR = Path(__file__).resolve().parent / "data" / "persons"
+# libyaml's parser when installed: 2,000 entries in 0.07 s instead of 0.6 s (measured)
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FIELDS = frozenset(("id", "name", "also", "short", "roles"))
 ROLE_RE = re.compile(r"^(?P<office>\S.*?) (?P<country>[A-Z]{2}) (?P<start>\d{4})-(?P<end>\d{4})?$")
 FIRST_YEAR, LAST_YEAR = 1940, 2026
@@ -80,7 +82,7 @@ def parse_persons(
 ) -> list[ActorDef]:
     """Check the registry's entries; an error names the file, the line and the entry.
     `countries`: the ISO codes a role may name (all two-letter codes when None)."""
-    loader = yaml.SafeLoader(text)
+    loader = Loader(text)
     try:
         root = loader.get_single_node()
         if root is None:
@@ -146,11 +148,37 @@ def describe(roles: tuple[Role, ...]) -> str:
     return "; ".join(r.label() for r in latest)[:300]
 
 
+def registry_files() -> list[Path]:
+    return sorted(PERSONS_DIR.glob("*.yaml")) if PERSONS_DIR.is_dir() else []
+
+
 @functools.cache
 def persons_from_file() -> tuple[ActorDef, ...]:
-    if not PERSONS_FILE.exists():
+    """Every person of every region's file; an id used in two files is an error."""
+    files = registry_files()
+    if not files:
         return ()
     import pycountry
 
     codes = frozenset(c.alpha_2 for c in pycountry.countries) | {"XK"}
-    return tuple(parse_persons(PERSONS_FILE.read_text(), PERSONS_FILE.name, codes))
+    persons: list[ActorDef] = []
+    where: dict[str, str] = {}
+    for path in files:
+        for person in parse_persons(path.read_text(), path.name, codes):
+            if person.id in where:
+                raise RegistryError(
+                    f"{path.name}: id {person.id!r} ({person.name}) is already used in "
+                    f"{where[person.id]}; give one of them an 'id'"
+                )
+            where[person.id] = path.name
+            persons.append(person)
+    return tuple(persons)
+
+
+def shared_names() -> frozenset[str]:
+    """Full names two registry persons may share (data/persons/shared-names.txt)."""
+    path = PERSONS_DIR / "shared-names.txt"
+    if not path.exists():
+        return frozenset()
+    lines = (line.strip() for line in path.read_text().splitlines())
+    return frozenset(line for line in lines if line and not line.startswith("#"))
