@@ -159,11 +159,14 @@ def _fitting_title(doc: Document, ids: tuple[str, ...], title: str) -> str | Non
     otherwise the one whose offices name the title's word."""
     if title in COURTESY_TITLES:
         return ids[0] if len(ids) == 1 else None
-    fitting = [
-        p
+    roles = {
+        p: [r for r in doc.actors.by_id[p].roles if title in OFFICE_WORD_RE.split(r.office.lower())]
         for p in ids
-        if any(title in OFFICE_WORD_RE.split(r.office.lower()) for r in doc.actors.by_id[p].roles)
-    ]
+    }
+    fitting = [p for p in ids if roles[p]]
+    if len(fitting) > 1:
+        # the registry is of 2000-2026: "President Bush" is the one in office after 2000
+        fitting = [p for p in fitting if any(r.end is None or r.end > 2000 for r in roles[p])]
     return fitting[0] if len(fitting) == 1 else None
 
 
