@@ -22,6 +22,11 @@ from geopol.extraction.reading import Document
 from geopol.extraction.rules import WORDS
 from geopol.geo.gazetteer import fold_name
 
+# a first name, then a middle initial or a nickname in quotes, then a last name
+_NAME = r"[A-Z\u00c0-\u00de][\w'’-]+"
+INSERTED_NAME_RE = re.compile(
+    rf"(?<![\w.])(?P<first>{_NAME}) (?:[A-Z]\.? |[\"“][^\"“”\n]{{1,30}}[\"”] )(?P<last>{_NAME})"
+)
 OFFICE_WORD_RE = re.compile(r"[\s\-]+")  # "UN secretary-general": secretary, general
 # titles that fit anyone: the one registry person with the form, or nobody
 COURTESY_TITLES = frozenset(("mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady", "prof"))
@@ -171,28 +176,27 @@ def _fitting_title(doc: Document, ids: tuple[str, ...], title: str) -> str | Non
 
 
 def initialled_names(doc: Document, parts: Sorted) -> list[tuple[Candidate, str]]:
-    """Registry persons written with a middle initial ("George W. Bush"), as full mentions."""
-    toks, text, aliases, by_id = doc.toks, doc.text, doc.actors.aliases, doc.actors.by_id
+    """Registry persons written with a middle initial or a quoted nickname between their
+    first and last names ("George W. Bush", 'Ismael "El Mayo" Zambada'), as full mentions."""
+    text, aliases, by_id = doc.text, doc.actors.aliases, doc.actors.by_id
     taken = {c.start for c, _ in parts.actors}
+    starts = [t.start for t in doc.toks]
     found = []
-    for j in range(1, len(toks) - 1):
-        middle = toks[j]
-        if len(middle.text) != 1 or not middle.text.isupper():
+    for match in INSERTED_NAME_RE.finditer(text):
+        first, last, end = match["first"], match["last"], match.end()
+        if last[-2:] in ("'s", "’s"):  # possessive: "George W. Bush's"
+            last, end = last[:-2], end - 2
+        if match.start() in taken:
             continue
-        first, last = toks[j - 1], toks[j + 1]
-        if first.start in taken or not (
-            text[first.end : middle.start] == " "
-            and text[middle.end : last.start] in (". ", " ")
-            and first.capitalised
-            and last.capitalised
-        ):
-            continue
-        ids = aliases.get(f"{fold_name(first.text)} {fold_name(last.text)}", ())
+        written = text[match.start() : end]
+        # the registry may write the initial ("George W. Bush") or leave it out
+        ids = aliases.get(fold_name(written)) or aliases.get(
+            f"{fold_name(first)} {fold_name(last)}", ()
+        )
         persons = [p for p in ids if by_id[p].kind == "person"]
-        if len(persons) == 1:
-            cand = Candidate(
-                first.start, last.end, text[first.start : last.end], "", j - 1, False, {"actor"}
-            )
+        k = bisect.bisect_left(starts, match.start())
+        if len(persons) == 1 and k < len(starts) and starts[k] == match.start():
+            cand = Candidate(match.start(), end, written, "", k, False, {"actor"})
             found.append((cand, persons[0]))
     if found:
         _drop_inside(parts, [c for c, _ in found])

@@ -92,6 +92,8 @@ def test_a_surname_inside_another_name_is_not_the_person(gazetteer, actors):
         ("Foreign Minister Lavrov flew to Ankara.", "sergei-lavrov", "Lavrov"),
         ("Mr. Netanyahu's cabinet met.", "benjamin-netanyahu", "Netanyahu"),
         ("Vladimir V. Putin signed the decree.", "vladimir-putin", "Vladimir V. Putin"),
+        ("George W. Bush's war began.", "george-w-bush", "George W. Bush"),
+        ('Ismael "El Mayo" Zambada was flown north.', "ismael-zambada", 'Ismael "El Mayo" Zambada'),
     ],
 )
 def test_a_title_or_a_middle_initial_names_the_person(gazetteer, actors, text, person, written):
