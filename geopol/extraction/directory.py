@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from geopol.articles.access import readable_tiers
@@ -105,7 +106,8 @@ def index_queryset(
     if filters.letter:
         actors = actors.filter(name__istartswith=filters.letter)
     if filters.q:
-        by_name = Q(name__icontains=filters.q) | Q(slug__in=matching_slugs(filters.q, aliases))
-        actors = actors.filter(by_name)
-    order = ("name",) if filters.letter else ("-n", "name")
-    return actors.order_by(*order).prefetch_related("countries")
+        named = Q(name__icontains=filters.q) | Q(slug__in=matching_slugs(filters.q, aliases))
+        actors = actors.filter(named)
+    by_name = Lower("name")  # "al Qaeda ..." among the A's, not after "Z"
+    order = (by_name,) if filters.letter else ("-n", by_name)
+    return actors.order_by(*order).select_related("home").prefetch_related("countries")
