@@ -71,11 +71,22 @@ def second_mentions(doc: Document, parts: Sorted) -> list[tuple[Candidate, str]]
     taken: list[tuple[Candidate, str]] = []
     toks = doc.toks
     full_starts = sorted(s for s, _ in spans)
+    # only tokens that can start a form are looked at closer: the first word of a wanted
+    # form, or a word after a title (a pass over every token cost a quarter of extract)
+    leads = {key.split()[0] for key in wanted}
+    folded: dict[str, str] = {}
+    titles = WORDS.titles
     i = 0
     while i < len(toks):
-        hit = _short_at(doc, toks, i, wanted, longest, spans, full_starts) or _titled_at(
-            doc, toks, i, spans
-        )
+        text = toks[i].text
+        lead = folded.get(text)
+        if lead is None:
+            lead = folded[text] = fold_name(text)
+        hit = None
+        if lead in leads:
+            hit = _short_at(doc, toks, i, wanted, longest, spans, full_starts)
+        if hit is None and i and toks[i - 1].text.lower() in titles:
+            hit = _titled_at(doc, toks, i, spans)
         if hit is None:
             i += 1
             continue
