@@ -27,6 +27,9 @@ _NAME = r"[A-Z\u00c0-\u00de][\w'’-]+"
 INSERTED_NAME_RE = re.compile(
     rf"(?<![\w.])(?P<first>{_NAME}) (?:[A-Z]\.? |[\"“][^\"“”\n]{{1,30}}[\"”] )(?P<last>{_NAME})"
 )
+# what must stand between the names for INSERTED_NAME_RE to match: searched first, as a text
+# without any (most) needs no scan for names
+MIDDLE_HINT_RE = re.compile(r" [A-Z]\.? [A-Z]|[\"“”]")
 OFFICE_WORD_RE = re.compile(r"[\s\-]+")  # "UN secretary-general": secretary, general
 # titles that fit anyone: the one registry person with the form, or nobody
 COURTESY_TITLES = frozenset(("mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady", "prof"))
@@ -74,21 +77,23 @@ def second_mentions(doc: Document, parts: Sorted) -> list[tuple[Candidate, str]]
     # only tokens that can start a form are looked at closer: the first word of a wanted
     # form, or a word after a title (a pass over every token cost a quarter of extract)
     leads = {key.split()[0] for key in wanted}
-    folded: dict[str, str] = {}
     titles = WORDS.titles
-    i = 0
-    while i < len(toks):
-        text = toks[i].text
-        lead = folded.get(text)
-        if lead is None:
-            lead = folded[text] = fold_name(text)
+    starts = sorted(
+        {
+            *(i for i, t in enumerate(toks) if leads and _quick_fold(t.text) in leads),
+            *(i for i in range(1, len(toks)) if toks[i - 1].text.lower() in titles),
+        }
+    )
+    after = 0  # the first token a new mention may start at
+    for i in starts:
+        if i < after:
+            continue
         hit = None
-        if lead in leads:
+        if leads and _quick_fold(toks[i].text) in leads:
             hit = _short_at(doc, toks, i, wanted, longest, spans, full_starts)
         if hit is None and i and toks[i - 1].text.lower() in titles:
             hit = _titled_at(doc, toks, i, spans)
         if hit is None:
-            i += 1
             continue
         end_token, person_id = hit
         first, last = toks[i], toks[end_token]
@@ -97,11 +102,18 @@ def second_mentions(doc: Document, parts: Sorted) -> list[tuple[Candidate, str]]
         )
         taken.append((cand, person_id))
         spans.append((first.start, last.end))
-        i = end_token + 1
+        after = end_token + 1
     doc.person_spans = sorted({*doc.person_spans, *spans})
     if taken:
         _drop_inside(parts, [c for c, _ in taken])
     return taken
+
+
+def _quick_fold(word: str) -> str:
+    """`fold_name` of one token, without its work for the plain ASCII words most are."""
+    if word.isascii() and "'" not in word:
+        return word.lower()
+    return fold_name(word)
 
 
 def add_second_mentions(matches: ActorMatches, found: list[tuple[Candidate, str]]) -> None:
@@ -193,6 +205,8 @@ def initialled_names(doc: Document, parts: Sorted) -> list[tuple[Candidate, str]
     taken = {c.start for c, _ in parts.actors}
     starts = [t.start for t in doc.toks]
     found = []
+    if not (MIDDLE_HINT_RE.search(text)):
+        return []
     for match in INSERTED_NAME_RE.finditer(text):
         first, last, end = match["first"], match["last"], match.end()
         if last[-2:] in ("'s", "’s"):  # possessive: "George W. Bush's"
