@@ -6,6 +6,7 @@ actors as at 3,000 (tests/test_query_budgets.py)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -17,8 +18,9 @@ from django.utils import timezone
 
 from geopol.articles.access import readable_tiers
 from geopol.articles.models import Article
+from geopol.extraction.actors import full_registry
 from geopol.extraction.models import Actor, ActorKind, Decision
-from geopol.geo.gazetteer import fold_name
+from geopol.geo.gazetteer import fold_name, name_keys
 
 PER_PAGE = 60
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -65,6 +67,22 @@ class ActorFilters:
     @property
     def active(self) -> bool:
         return bool(self.q or self.country or self.letter or self.recent)
+
+
+@functools.cache
+def registry_names() -> dict[str, tuple[str, ...]]:
+    """Every folded name, alias and acronym of the shipped registries, to the actors' slugs:
+    read from the files once per process, so a search costs no query (the database's index,
+    `current_actors()`, re-checks its version now and then, a query that comes and goes).
+    Actors editors add in the admin are found by their name (`name__icontains`)."""
+    names: dict[str, list[str]] = {}
+    for actor in full_registry():
+        for name in (actor.name, *actor.aliases, *actor.acronyms):
+            for key in name_keys(name):
+                ids = names.setdefault(key, [])
+                if actor.id not in ids:
+                    ids.append(actor.id)
+    return {key: tuple(ids) for key, ids in names.items()}
 
 
 def matching_slugs(typed: str, aliases: Mapping[str, tuple[str, ...]]) -> list[str]:

@@ -10,9 +10,14 @@ from django.shortcuts import get_object_or_404, render
 
 from geopol.articles.access import can_read
 from geopol.articles.models import Article
-from geopol.extraction.directory import LETTERS, PER_PAGE, ActorFilters, index_queryset
+from geopol.extraction.directory import (
+    LETTERS,
+    PER_PAGE,
+    ActorFilters,
+    index_queryset,
+    registry_names,
+)
 from geopol.extraction.models import Actor, ActorKind, ArticleEntity, EntityKind
-from geopol.extraction.services import current_actors
 from geopol.geo.models import Country
 
 
@@ -27,7 +32,7 @@ def person_index(request: HttpRequest) -> HttpResponse:
 def _index(request: HttpRequest, persons: bool) -> HttpResponse:
     """The actors (or persons) index: search, filters, A-Z, pages of PER_PAGE."""
     filters = ActorFilters.from_query(request.GET, persons)
-    actors = index_queryset(request.user, filters, current_actors().aliases)
+    actors = index_queryset(request.user, filters, registry_names() if filters.q else {})
     page = Paginator(actors, PER_PAGE).get_page(request.GET.get("page"))
     url = functools.partial(filters.url, persons)
     return render(
