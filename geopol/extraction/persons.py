@@ -55,6 +55,25 @@ def default_short(name: str) -> tuple[str, ...]:
     return (" ".join([*words[k:-1], last]),)
 
 
+ARTICLE_RE = re.compile(r"(?<=\s)(?:al|el)[- ](?=[A-Z])")
+
+
+def with_article_variants(name: str, also: tuple[str, ...]) -> tuple[str, ...]:
+    """The entry's other names, and each full name with the Arabic article written the
+    other way or left out, as news write them: "Abdel Fattah al-Burhan" is also "... el-Burhan"
+    and "... Burhan"."""
+    names = [*also]
+    for written in (name, *also):
+        if ARTICLE_RE.search(written):
+            for variant in (
+                ARTICLE_RE.sub(lambda m: "el-" if m.group()[0] == "a" else "al-", written),
+                ARTICLE_RE.sub("", written),
+            ):
+                if variant != name and variant not in names:
+                    names.append(variant)
+    return tuple(names)
+
+
 def parse_role(text: str, where: str) -> Role:
     match = ROLE_RE.match(text.strip())
     if match is None:
@@ -133,7 +152,7 @@ def _person(entry: dict, where: str, countries: frozenset[str] | None) -> ActorD
         id=str(entry.get("id") or slug(entry["name"])),
         name=entry["name"].strip(),
         kind="person",
-        aliases=_strings(entry.get("also"), "also", where),
+        aliases=with_article_variants(entry["name"], _strings(entry.get("also"), "also", where)),
         home=codes[0],
         countries=codes,
         note=describe(roles),

@@ -94,6 +94,12 @@ def test_a_surname_inside_another_name_is_not_the_person(gazetteer, actors):
         ("Vladimir V. Putin signed the decree.", "vladimir-putin", "Vladimir V. Putin"),
         ("George W. Bush's war began.", "george-w-bush", "George W. Bush"),
         ('Ismael "El Mayo" Zambada was flown north.', "ismael-zambada", 'Ismael "El Mayo" Zambada'),
+        (
+            "Gen. Abdel Fattah el-Burhan flew to Cairo.",
+            "abdel-fattah-al-burhan",
+            "Abdel Fattah el-Burhan",
+        ),
+        ("Abdel Fattah Sisi spoke in Cairo.", "abdel-fattah-el-sisi", "Abdel Fattah Sisi"),
     ],
 )
 def test_a_title_or_a_middle_initial_names_the_person(gazetteer, actors, text, person, written):
