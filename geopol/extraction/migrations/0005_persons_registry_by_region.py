@@ -1,4 +1,4 @@
-"""The persons registry grew from 1,042 persons in one file to 2,436 in data/persons/, one
+"""The persons registry grew from 1,042 persons in one file to 2,437 in data/persons/, one
 file per region: databases migrated before get the new persons and the corrected roles."""
 
 from django.db import migrations
