@@ -8,8 +8,8 @@
    when absent): how often the speaker's country is among the primary countries.
 3. Speed: text per second through `extract` without NER on one core (reference measured in
    the same run: a bare regex tokenisation of the same text, the floor for any pipeline that
-   reads every word), gazetteer load time and resident memory in a fresh process, and the
-   time to import articles with extraction.
+   reads every word), gazetteer load time and resident memory in a fresh process, the
+   persons and actor registries' load time, and the time to import articles with extraction.
 
     .venv/bin/python bench/bench_extract.py [--speeches N] [--import-articles N]
 """
@@ -221,6 +221,27 @@ def gazetteer_startup() -> dict:
     return {"seconds": round(float(out[0]), 2), "max_rss_mb": round(float(out[1]))}
 
 
+def registry_startup() -> dict:
+    """Loading the persons registry (data/persons/*.yaml, checked entry by entry) and the whole
+    actor registry in a fresh process: what every worker pays once."""
+    code = (
+        "import time; t = time.perf_counter()\n"
+        "from geopol.extraction.persons import persons_from_file; n = len(persons_from_file())\n"
+        "persons = time.perf_counter() - t\n"
+        "from geopol.extraction.actors import ActorIndex, full_registry\n"
+        "index = ActorIndex.build(list(full_registry()))\n"
+        "print(n, persons, time.perf_counter() - t)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    ).stdout.split()
+    return {
+        "persons": int(out[0]),
+        "persons_seconds": round(float(out[1]), 3),
+        "all_actors_indexed_seconds": round(float(out[2]), 3),
+    }
+
+
 def import_with_extraction(count: int) -> dict:
     """Import `count` articles (the demo corpus, repeated under new identities)."""
     from geopol.articles.importers import read_file
@@ -294,6 +315,7 @@ def main() -> None:
         "devset": evaluate_devset(gazetteer, actors, args.verbose),
         "ungdc": evaluate_ungdc(gazetteer, actors, args.speeches),
         "gazetteer_startup": gazetteer_startup(),
+        "registry_startup": registry_startup(),
         "import_with_extraction": import_with_extraction(args.import_articles),
     }
     print(json.dumps(result, indent=2))

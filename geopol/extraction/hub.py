@@ -18,7 +18,7 @@ from geopol.geo.gazetteer import fold_name
 from geopol.geo.models import Country
 
 # Offices that make a person the chief of state or the head of government, as the persons
-# registry writes them (data/persons.yaml); a Factbook field that names an office picks it.
+# registry writes them (data/persons/); a Factbook field that names an office picks it.
 STATE_OFFICES = ("president", "king", "queen", "emir", "sultan", "supreme leader", "monarch")
 GOVERNMENT_OFFICES = ("prime minister", "chancellor", "taoiseach", "premier", "president")
 MOST_MENTIONED = 8  # actors, and persons, listed

@@ -66,6 +66,27 @@ class Actor(models.Model):
         """Roles newest first, for the person page."""
         return sorted(self.roles, key=lambda r: (r.get("end") or 9999, r["start"]), reverse=True)
 
+    def role_rows(self) -> list[dict]:
+        """Roles newest first with their country and years in words (a range with an en dash,
+        "since 2019"). Countries come from `countries`: prefetch it for a list."""
+        by_code = {c.code: c for c in self.countries.all()}
+        return [
+            {
+                "office": role["office"],
+                "country": by_code.get(role["country"]),
+                "code": role["country"],
+                "years": role_years(role["start"], role.get("end")),
+                "current": role.get("end") is None,
+            }
+            for role in self.role_list()
+        ]
+
+
+def role_years(start: int, end: int | None) -> str:
+    if end is None:
+        return f"since {start}"
+    return str(start) if start == end else f"{start}–{end}"
+
 
 class EntityKind(models.TextChoices):
     COUNTRY = "country", "Country"

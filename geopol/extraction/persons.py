@@ -1,5 +1,5 @@
-"""The persons registry (data/persons.yaml): political and security figures with their
-name variants, second-mention forms and roles. Pure; loaded once per process.
+"""The persons registry (data/persons/*.yaml, one file per region): political and security
+figures with their name variants, second-mention forms and roles. Pure; loaded once per process.
 
 Each entry becomes an `ActorDef` of kind "person", so persons match, tag, page, follow and
 filter search exactly as the other actors do; what is theirs alone is `short` (a surname
@@ -17,12 +17,16 @@ import yaml
 from geopol.extraction.actors import ActorDef, Role
 from geopol.geo.gazetteer import fold_name
 
-PERSONS_FILE = Path(__file__).resolve().parent / "data" / "persons.yaml"
+PERSONS_DIR = Path(__file__).resolve().parent / "data" / "persons"
+# libyaml's parser when installed: 2,000 entries in 0.07 s instead of 0.6 s (measured)
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FIELDS = frozenset(("id", "name", "also", "short", "roles"))
 ROLE_RE = re.compile(r"^(?P<office>\S.*?) (?P<country>[A-Z]{2}) (?P<start>\d{4})-(?P<end>\d{4})?$")
 FIRST_YEAR, LAST_YEAR = 1940, 2026
 # words a default second-mention form never is: "Mohammed VI" is not "VI" later on
 NOT_SHORT = frozenset(("i", "ii", "iii", "iv", "v", "vi", "vii", "jr", "sr"))
+# lowercase words that belong to a surname ("Ursula von der Leyen" is "von der Leyen" later)
+SURNAME_PARTICLES = frozenset(("von", "van", "der", "den", "de", "du", "da", "dos", "bin", "ter"))
 
 
 class RegistryError(ValueError):
@@ -35,14 +39,39 @@ def slug(name: str) -> str:
 
 def default_short(name: str) -> tuple[str, ...]:
     """A second mention's form when the entry gives none: the last word ("Erdoğan"), without
-    a leading article ("al-Assad" -> "Assad")."""
+    a leading Arabic article ("al-Assad" -> "Assad"), with the particles before it ("von der
+    Leyen", "de Gaulle") and before a generational suffix ("Marcos" in "Ferdinand Marcos Jr.")."""
     words = [w for w in re.split(r"[\s]+", name) if w]
+    while len(words) > 2 and fold_name(words[-1]).rstrip(".") in NOT_SHORT:
+        words.pop()
     if len(words) < 2:
         return ()
     last = re.sub(r"^(?:al|el|ad|ash|as|az|ar)-", "", words[-1])
-    if fold_name(last) in NOT_SHORT:
+    if fold_name(last).rstrip(".") in NOT_SHORT:
         return ()
-    return (last,)
+    k = len(words) - 1
+    while k > 1 and words[k - 1] in SURNAME_PARTICLES:
+        k -= 1
+    return (" ".join([*words[k:-1], last]),)
+
+
+ARTICLE_RE = re.compile(r"(?<=\s)(?:al|el)[- ](?=[A-Z])")
+
+
+def with_article_variants(name: str, also: tuple[str, ...]) -> tuple[str, ...]:
+    """The entry's other names, and each full name with the Arabic article written the
+    other way or left out, as news write them: "Abdel Fattah al-Burhan" is also "... el-Burhan"
+    and "... Burhan"."""
+    names = [*also]
+    for written in (name, *also):
+        if ARTICLE_RE.search(written):
+            for variant in (
+                ARTICLE_RE.sub(lambda m: "el-" if m.group()[0] == "a" else "al-", written),
+                ARTICLE_RE.sub("", written),
+            ):
+                if variant != name and variant not in names:
+                    names.append(variant)
+    return tuple(names)
 
 
 def parse_role(text: str, where: str) -> Role:
@@ -72,7 +101,7 @@ def parse_persons(
 ) -> list[ActorDef]:
     """Check the registry's entries; an error names the file, the line and the entry.
     `countries`: the ISO codes a role may name (all two-letter codes when None)."""
-    loader = yaml.SafeLoader(text)
+    loader = Loader(text)
     try:
         root = loader.get_single_node()
         if root is None:
@@ -123,7 +152,7 @@ def _person(entry: dict, where: str, countries: frozenset[str] | None) -> ActorD
         id=str(entry.get("id") or slug(entry["name"])),
         name=entry["name"].strip(),
         kind="person",
-        aliases=_strings(entry.get("also"), "also", where),
+        aliases=with_article_variants(entry["name"], _strings(entry.get("also"), "also", where)),
         home=codes[0],
         countries=codes,
         note=describe(roles),
@@ -138,11 +167,37 @@ def describe(roles: tuple[Role, ...]) -> str:
     return "; ".join(r.label() for r in latest)[:300]
 
 
+def registry_files() -> list[Path]:
+    return sorted(PERSONS_DIR.glob("*.yaml")) if PERSONS_DIR.is_dir() else []
+
+
 @functools.cache
 def persons_from_file() -> tuple[ActorDef, ...]:
-    if not PERSONS_FILE.exists():
+    """Every person of every region's file; an id used in two files is an error."""
+    files = registry_files()
+    if not files:
         return ()
     import pycountry
 
     codes = frozenset(c.alpha_2 for c in pycountry.countries) | {"XK"}
-    return tuple(parse_persons(PERSONS_FILE.read_text(), PERSONS_FILE.name, codes))
+    persons: list[ActorDef] = []
+    where: dict[str, str] = {}
+    for path in files:
+        for person in parse_persons(path.read_text(), path.name, codes):
+            if person.id in where:
+                raise RegistryError(
+                    f"{path.name}: id {person.id!r} ({person.name}) is already used in "
+                    f"{where[person.id]}; give one of them an 'id'"
+                )
+            where[person.id] = path.name
+            persons.append(person)
+    return tuple(persons)
+
+
+def shared_names() -> frozenset[str]:
+    """Full names two registry persons may share (data/persons/shared-names.txt)."""
+    path = PERSONS_DIR / "shared-names.txt"
+    if not path.exists():
+        return frozenset()
+    lines = (line.strip() for line in path.read_text().splitlines())
+    return frozenset(line for line in lines if line and not line.startswith("#"))

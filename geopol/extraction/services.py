@@ -146,7 +146,7 @@ def sync_actors_from_registry(actor_model: Any = Actor, country_model: Any = Cou
 
 
 def sync_persons_from_registry(actor_model: Any = Actor, country_model: Any = Country) -> int:
-    """Create or update every person of data/persons.yaml, a few statements for all of them
+    """Create or update every person of data/persons/, a few statements for all of them
     (2,000 update_or_create calls took most of a migration)."""
     codes = set(country_model.objects.values_list("code", flat=True))
     persons = persons_from_file()

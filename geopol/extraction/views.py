@@ -1,36 +1,55 @@
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from itertools import groupby
 
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from geopol.articles.access import can_read, readable_tiers
+from geopol.articles.access import can_read
 from geopol.articles.models import Article
-from geopol.extraction.models import Actor, ActorKind, ArticleEntity, Decision, EntityKind
+from geopol.extraction.directory import (
+    LETTERS,
+    PER_PAGE,
+    ActorFilters,
+    index_queryset,
+    registry_names,
+)
+from geopol.extraction.models import Actor, ActorKind, ArticleEntity, EntityKind
+from geopol.geo.models import Country
 
 
 def actor_index(request: HttpRequest) -> HttpResponse:
-    # an actor counts only in articles this reader may read: tags come from the text
-    published = (
-        Article.objects.published().filter(access__in=readable_tiers(request.user)).values("pk")
+    return _index(request, persons=False)
+
+
+def person_index(request: HttpRequest) -> HttpResponse:
+    return _index(request, persons=True)
+
+
+def _index(request: HttpRequest, persons: bool) -> HttpResponse:
+    """The actors (or persons) index: search, filters, A-Z, pages of PER_PAGE."""
+    filters = ActorFilters.from_query(request.GET, persons)
+    actors = index_queryset(request.user, filters, registry_names() if filters.q else {})
+    page = Paginator(actors, PER_PAGE).get_page(request.GET.get("page"))
+    url = functools.partial(filters.url, persons)
+    return render(
+        request,
+        "extraction/actors.html",
+        {
+            "persons": persons,
+            "filters": filters,
+            "page": page,
+            "kinds": [] if persons else ActorKind.choices,
+            "countries": Country.objects.only("code", "name").order_by("name"),
+            "letters": [(letter, url(letter=letter, page=None)) for letter in LETTERS],
+            "all_letters_url": url(letter="", page=None),
+            "previous_url": url(page=page.previous_page_number()) if page.has_previous() else "",
+            "next_url": url(page=page.next_page_number()) if page.has_next() else "",
+        },
     )
-    mentioned = Count(
-        "articleentity",
-        filter=Q(articleentity__article__in=published)
-        & ~Q(articleentity__decision=Decision.REMOVED),
-        distinct=True,
-    )
-    # only actors some analysis this reader may read mentions: the registry holds thousands
-    # (persons, every country's forces) that the archive has never named
-    actors = Actor.objects.annotate(n=mentioned).filter(n__gt=0).order_by("kind", "-n", "name")
-    by_kind = []
-    labels = dict(ActorKind.choices)
-    for kind, group in groupby(actors, key=lambda a: a.kind):
-        by_kind.append({"kind": labels.get(kind, kind), "actors": list(group)})
-    return render(request, "extraction/actors.html", {"by_kind": by_kind})
 
 
 def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -70,6 +89,7 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
             with_places[entity.name] += 1
             places_by_key.setdefault(entity.name, entity)
     co_actors = {a.slug: a for a in Actor.objects.filter(slug__in=list(with_actors))}
+    ranked = [(co_actors[k], n) for k, n in with_actors.most_common() if k in co_actors]
     return render(
         request,
         "extraction/actor.html",
@@ -79,9 +99,9 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "timeline": timeline,
             "article_count": len(articles),
             "article_ids": ids,
-            "co_actors": [
-                (co_actors[k], n) for k, n in with_actors.most_common(10) if k in co_actors
-            ],
+            "roles": actor.role_rows() if actor.is_person else [],
+            "co_persons": [(a, n) for a, n in ranked if a.is_person][:10],
+            "co_actors": [(a, n) for a, n in ranked if not a.is_person][:10],
             "co_places": [(places_by_key[k], n) for k, n in with_places.most_common(10)],
         },
     )

@@ -6,7 +6,7 @@ from geopol.extraction.services import sync_actors_from_registry, sync_persons_f
 class Command(BaseCommand):
     help = (
         "Create or update the actors and persons of the shipped registries "
-        "(geopol/extraction/data/actors.yaml and persons.yaml)."
+        "(geopol/extraction/data/actors.yaml and persons/*.yaml)."
     )
 
     def handle(self, *args, **options):
