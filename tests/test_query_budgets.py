@@ -23,6 +23,9 @@ START = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 # path -> most queries its page may take, whatever the number of articles
 BUDGETS = {
     "/api/v1/articles?limit=20": 6,
+    "/api/v1/actors?limit=20": 8,
+    "/api/v1/persons?limit=20": 8,
+    "/api/v1/places?limit=20": 6,
     "/api/v1/articles?country=ML&limit=20": 7,
     "/api/v1/articles?region=sub-saharan-africa&limit=20": 7,
     "/": 30,
