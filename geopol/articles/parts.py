@@ -32,6 +32,7 @@ SLOTS = {
     "key-judgments": "article, readable: an article's key judgments (forecasts)",
     "country-map": "country: where a country's analyses take place",
     "region-map": "region: where a region's analyses take place",
+    "home-map": "newest: the home page's map of what the latest analyses are about",
 }
 
 Draw = Callable[..., str]

@@ -7,12 +7,18 @@ from collections import Counter
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from geopol.articles import parts
 from geopol.articles.models import Article, Figure
 from geopol.articles.parts import FigureDrawing
-from geopol.extraction.maps import article_map_spec, cached_svg, places_map_spec
+from geopol.extraction.maps import (
+    article_map_spec,
+    cached_svg,
+    places_map_spec,
+    recent_coverage_spec,
+)
 from geopol.extraction.models import ArticleEntity, EntityKind
 from geopol.extraction.visibility import public_entity_ids
 from geopol.geo.models import Country, Region
@@ -78,6 +84,7 @@ def country_map(context: Any, country: Country) -> SafeString:
         {country.code},
         f"Places in {country.name}",
         "No places mentioned in recent analyses",
+        country.name,
     )
     return mark_safe(cached_svg(spec))
 
@@ -101,8 +108,19 @@ def region_map(context: Any, region: Region) -> SafeString:
         codes or in_region,
         region.name,
         "No places mentioned in recent analyses",
+        "Countries with analyses",
     )
     return mark_safe(cached_svg(spec))
+
+
+def home_map(context: Any, newest: Article | None = None) -> SafeString:
+    """The home page's map of what the latest analyses are about (`newest`: the newest
+    published analysis, which the page has already fetched)."""
+    newest_at = newest.published_at if newest is not None else None
+    spec = recent_coverage_spec(newest_at, timezone.now())
+    return render_to_string(
+        "extraction/includes/home_map.html", {"svg": mark_safe(cached_svg(spec)), "spec": spec}
+    )
 
 
 def register() -> None:
@@ -110,4 +128,5 @@ def register() -> None:
     parts.contribute("article-entities", article_entities)
     parts.contribute("country-map", country_map)
     parts.contribute("region-map", region_map)
+    parts.contribute("home-map", home_map)
     parts.contribute_figure("map", map_figure)

@@ -29,5 +29,6 @@ def actor_map(actor, article_ids: list[int]) -> SafeString:
         codes,
         f"Places in analyses mentioning {actor.name}",
         "No places in the analyses that mention it yet",
+        f"Countries of {actor.name}",
     )
     return mark_safe(cached_svg(spec))

@@ -1,7 +1,8 @@
 /* Progressive enhancement for Geopol's maps: the server draws every map as SVG, which works
    without JavaScript, in print and in feeds. Where JavaScript runs, a button under each map
    swaps it for a Leaflet map of the same data (pan and zoom) drawn over Natural Earth country
-   outlines served by Geopol itself: no tile server, no third-party requests. */
+   outlines served by Geopol itself: no tile server, no third-party requests. As on the SVG,
+   places are labelled and lead to their search, countries to their pages. */
 (function () {
   "use strict";
   var body = document.body;
@@ -34,16 +35,23 @@
   }
 
   function draw(L, figure, data, world) {
-    var svg = figure.querySelector("svg");
+    // the figure holds a wide and a narrow drawing; the one shown gives the height
+    var svgs = Array.prototype.slice.call(figure.querySelectorAll("svg.geomap"));
+    var shown = svgs.filter(function (s) { return s.getBoundingClientRect().height > 0; })[0];
     var holder = document.createElement("div");
     holder.className = "leaflet-holder";
-    holder.style.height = (svg ? svg.getBoundingClientRect().height : 400) + "px";
-    if (svg) { svg.style.display = "none"; }
+    holder.style.height = Math.max(shown ? shown.getBoundingClientRect().height : 400, 300) + "px";
+    svgs.forEach(function (s) { s.style.display = "none"; });
     figure.insertBefore(holder, figure.firstChild);
     var map = L.map(holder, { attributionControl: true, worldCopyJump: true });
     map.attributionControl.setPrefix("").addAttribution("Natural Earth");
     var primary = data.primary || [], secondary = data.secondary || [];
+    var links = data.links || {};
     L.geoJSON(world, {
+      onEachFeature: function (f, layer) {
+        var href = links[f.properties.code];
+        if (href) { layer.on("click", function () { window.location.href = href; }); }
+      },
       style: function (f) {
         var code = f.properties.code;
         var shade = primary.indexOf(code) >= 0 ? 0.35 : (secondary.indexOf(code) >= 0 ? 0.15 : 0);
@@ -68,11 +76,20 @@
       onEachFeature: function (f, layer) {
         var p = f.properties || {};
         var text = p.label || p.legend || p.name;
+        var isPlace = p.role === "place";
         if (text) {
           // a text node, never HTML: labels are written by editors and by the geoparser
           var label = document.createElement("span");
           label.textContent = String(text);
-          layer.bindTooltip(label);
+          // places are labelled as on the SVG; areas and lines name themselves on hover
+          layer.bindTooltip(label, isPlace ? { permanent: true, direction: "right",
+                                               className: "map-label", offset: [6, 0] } : {});
+        }
+        if (isPlace && typeof p.href === "string" && p.href.charAt(0) === "/") {
+          layer.on("click", function (e) {
+            L.DomEvent.stopPropagation(e);
+            window.location.href = p.href;
+          });
         }
       }
     }).addTo(map);
