@@ -29,6 +29,11 @@ MAX_POINTS = 25
 
 
 HOME_DAYS = 30
+# An article's map is shown in the text column (site.css --measure): 592 px at 1366 px,
+# measured in Chromium; its text is sized for that width. Country and region pages show
+# theirs 980 px wide (.listing), so they are drawn that wide.
+ARTICLE_COLUMN_PX = 590
+LISTING_PX = 960
 
 
 def cached_svg(spec: MapSpec) -> str:
@@ -134,14 +139,22 @@ def article_map_spec(
         note=note,
         fallback=primary | secondary,
         country_links=country_links(),
+        display_width=ARTICLE_COLUMN_PX,
         primary_legend="Countries of this analysis",
         secondary_legend="Also mentioned",
     )
 
 
 def places_map_spec(
-    entities: Any, primary: set[str], title: str, note: str, legend: str = "Countries of this map"
+    entities: Any,
+    primary: set[str],
+    title: str,
+    note: str,
+    legend: str = "Countries of this map",
+    width: int = 720,
 ) -> MapSpec:
+    """The map of the places of several analyses (a country's, a region's, an actor's);
+    `width` is the width the page shows it at (a wide page's map is drawn 1:1)."""
     points = _points(entities)
     return MapSpec(
         points=points,
@@ -151,6 +164,7 @@ def places_map_spec(
         fallback=primary,
         country_links=country_links(),
         primary_legend=legend,
+        width=width,
     )
 
 

@@ -14,6 +14,7 @@ from geopol.articles import parts
 from geopol.articles.models import Article, Figure
 from geopol.articles.parts import FigureDrawing
 from geopol.extraction.maps import (
+    LISTING_PX,
     article_map_spec,
     cached_svg,
     places_map_spec,
@@ -85,6 +86,7 @@ def country_map(context: Any, country: Country) -> SafeString:
         f"Places in {country.name}",
         "No places mentioned in recent analyses",
         country.name,
+        width=LISTING_PX,
     )
     return mark_safe(cached_svg(spec))
 
@@ -109,6 +111,7 @@ def region_map(context: Any, region: Region) -> SafeString:
         region.name,
         "No places mentioned in recent analyses",
         "Countries with analyses",
+        width=LISTING_PX,
     )
     return mark_safe(cached_svg(spec))
 

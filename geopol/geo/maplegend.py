@@ -1,7 +1,7 @@
 """The legend of the SVG locator map: a strip under the map, one entry per style shown.
 
 Under the map rather than over a corner of it, so a legend never hides a place, and a phone's
-narrow map keeps all its room; entries flow left to right and wrap. Which entries a map gets
+narrow map keeps all its room; entries are set in columns. Which entries a map gets
 is decided by mapstyle.legend_rows (only the styles present on that map).
 """
 
@@ -24,7 +24,7 @@ from geopol.geo.svgparts import (
 
 SWATCH = 22.0
 GAP = 6.0  # between swatch and text
-SPACING = 16.0  # between entries
+SPACING = 18.0  # between columns
 PAD = 8.0
 
 
@@ -65,18 +65,18 @@ def legend_strip(
 def _lines(
     rows: list[LegendRow], width: float, size: float
 ) -> list[list[tuple[float, LegendRow, str]]]:
-    """Entries placed in lines: (x, row, text as shown), wrapping at the map's width."""
-    lines: list[list[tuple[float, LegendRow, str]]] = [[]]
-    x = PAD
-    limit = width - PAD
-    for row in rows:
-        text = _short(row.text, size, limit - PAD - SWATCH - GAP)
-        entry_w = SWATCH + GAP + labels.text_width(text, size)
-        if lines[-1] and x + entry_w > limit:
+    """Entries placed in lines of equal columns: (x, row, text as shown). As many columns
+    as the widest entry allows at the map's width, so the entries line up."""
+    room = width - 2 * PAD
+    texts = [_short(row.text, size, room - SWATCH - GAP) for row in rows]
+    # The widths are estimates for Helvetica; fallback faces (DejaVu Sans) run ~10% wider.
+    column = max(SWATCH + GAP + labels.text_width(t, size) * 1.1 for t in texts) + SPACING
+    columns = max(1, int((room + SPACING) // column))
+    lines: list[list[tuple[float, LegendRow, str]]] = []
+    for i, (row, text) in enumerate(zip(rows, texts, strict=True)):
+        if i % columns == 0:
             lines.append([])
-            x = PAD
-        lines[-1].append((x, row, text))
-        x += entry_w + SPACING
+        lines[-1].append((PAD + (i % columns) * column, row, text))
     return lines
 
 

@@ -93,6 +93,7 @@
         }
       }
     }).addTo(map);
+    map.on("zoomend", function () { declutter(holder); });
     var b = data.bbox;
     if (b) {
       var east = b[2] < b[0] ? b[2] + 360 : b[2];
@@ -100,6 +101,20 @@
     } else {
       map.setView([20, 0], 2);
     }
+  }
+
+  // Place labels that would overlap one already shown are hidden, the first placed winning
+  // (the features come most mentioned first), as on the SVG; zooming in brings them back.
+  function declutter(holder) {
+    var kept = [];
+    Array.prototype.forEach.call(holder.querySelectorAll(".leaflet-tooltip.map-label"), function (tip) {
+      tip.style.visibility = "";
+      var r = tip.getBoundingClientRect();
+      var hit = kept.some(function (k) {
+        return r.left < k.right && k.left < r.right && r.top < k.bottom && k.top < r.bottom;
+      });
+      if (hit) { tip.style.visibility = "hidden"; } else { kept.push(r); }
+    });
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("figure[data-map]"), function (figure) {
@@ -115,6 +130,7 @@
         return r.json();
       }), loadBasemap()]).then(function (results) {
         draw(results[0], figure, results[1], results[2]);
+        declutter(figure);
         button.remove();
       }).catch(function () {
         button.disabled = false;
