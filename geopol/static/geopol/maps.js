@@ -86,9 +86,14 @@
                                                className: "map-label", offset: [6, 0] } : {});
         }
         if (isPlace && typeof p.href === "string" && p.href.charAt(0) === "/") {
-          layer.on("click", function (e) {
-            L.DomEvent.stopPropagation(e);
-            window.location.href = p.href;
+          var go = function () { window.location.href = p.href; };
+          layer.on("click", function (e) { L.DomEvent.stopPropagation(e); go(); });
+          // the label leads where its marker does
+          layer.on("tooltipopen", function (e) {
+            var el = e.tooltip.getElement();
+            el.style.pointerEvents = "auto";
+            el.style.cursor = "pointer";
+            el.addEventListener("click", go);
           });
         }
       }
