@@ -574,7 +574,7 @@ def _country_label(
     if spot is None:
         return None
     box, _ = spot
-    colour = "#6e1a1a" if is_primary else ("#6f6a61" if not is_plain else "#7d786f")
+    colour = "#6e1a1a" if is_primary else ("#4a4741" if not is_plain else "#6f6a61")
     weight = ' font-weight="bold"' if is_primary else ""
     return (
         f'<text x="{fmt((box[0] + box[2]) / 2)}" y="{fmt(labels.baseline(box, size))}" '
