@@ -1,8 +1,8 @@
-"""The legend of the SVG locator map: a strip under the map, one entry per style shown.
+"""The legend of the SVG locator map: one entry per style shown (mapstyle.legend_rows).
 
-Under the map rather than over a corner of it, so a legend never hides a place, and a phone's
-narrow map keeps all its room; entries are set in columns. Which entries a map gets
-is decided by mapstyle.legend_rows (only the styles present on that map).
+On a wide map it is a box in the corner that hides the fewest markers and labels, so the
+map's height on the page stays as it was; on a phone's narrow map, where no corner has room,
+a strip under the map, its entries flowing and wrapping.
 """
 
 from __future__ import annotations
@@ -19,20 +19,22 @@ from geopol.geo.svgparts import (
     INK,
     PRIMARY_FILL,
     SECONDARY_FILL,
+    Layout,
     fmt,
 )
 
 SWATCH = 22.0
 GAP = 6.0  # between swatch and text
-SPACING = 18.0  # between columns
-PAD = 8.0
+SPACING = 16.0  # between entries on a line
+PAD = 6.0
+LINE = 1.4  # line height of the strip, in font sizes
 
 
 def legend_height(rows: list[LegendRow], width: float, size: float) -> float:
     """The height of the strip the rows need under a map `width` units wide."""
     if not rows:
         return 0.0
-    return PAD * 2 + len(_lines(rows, width, size)) * size * 1.7
+    return PAD * 2 + len(_lines(rows, width, size)) * size * LINE
 
 
 def legend_strip(
@@ -48,7 +50,7 @@ def legend_strip(
     its text. `shades` are the fills of a shaded map's classes, lightest first."""
     if not rows:
         return []
-    line_h = size * 1.7
+    line_h = size * LINE
     out = [f'<g class="geomap-legend" font-size="{fmt(size)}" fill="{INK}">']
     for n, line in enumerate(_lines(rows, width, size)):
         mid = top + PAD + n * line_h + line_h / 2
@@ -65,19 +67,70 @@ def legend_strip(
 def _lines(
     rows: list[LegendRow], width: float, size: float
 ) -> list[list[tuple[float, LegendRow, str]]]:
-    """Entries placed in lines of equal columns: (x, row, text as shown). As many columns
-    as the widest entry allows at the map's width, so the entries line up."""
-    room = width - 2 * PAD
-    texts = [_short(row.text, size, room - SWATCH - GAP) for row in rows]
-    # The widths are estimates for Helvetica; fallback faces (DejaVu Sans) run ~10% wider.
-    column = max(SWATCH + GAP + labels.text_width(t, size) * 1.1 for t in texts) + SPACING
-    columns = max(1, int((room + SPACING) // column))
-    lines: list[list[tuple[float, LegendRow, str]]] = []
-    for i, (row, text) in enumerate(zip(rows, texts, strict=True)):
-        if i % columns == 0:
+    """Entries placed in lines: (x, row, text as shown), wrapping at the map's width."""
+    lines: list[list[tuple[float, LegendRow, str]]] = [[]]
+    x = PAD
+    limit = width - PAD
+    for row in rows:
+        text = _short(row.text, size, limit - PAD - SWATCH - GAP)
+        entry_w = SWATCH + GAP + _text_width(text, size)
+        if lines[-1] and x + entry_w > limit:
             lines.append([])
-        lines[-1].append((PAD + (i % columns) * column, row, text))
+            x = PAD
+        lines[-1].append((x, row, text))
+        x += entry_w + SPACING
     return lines
+
+
+def _text_width(text: str, size: float) -> float:
+    # The widths are estimates for Helvetica; fallback faces (DejaVu Sans) run ~10% wider.
+    return labels.text_width(text, size) * 1.1
+
+
+def legend_box(
+    rows: list[LegendRow],
+    features: list[LayerFeature],
+    shades: list[str],
+    layout: Layout,
+    size: float,
+    ident: str,
+) -> list[str]:
+    """The legend as a box over the map, in the corner that hides the fewest markers and
+    labels placed so far; the box is reserved, so later labels keep clear of it."""
+    if not rows:
+        return []
+    row_h = size * 1.5
+    texts = [_short(row.text, size, layout.view.width * 0.6) for row in rows]
+    box_w = PAD * 2 + SWATCH + GAP + max(_text_width(t, size) for t in texts)
+    box_h = PAD * 2 + row_h * len(rows) - size * 0.3
+    w, h = layout.view.width, layout.view.height
+    corners = [
+        (8.0, h - 30.0 - box_h),  # bottom left, above the scale bar
+        (8.0, 8.0),
+        (w - 8.0 - box_w, 8.0),
+        (w - 8.0 - box_w, h - size * 1.8 - box_h),  # above the attribution
+    ]
+
+    def crowding(corner: tuple[float, float]) -> int:
+        box = (corner[0], corner[1], corner[0] + box_w, corner[1] + box_h)
+        return sum(labels.overlaps(box, taken) for taken in layout.placer.taken)
+
+    x0, y0 = min(corners, key=crowding)
+    layout.placer.block((x0, y0, x0 + box_w, y0 + box_h))
+    out = [
+        f'<g class="geomap-legend" font-size="{fmt(size)}" fill="{INK}">'
+        f'<rect x="{fmt(x0)}" y="{fmt(y0)}" width="{fmt(box_w)}" height="{fmt(box_h)}" rx="2" '
+        'fill="#ffffff" fill-opacity="0.94" stroke="#c9c4ba"/>'
+    ]
+    for i, (row, text) in enumerate(zip(rows, texts, strict=True)):
+        mid = y0 + PAD + i * row_h + row_h / 2 - size * 0.15
+        out.append(_swatch(row.key, features, shades, x0 + PAD, mid, ident))
+        out.append(
+            f'<text x="{fmt(x0 + PAD + SWATCH + GAP)}" y="{fmt(mid + size * 0.35)}">'
+            f"{escape(text)}</text>"
+        )
+    out.append("</g>")
+    return out
 
 
 def _short(text: str, size: float, room: float) -> str:

@@ -29,7 +29,7 @@ from typing import Any
 from geopol.geo import maplabels as labels
 from geopol.geo import mapstyle
 from geopol.geo.maplayers import LayerFeature, feature_geojson, layers_bbox, parse_layers
-from geopol.geo.maplegend import legend_height, legend_strip
+from geopol.geo.maplegend import legend_box, legend_height, legend_strip
 from geopol.geo.projection import XY, BBox, View, fit_view, mercator_y, path_data, union
 from geopol.geo.seas import sea_labels
 from geopol.geo.svglayers import area_labels, hatch_patterns, layer_areas, layer_lines
@@ -103,6 +103,9 @@ class MapSpec:
     shades: Mapping[str, int] = field(default_factory=dict)
     primary_legend: str = "Countries of this map"
     secondary_legend: str = "Also mentioned"
+    # The legend in a strip under the map (phones: no room on it) instead of in the corner
+    # of the map that hides the fewest markers and labels.
+    legend_below: bool = False
 
 
 def view_for(spec: MapSpec) -> View:
@@ -144,6 +147,12 @@ def render_svg(spec: MapSpec, variant: str = "") -> str:
     points = [p for p in _ordered(_valid(spec.points)) if _in_view(view, *view.point(p.lon, p.lat))]
     layer_points = _layer_points(features, view)
     markers = _markers(points, layer_points, layout)
+    rows = mapstyle.legend_rows(_contents(spec, points, layer_points, features, drawn))
+    size = layout.size(10.5)
+    fills = shade_fills(len(_classes(spec)))
+    below = spec.legend_below
+    if not below:  # placed before the labels, which then keep clear of it
+        overlay += legend_box(rows, features, fills, layout, size, ident)
     jobs = _label_jobs(points, layer_points, view)
     texts = _marker_labels(jobs, layout, mapstyle.label_budget(shown))
     area_texts = area_labels(layout)
@@ -163,15 +172,13 @@ def render_svg(spec: MapSpec, variant: str = "") -> str:
         f'<rect x="0.5" y="0.5" width="{view.width - 1}" height="{view.height - 1}" '
         'fill="none" stroke="#b9b4aa"/>'
     )
-    rows = mapstyle.legend_rows(_contents(spec, points, layer_points, features, drawn))
-    size = layout.size(10.5)
-    total_height = view.height + legend_height(rows, view.width, size)
-    fills = shade_fills(len(_classes(spec)))
+    rows_below = rows if below else []
+    total_height = view.height + legend_height(rows_below, view.width, size)
     return "\n".join(
         [
             *_svg_open(spec, view, ident, features, total_height, variant),
             *body,
-            *legend_strip(rows, features, fills, view.height, view.width, size, ident),
+            *legend_strip(rows_below, features, fills, view.height, view.width, size, ident),
             "</svg>",
         ]
     )
@@ -186,16 +193,18 @@ def render_svgs(spec: MapSpec) -> str:
         width=mapstyle.NARROW_WIDTH,
         height=_narrow_height(spec),
         display_width=mapstyle.NARROW_DISPLAY,
+        legend_below=True,
     )
     return render_svg(spec, "geomap-wide") + "\n" + render_svg(narrow, "geomap-narrow")
 
 
 def _narrow_height(spec: MapSpec) -> int | None:
-    """A phone's map is relatively taller: the screen is, and labels need room."""
+    """A phone's map keeps the wide one's proportions, at least 0.6 as tall as wide (labels
+    need room); its legend goes under it."""
     if spec.height is None:
         return None
     ratio = spec.height / spec.width
-    return round(mapstyle.NARROW_WIDTH * min(1.0, max(ratio * 1.3, 0.6)))
+    return round(mapstyle.NARROW_WIDTH * min(1.0, max(ratio, 0.6)))
 
 
 def _shaded(spec: MapSpec) -> tuple[set[str], set[str]]:
@@ -681,6 +690,7 @@ def _ident(spec: MapSpec) -> str:
             sorted(spec.shades.items()),
             spec.primary_legend,
             spec.secondary_legend,
+            spec.legend_below,
         ],
         sort_keys=True,
         default=str,
