@@ -161,17 +161,7 @@ def render_svg(spec: MapSpec, variant: str = "") -> str:
     water_texts = sea_labels(drawn, layout)
 
     body += water_texts + country_labels + area_texts + markers
-    body.append(
-        f'<g fill="{INK}" stroke="{HALO}" stroke-width="3" stroke-linejoin="round" '
-        'paint-order="stroke">'
-    )
-    body += texts
-    body.append("</g></g>")
-    body += overlay
-    body.append(
-        f'<rect x="0.5" y="0.5" width="{view.width - 1}" height="{view.height - 1}" '
-        'fill="none" stroke="#b9b4aa"/>'
-    )
+    body += _marker_texts(texts, overlay, view)
     rows_below = rows if below else []
     total_height = view.height + legend_height(rows_below, view.width, size)
     return "\n".join(
@@ -182,6 +172,20 @@ def render_svg(spec: MapSpec, variant: str = "") -> str:
             "</svg>",
         ]
     )
+
+
+def _marker_texts(texts: list[str], overlay: list[str], view: View) -> list[str]:
+    """The places' labels in one haloed group, closing the clipped group; then the furniture
+    and legend over everything, and the frame."""
+    return [
+        f'<g fill="{INK}" stroke="{HALO}" stroke-width="3" stroke-linejoin="round" '
+        'paint-order="stroke">',
+        *texts,
+        "</g></g>",
+        *overlay,
+        f'<rect x="0.5" y="0.5" width="{view.width - 1}" height="{view.height - 1}" '
+        'fill="none" stroke="#b9b4aa"/>',
+    ]
 
 
 def render_svgs(spec: MapSpec) -> str:
