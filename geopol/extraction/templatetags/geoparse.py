@@ -7,7 +7,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from geopol.articles.models import Article
-from geopol.extraction.maps import cached_svg, places_map_spec
+from geopol.extraction.maps import LISTING_PX, cached_svg, places_map_spec
 from geopol.extraction.parts import recent_places
 
 register = template.Library()
@@ -30,5 +30,6 @@ def actor_map(actor, article_ids: list[int]) -> SafeString:
         f"Places in analyses mentioning {actor.name}",
         "No places in the analyses that mention it yet",
         f"Countries of {actor.name}",
+        width=LISTING_PX,
     )
     return mark_safe(cached_svg(spec))
