@@ -302,11 +302,12 @@ def test_reader_walks_home_article_country_search(browser, site, screenshots, vi
 
         # The server drew the map as SVG; with JavaScript it becomes a pan-and-zoom map
         # over Geopol's own country outlines (no tile server).
-        expect(figure.locator(":scope > svg")).to_be_visible()
+        # (drawn twice, wide and for phones: one of the two is shown)
+        expect(figure.locator(":scope > svg:visible")).to_have_count(1)
         figure.get_by_role("button", name="Explore this map").click()
         expect(figure.locator(".leaflet-container")).to_be_visible(timeout=15_000)
         assert figure.locator(".leaflet-overlay-pane path").count() > 20
-        expect(figure.locator(":scope > svg")).to_be_hidden()
+        expect(figure.locator(":scope > svg:visible")).to_have_count(0)
         # Leaflet under the Content-Security-Policy: nothing blocked
         assert not [b for b in reader.broken if b.startswith("CSP")], reader.broken
         page.screenshot(path=screenshots / f"leaflet-{viewport}.png", full_page=False)

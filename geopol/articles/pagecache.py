@@ -270,9 +270,10 @@ def home_page(variant: str, render: Callable[[str], PageWithHoles]) -> PageWithH
     not): from the cache, or rendered and cached until any article changes."""
     if settings.GEOPOL_PAGE_CACHE_SECONDS <= 0 or _pending():
         return render(secrets.token_hex(8))
-    year = timezone.now().year
+    # by the day: the home map shows the last 30 days, the footer the year
+    day = timezone.now().date().isoformat()
     return _cached(
-        f"articles:home:{current_generation()}:{listings_token()}:{year}:{variant}", render
+        f"articles:home:{current_generation()}:{listings_token()}:{day}:{variant}", render
     )
 
 

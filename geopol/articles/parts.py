@@ -38,6 +38,7 @@ SLOTS = {
     "region-map": "region: where a region's analyses take place",
     "region-timeline": "region: dated events of its analyses, for the reader (request)",
     "region-actors": "region: the actors and persons its analyses name most lately",
+    "home-map": "newest: the home page's map of what the latest analyses are about",
 }
 
 Draw = Callable[..., str]

@@ -7,13 +7,20 @@ from collections import Counter
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from geopol.articles import parts
 from geopol.articles.models import Article, Figure
 from geopol.articles.parts import FigureDrawing
 from geopol.extraction.hub import country_profile, most_mentioned
-from geopol.extraction.maps import article_map_spec, cached_svg, places_map_spec
+from geopol.extraction.maps import (
+    LISTING_PX,
+    article_map_spec,
+    cached_svg,
+    places_map_spec,
+    recent_coverage_spec,
+)
 from geopol.extraction.models import ArticleEntity, EntityKind
 from geopol.extraction.timelines import article_events, country_events, region_events
 from geopol.extraction.visibility import public_entity_ids
@@ -137,6 +144,8 @@ def country_map(context: Any, country: Country) -> SafeString:
         {country.code},
         f"Places in {country.name}",
         "No places mentioned in recent analyses",
+        country.name,
+        width=LISTING_PX,
     )
     return mark_safe(cached_svg(spec))
 
@@ -160,8 +169,20 @@ def region_map(context: Any, region: Region) -> SafeString:
         codes or in_region,
         region.name,
         "No places mentioned in recent analyses",
+        "Countries with analyses",
+        width=LISTING_PX,
     )
     return mark_safe(cached_svg(spec))
+
+
+def home_map(context: Any, newest: Article | None = None) -> SafeString:
+    """The home page's map of what the latest analyses are about (`newest`: the newest
+    published analysis, which the page has already fetched)."""
+    newest_at = newest.published_at if newest is not None else None
+    spec = recent_coverage_spec(newest_at, timezone.now())
+    return render_to_string(
+        "extraction/includes/home_map.html", {"svg": mark_safe(cached_svg(spec)), "spec": spec}
+    )
 
 
 def register() -> None:
@@ -175,4 +196,5 @@ def register() -> None:
     parts.contribute("region-timeline", region_timeline)
     parts.contribute("region-actors", region_mentioned)
     parts.contribute("region-map", region_map)
+    parts.contribute("home-map", home_map)
     parts.contribute_figure("map", map_figure)

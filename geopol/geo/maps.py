@@ -20,13 +20,16 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 from typing import Any
 
 from geopol.geo import maplabels as labels
+from geopol.geo import mapstyle
 from geopol.geo.maplayers import LayerFeature, feature_geojson, layers_bbox, parse_layers
+from geopol.geo.maplegend import legend_box, legend_height, legend_strip
 from geopol.geo.projection import XY, BBox, View, fit_view, mercator_y, path_data, union
 from geopol.geo.seas import sea_labels
 from geopol.geo.svglayers import area_labels, hatch_patterns, layer_areas, layer_lines
@@ -46,10 +49,10 @@ from geopol.geo.svgparts import (
     country_rings,
     fmt,
     label_anchor,
-    legend,
     marker,
     note_box,
     scale_bar,
+    shade_fills,
 )
 from geopol.geo.worldshapes import COARSE, DETAILED, countries, country
 
@@ -72,6 +75,7 @@ class MapPoint:
     lon: float
     kind: str = "place"
     emphasis: int = 0
+    href: str = ""  # where the marker and its label lead (a place page, a search)
 
 
 @dataclass
@@ -91,6 +95,17 @@ class MapSpec:
     note: str = ""  # shown on the map, e.g. "No places resolved for this analysis"
     fallback: AbstractSet[str] = frozenset()  # countries to frame when nothing else is given
     min_span: float = 5.0  # degrees; a lone town is shown with its surroundings
+    # CSS pixels the map is shown at (None: its own width); text is sized so that it is
+    # at least mapstyle.MIN_LABEL_PX there, and the label budget follows it.
+    display_width: int | None = None
+    country_links: Mapping[str, str] = field(default_factory=dict)  # code -> its page
+    # code -> a count: a map of countries shaded by it (e.g. analyses), with classes
+    shades: Mapping[str, int] = field(default_factory=dict)
+    primary_legend: str = "Countries of this map"
+    secondary_legend: str = "Also mentioned"
+    # The legend in a strip under the map (phones: no room on it) instead of in the corner
+    # of the map that hides the fewest markers and labels.
+    legend_below: bool = False
 
 
 def view_for(spec: MapSpec) -> View:
@@ -103,67 +118,160 @@ def view_for(spec: MapSpec) -> View:
     return fit_view(box, spec.width, height, padding=0.1, min_span=spec.min_span)
 
 
-def render_svg(spec: MapSpec) -> str:
+def render_svg(spec: MapSpec, variant: str = "") -> str:
     """The map as a standalone `<svg>` element (UTF-8 text, no XML declaration).
 
     Drawn bottom to top: sea and countries, authored areas and lines, then labels and
-    markers. What is placed first keeps its spot (the layout's placer), so the fixed
-    furniture is placed before the layers, markers before any label, and the labels of
-    places before those of countries, areas and seas."""
+    markers, then the legend in a strip under the map. What is placed first keeps its spot
+    (the layout's placer), so the fixed furniture is placed before the layers, markers
+    before any label, and the labels of places before those of countries, areas and seas.
+    `variant` is added to the element's class ("geomap-wide", "geomap-narrow")."""
     features, _ = parse_layers(spec.layers)
     view = view_for(spec)
     ident = _ident(spec)
-    layout = Layout(view, labels.Placer(view.width, view.height))
-    primary = _with_claimed(_codes(spec.primary))
-    secondary = _with_claimed(_codes(spec.secondary)) - primary
+    layout = Layout(
+        view,
+        labels.Placer(view.width, view.height),
+        floor=mapstyle.min_font(view.width, spec.display_width),
+    )
+    shown = spec.display_width or view.width
+    primary, secondary = _shaded(spec)
     drawn = _drawn_countries(view)
 
-    out = _svg_open(spec, view, ident, features)
-    out += _country_shapes(drawn, primary, secondary)
-    out += _small_country_dots(view, drawn, primary, secondary)
+    body = _country_shapes(drawn, primary, secondary, spec)
+    body += _small_country_dots(view, drawn, primary, secondary)
     overlay = _furniture(spec, layout)
-    out += layer_areas(ident, features, layout)
-    out += layer_lines(features, layout)
+    body += layer_areas(ident, features, layout)
+    body += layer_lines(features, layout)
 
     points = [p for p in _ordered(_valid(spec.points)) if _in_view(view, *view.point(p.lon, p.lat))]
     layer_points = _layer_points(features, view)
     markers = _markers(points, layer_points, layout)
-    approximate = any(p.kind == "approximate" for p in points)
-    overlay += legend(features, bool(spec.points), layout, ident, approximate)
-
-    texts = _marker_labels(_label_jobs(points, layer_points, view), layout)
+    rows = mapstyle.legend_rows(_contents(spec, points, layer_points, features, drawn))
+    size = layout.size(10.5)
+    fills = shade_fills(len(_classes(spec)))
+    below = spec.legend_below
+    if not below:  # placed before the labels, which then keep clear of it
+        overlay += legend_box(rows, features, fills, layout, size, ident)
+    jobs = _label_jobs(points, layer_points, view)
+    texts = _marker_labels(jobs, layout, mapstyle.label_budget(shown))
     area_texts = area_labels(layout)
-    country_labels = _country_labels(drawn, primary, secondary, layout)
+    budget = mapstyle.label_budget(shown, mapstyle.PX_PER_COUNTRY_LABEL)
+    country_labels = _country_labels(drawn, primary, secondary, layout, spec, budget)
     water_texts = sea_labels(drawn, layout)
 
-    out += water_texts + country_labels + area_texts + markers
-    out.append(
+    body += water_texts + country_labels + area_texts + markers
+    body += _marker_texts(texts, overlay, view)
+    rows_below = rows if below else []
+    total_height = view.height + legend_height(rows_below, view.width, size)
+    return "\n".join(
+        [
+            *_svg_open(spec, view, ident, features, total_height, variant),
+            *body,
+            *legend_strip(rows_below, features, fills, view.height, view.width, size, ident),
+            "</svg>",
+        ]
+    )
+
+
+def _marker_texts(texts: list[str], overlay: list[str], view: View) -> list[str]:
+    """The places' labels in one haloed group, closing the clipped group; then the furniture
+    and legend over everything, and the frame."""
+    return [
         f'<g fill="{INK}" stroke="{HALO}" stroke-width="3" stroke-linejoin="round" '
-        'paint-order="stroke">'
-    )
-    out += texts
-    out.append("</g></g>")
-    out += overlay
-    out.append(
+        'paint-order="stroke">',
+        *texts,
+        "</g></g>",
+        *overlay,
         f'<rect x="0.5" y="0.5" width="{view.width - 1}" height="{view.height - 1}" '
-        'fill="none" stroke="#b9b4aa"/></svg>'
+        'fill="none" stroke="#b9b4aa"/>',
+    ]
+
+
+def render_svgs(spec: MapSpec) -> str:
+    """The map drawn twice, for wide screens and for phones (site.css shows one of them):
+    the phone's is drawn NARROW_WIDTH units wide, so its text stays readable and it carries
+    fewer labels (mapstyle)."""
+    narrow = replace(
+        spec,
+        width=mapstyle.NARROW_WIDTH,
+        height=_narrow_height(spec),
+        display_width=mapstyle.NARROW_DISPLAY,
+        legend_below=True,
     )
-    return "\n".join(out)
+    return render_svg(spec, "geomap-wide") + "\n" + render_svg(narrow, "geomap-narrow")
 
 
-def _svg_open(spec: MapSpec, view: View, ident: str, features: list[LayerFeature]) -> list[str]:
+def _narrow_height(spec: MapSpec) -> int | None:
+    """A phone's map keeps the wide one's proportions, at least 0.6 as tall as wide (labels
+    need room); its legend goes under it."""
+    if spec.height is None:
+        return None
+    ratio = spec.height / spec.width
+    return round(mapstyle.NARROW_WIDTH * min(1.0, max(ratio, 0.6)))
+
+
+def _shaded(spec: MapSpec) -> tuple[set[str], set[str]]:
+    """The primary and secondary countries; on a shaded map every shaded one is secondary
+    (named like a mentioned country, filled by its class)."""
+    if spec.shades:
+        return set(), _with_claimed({c for c, n in _codes_counts(spec).items() if n > 0})
+    primary = _with_claimed(_codes(spec.primary))
+    return primary, _with_claimed(_codes(spec.secondary)) - primary
+
+
+def _codes_counts(spec: MapSpec) -> dict[str, int]:
+    return {(c if c.startswith("_") else c.upper()): n for c, n in spec.shades.items()}
+
+
+def _classes(spec: MapSpec) -> list[tuple[int, int, str]]:
+    return mapstyle.shade_classes(list(_codes_counts(spec).values()))
+
+
+def _contents(
+    spec: MapSpec,
+    points: list[MapPoint],
+    layer_points: list[tuple[LayerFeature, float, float]],
+    features: list[LayerFeature],
+    drawn: dict[str, list[list[XY]]],
+) -> mapstyle.MapContents:
+    """What this drawing shows, for its legend: only what is in view counts."""
+    primary, secondary = _shaded(spec)
+    shaded_in_view = {c for c in drawn if c in primary or c in secondary}
+    return mapstyle.MapContents(
+        marker_kinds=frozenset(_kind(p) for p in points),
+        layer_legends=tuple((i, f.legend) for i, f in enumerate(features) if f.legend),
+        primary=bool(shaded_in_view & primary),
+        secondary=bool(shaded_in_view & secondary),
+        primary_text=spec.primary_legend,
+        secondary_text=spec.secondary_legend,
+        shade_classes=tuple(text for _, _, text in _classes(spec)),
+    )
+
+
+def _svg_open(
+    spec: MapSpec,
+    view: View,
+    ident: str,
+    features: list[LayerFeature],
+    total_height: float,
+    variant: str,
+) -> list[str]:
     """The opening of the `<svg>`: title and description, clip path and hatch patterns, the
     sea, and the opened group every drawn part goes into (closed by `render_svg`)."""
     width, height = view.width, view.height
+    full = fmt(total_height)
+    css = f"geomap {variant}".strip()
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" class="geomap" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {full}" '
+        f'width="{width}" height="{full}" role="{_role(spec)}" class="{css}" '
         f'aria-labelledby="{ident}-t {ident}-d" font-family="{FONT}">',
         f'<title id="{ident}-t">{_esc(spec.title, 200)}</title>',
         f'<desc id="{ident}-d">{_esc(_description(spec, features), 2000)}</desc>',
         f'<defs><clipPath id="{ident}-f"><rect width="{width}" height="{height}"/></clipPath>',
         *hatch_patterns(ident, features),
         "</defs>",
+        f'<rect width="{width}" height="{full}" fill="#ffffff"/>',
         f'<g clip-path="url(#{ident}-f)">',
         f'<rect width="{width}" height="{height}" fill="{SEA}"/>',
     ]
@@ -180,27 +288,61 @@ def _drawn_countries(view: View) -> dict[str, list[list[XY]]]:
     return drawn
 
 
+def _role(spec: MapSpec) -> str:
+    """An image, unless it holds links: an "img" hides its children from assistive
+    technology, so a map with links is a group named by its title."""
+    return "group" if spec.country_links or any(p.href for p in spec.points) else "img"
+
+
 def _country_shapes(
-    drawn: dict[str, list[list[XY]]], primary: set[str], secondary: set[str]
+    drawn: dict[str, list[list[XY]]], primary: set[str], secondary: set[str], spec: MapSpec
 ) -> list[str]:
-    """Plain land first, shaded countries on top so their outlines stay whole."""
-    out: list[str] = []
-    for group, fill, stroke, width_px in (
+    """Plain land first, shaded countries on top so their outlines stay whole. A country
+    with a page is a link to it; only the shaded ones are in the keyboard's tab order (a
+    world map would otherwise make a reader tab through two hundred countries)."""
+    groups = [
         ([c for c in drawn if c not in primary and c not in secondary], LAND, BORDER, 0.6),
-        ([c for c in drawn if c in secondary], SECONDARY_FILL, BORDER, 0.7),
-        ([c for c in drawn if c in primary], PRIMARY_FILL, ACCENT, 1.2),
-    ):
+    ]
+    if spec.shades:
+        counts = _codes_counts(spec)
+        classes = _classes(spec)
+        for (lo, hi, _), fill in zip(classes, shade_fills(len(classes)), strict=True):
+            members = [c for c in drawn if c in secondary and lo <= counts.get(c, 0) <= hi]
+            groups.append((members, fill, BORDER, 0.7))
+    else:
+        groups.append(([c for c in drawn if c in secondary], SECONDARY_FILL, BORDER, 0.7))
+        groups.append(([c for c in drawn if c in primary], PRIMARY_FILL, ACCENT, 1.2))
+    out: list[str] = []
+    for group, fill, stroke, width_px in groups:
         if not group:
             continue
         out.append(
             f'<g fill="{fill}" stroke="{stroke}" stroke-width="{width_px}" '
             'stroke-linejoin="round" fill-rule="evenodd">'
         )
-        out += [
-            f'<path d="{path_data(drawn[c])}"><title>{_esc(_name(c))}</title></path>' for c in group
-        ]
+        for c in group:
+            path = f'<path d="{path_data(drawn[c])}"><title>{_esc(_name(c))}</title></path>'
+            out.append(
+                _linked(
+                    path,
+                    spec.country_links.get(c, ""),
+                    _name(c),
+                    c in drawn and (c in primary or c in secondary),
+                )
+            )
         out.append("</g>")
     return out
+
+
+def _linked(inner: str, href: str, name: str, focusable: bool = True) -> str:
+    """`inner` inside a link to `href` named `name`; as it is when there is no `href`. A
+    link out of the tab order is also hidden from assistive technology: another link (the
+    marker's, the shape's) carries the same name and place."""
+    if not href:
+        return inner
+    if focusable:
+        return f'<a href="{escape(href)}" aria-label="{_esc(name)}">{inner}</a>'
+    return f'<a href="{escape(href)}" tabindex="-1" aria-hidden="true">{inner}</a>'
 
 
 def _small_country_dots(
@@ -259,7 +401,8 @@ def _markers(
     out: list[str] = []
     for p in sorted(points, key=lambda p: p.emphasis):
         x, y = view.point(p.lon, p.lat)
-        out.append(marker(x, y, _kind(p), p.emphasis, layout))
+        drawn = marker(x, y, _kind(p), p.emphasis, layout)
+        out.append(_linked(drawn, p.href, clean_text(p.label, 60)))
     for f, x, y in layer_points:
         out.append(marker(x, y, "layer", 0, layout, colour=f.fill))
     return out
@@ -268,7 +411,7 @@ def _markers(
 def _label_jobs(
     points: list[MapPoint], layer_points: list[tuple[LayerFeature, float, float]], view: View
 ) -> list[_LabelJob]:
-    jobs = [_LabelJob(p.label, *view.point(p.lon, p.lat), p.emphasis) for p in points]
+    jobs = [_LabelJob(p.label, *view.point(p.lon, p.lat), p.emphasis, p.href) for p in points]
     jobs += [_LabelJob(f.label, x, y, -1) for f, x, y in layer_points if f.label]
     return jobs
 
@@ -290,6 +433,7 @@ def geojson(spec: MapSpec) -> dict[str, Any]:
                 "label": p.label,
                 "kind": _kind(p),
                 "emphasis": p.emphasis,
+                **({"href": p.href} if p.href else {}),
             },
         }
         for p in spec.points
@@ -301,6 +445,8 @@ def geojson(spec: MapSpec) -> dict[str, Any]:
         "bbox": _rfc7946_bbox(view_for(spec)),
         "primary": sorted(_codes(spec.primary)),
         "secondary": sorted(_codes(spec.secondary) - _codes(spec.primary)),
+        # where each country leads, for the interactive map's click-through
+        "links": dict(sorted(spec.country_links.items())),
         "features": out,
     }
 
@@ -383,52 +529,71 @@ def _extent(rings: list[list[XY]]) -> float:
 
 
 def _country_labels(
-    drawn: dict[str, list[list[XY]]], primary: set[str], secondary: set[str], layout: Layout
+    drawn: dict[str, list[list[XY]]],
+    primary: set[str],
+    secondary: set[str],
+    layout: Layout,
+    spec: MapSpec,
+    budget: int,
 ) -> list[str]:
-    """Country names, shaded countries first, then neighbours large enough to hold them."""
+    """Country names, shaded countries first, then at most `budget` neighbours large enough
+    to hold them. A name is a link to the country's page, as its shape is."""
     shaded = sorted(c for c in drawn if c in primary or c in secondary)
     rest = sorted(
         (c for c in drawn if c not in primary and c not in secondary),
         key=lambda c: (-_extent(drawn[c]), c),
     )
     out = []
+    neighbours = 0
     for code in [
         *sorted(c for c in shaded if c in primary),
         *(c for c in shaded if c not in primary),
         *rest,
     ]:
-        shape = country(code)
-        if shape is None:
-            continue
         if code.startswith("_"):
             continue  # not a country in ISO 3166 (N. Cyprus, Somaliland): outline only
-        is_primary = code in primary
-        size = 11.5 if is_primary else 9.0
-        spacing = 1.6 if is_primary else 1.1
-        text = shape.name.upper()
-        tw = labels.text_width(text, size, bold=is_primary, spacing=spacing)
-        anchor = label_anchor(shape.label, drawn[code], layout.view, (tw, size))
-        if anchor is None and code not in rest:
-            # A shaded country too small for its name still gets it, smaller.
-            size, spacing = size - 2, 0.6
-            tw = labels.text_width(text, size, bold=is_primary, spacing=spacing)
-            anchor = label_anchor(shape.label, drawn[code], layout.view, None)
-        if anchor is None:
+        if code in rest and neighbours >= budget:
+            break
+        text = _country_label(code, drawn[code], code in primary, code in rest, layout)
+        if text is None:
             continue
-        x, y = anchor
-        steps = [(0, 0), (0, -14), (0, 14), (-24, 0), (24, 0), (0, -28), (0, 28)]
-        spot = layout.placer.place(labels.centred_candidates(x, y, tw, size * 1.2, steps))
-        if spot is None:
-            continue
-        box, _ = spot
-        colour = "#6e1a1a" if is_primary else ("#6f6a61" if code in secondary else "#8e897f")
-        weight = ' font-weight="bold"' if is_primary else ""
-        out.append(
-            f'<text x="{fmt((box[0] + box[2]) / 2)}" y="{fmt(labels.baseline(box, size))}" '
-            f'text-anchor="middle" font-size="{fmt(size)}" letter-spacing="{fmt(spacing)}" '
-            f'fill="{colour}"{weight}>{_esc(text, 60)}</text>'
-        )
+        neighbours += code in rest
+        out.append(_linked(text, spec.country_links.get(code, ""), _name(code), False))
     return out
+
+
+def _country_label(
+    code: str, rings: list[list[XY]], is_primary: bool, is_plain: bool, layout: Layout
+) -> str | None:
+    """The name of one country where it fits, or None."""
+    shape = country(code)
+    if shape is None:
+        return None
+    size = layout.size(11.5 if is_primary else 9.0)
+    spacing = 1.6 if is_primary else 1.1
+    text = shape.name.upper()
+    tw = labels.text_width(text, size, bold=is_primary, spacing=spacing)
+    anchor = label_anchor(shape.label, rings, layout.view, (tw, size))
+    if anchor is None and not is_plain:
+        # A shaded country too small for its name still gets it, smaller.
+        size, spacing = layout.size(size - 2), 0.6
+        tw = labels.text_width(text, size, bold=is_primary, spacing=spacing)
+        anchor = label_anchor(shape.label, rings, layout.view, None)
+    if anchor is None:
+        return None
+    x, y = anchor
+    steps = [(0, 0), (0, -14), (0, 14), (-24, 0), (24, 0), (0, -28), (0, 28)]
+    spot = layout.placer.place(labels.centred_candidates(x, y, tw, size * 1.2, steps))
+    if spot is None:
+        return None
+    box, _ = spot
+    colour = "#6e1a1a" if is_primary else ("#4a4741" if not is_plain else "#6f6a61")
+    weight = ' font-weight="bold"' if is_primary else ""
+    return (
+        f'<text x="{fmt((box[0] + box[2]) / 2)}" y="{fmt(labels.baseline(box, size))}" '
+        f'text-anchor="middle" font-size="{fmt(size)}" letter-spacing="{fmt(spacing)}" '
+        f'fill="{colour}"{weight}>{_esc(text, 60)}</text>'
+    )
 
 
 # -- markers and labels ----------------------------------------------------------------
@@ -449,34 +614,38 @@ class _LabelJob:
     x: float
     y: float
     emphasis: int  # -1 for authored layer points, placed after every place
+    href: str = ""
 
 
-def _marker_labels(jobs: list[_LabelJob], layout: Layout) -> list[str]:
-    """Labels beside markers. The most emphasised go first; among equals, the ones with
-    the fewest free spots, so a crowded marker is not boxed in by its neighbours' labels."""
+def _marker_labels(jobs: list[_LabelJob], layout: Layout, budget: int) -> list[str]:
+    """Labels beside markers, at most `budget` of them. The most emphasised go first; among
+    equals, the ones with the fewest free spots, so a crowded marker is not boxed in by its
+    neighbours' labels. A marker left without its name still has it in the description."""
     prepared = []
     for index, job in enumerate(jobs):
         text = clean_text(job.text, 60)
         if not text:
             continue
-        size = 12.0 if job.emphasis > 0 else (10.5 if job.emphasis < 0 else 11.0)
+        size = layout.size(12.0 if job.emphasis > 0 else (10.5 if job.emphasis < 0 else 11.0))
         tw = labels.text_width(text, size, bold=job.emphasis > 0)
         candidates = labels.around_marker(job.x, job.y, 4.5, tw, size)
         free = sum(layout.placer.fits(box) for box, _ in candidates)
-        prepared.append(((-job.emphasis, free, index), text, size, job.emphasis > 0, candidates))
+        prepared.append(((-job.emphasis, free, index), text, size, job, candidates))
     prepared.sort(key=lambda item: item[0])
+    prepared = prepared[:budget]
     spots = labels.place_in_order(layout.placer, [item[4] for item in prepared])
     out = []
-    for (_, text, size, bold, _), spot in zip(prepared, spots, strict=True):
+    for (_, text, size, job, _), spot in zip(prepared, spots, strict=True):
         if spot is None:
             continue  # no room: the marker stays and the name is in the description
         box, anchor = spot
-        weight = ' font-weight="bold"' if bold else ""
-        out.append(
+        weight = ' font-weight="bold"' if job.emphasis > 0 else ""
+        drawn = (
             f'<text x="{fmt(labels.anchor_x(box, anchor))}" '
             f'y="{fmt(labels.baseline(box, size))}" text-anchor="{anchor}" '
             f'font-size="{fmt(size)}"{weight}>{escape(text)}</text>'
         )
+        out.append(_linked(drawn, job.href, text, focusable=False))
     return out
 
 
@@ -509,7 +678,7 @@ def _ident(spec: MapSpec) -> str:
     """An id prefix unique to this map, so several inline SVGs can share a page."""
     canonical = json.dumps(
         [
-            [[p.label, p.lat, p.lon, p.kind, p.emphasis] for p in spec.points],
+            [[p.label, p.lat, p.lon, p.kind, p.emphasis, p.href] for p in spec.points],
             sorted(_codes(spec.primary)),
             sorted(_codes(spec.secondary)),
             spec.layers,
@@ -520,6 +689,12 @@ def _ident(spec: MapSpec) -> str:
             spec.note,
             sorted(spec.fallback),
             spec.min_span,
+            spec.display_width,
+            sorted(spec.country_links.items()),
+            sorted(spec.shades.items()),
+            spec.primary_legend,
+            spec.secondary_legend,
+            spec.legend_below,
         ],
         sort_keys=True,
         default=str,

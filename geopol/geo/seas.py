@@ -81,7 +81,7 @@ def sea_labels(drawn: dict[str, list[list[XY]]], layout: Layout) -> list[str]:
         names += [(n, a, False) for n, a in SEAS.items()]
     for name, anchors, is_ocean in names:
         text = name.upper() if is_ocean else name
-        size = 10.5 if is_ocean else 10.0
+        size = layout.size(10.5 if is_ocean else 10.0)
         spacing = 2.0 if is_ocean else 0.3
         h = size * 1.2
         # One line, else two ("ATLANTIC / OCEAN") where the water is narrow.

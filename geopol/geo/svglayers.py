@@ -103,7 +103,7 @@ def area_labels(layout: Layout) -> list[str]:
         (x, y), _ = max((ring_centroid(r) for r in rings), key=lambda c: c[1])
         if not any(contains(r, x, y) for r in rings):
             continue
-        size = 10.5
+        size = layout.size(10.5)
         text = clean_text(f.label, 60)
         tw = labels.text_width(text, size)
         steps = [(0, 0), (0, -14), (0, 14), (-20, 0), (20, 0)]

@@ -14,6 +14,7 @@ from html import escape
 
 from geopol.geo import maplabels as labels
 from geopol.geo.maplayers import LayerFeature
+from geopol.geo.mapstyle import font_size
 from geopol.geo.projection import XY, View, clip_ring, contains, ring_centroid
 from geopol.geo.worldshapes import parts
 
@@ -39,6 +40,16 @@ def _blend(colour: str, base: str, amount: float) -> str:
 PRIMARY_FILL = _blend(ACCENT, LAND, 0.2)
 SECONDARY_FILL = _blend(ACCENT, LAND, 0.1)
 
+
+def shade_fills(n: int) -> list[str]:
+    """Fills for the `n` classes of a shaded map, lightest first, evenly apart."""
+    if n <= 0:
+        return []
+    low, high = 0.14, 0.6
+    step = (high - low) / (n - 1) if n > 1 else 0.0
+    return [_blend(ACCENT, LAND, low + i * step if n > 1 else 0.3) for i in range(n)]
+
+
 THIN_PX = 0.7  # vertices closer than this are invisible; dropping them keeps output small
 CLIP_MARGIN = 3.0  # clip outlines a little outside the frame so cut edges are never seen
 
@@ -48,6 +59,11 @@ class Layout:
     view: View
     placer: labels.Placer
     areas: list[tuple[LayerFeature, list[list[XY]]]] = field(default_factory=list)
+    floor: float = 0.0  # the smallest font size in viewBox units (mapstyle.min_font)
+
+    def size(self, base: float) -> float:
+        """A text's font size: `base`, raised to the floor that keeps it readable."""
+        return font_size(base, self.floor)
 
 
 def fmt(value: float, digits: int = 1) -> str:
@@ -189,113 +205,6 @@ def arrowhead(line: list[XY], colour: str, width: float) -> tuple[list[XY], list
     return shortened, [f'<polygon points="{tip}" fill="{colour}" stroke="none"/>']
 
 
-APPROXIMATE_LEGEND = "Approximate: placed at its region or country"
-
-
-def legend(
-    features: list[LayerFeature],
-    has_places: bool,
-    layout: Layout,
-    ident: str,
-    has_approximate: bool = False,
-) -> list[str]:
-    """A key to the authored layers (one row per legend text) and the place markers.
-
-    Goes in the corner that hides the fewest markers and labels; nothing when no layer
-    has a legend and no marker is approximate. Call it after the markers are placed."""
-    rows: list[tuple[str, int]] = []
-    seen = set()
-    for index, f in enumerate(features):
-        if f.legend and f.legend not in seen:
-            seen.add(f.legend)
-            rows.append((f.legend, index))
-    if not rows and not has_approximate:
-        return []
-    if has_places:
-        rows.append(("Places mentioned", -1))
-    if has_approximate:
-        rows.append((APPROXIMATE_LEGEND, -2))
-    size, row_h, pad, swatch = 10.5, 16.0, 7.0, 22.0
-    texts = [_short(text) for text, _ in rows]
-    box_w = pad * 2 + swatch + 6 + max(labels.text_width(t, size) for t in texts)
-    box_h = pad * 2 + row_h * len(rows) - 4
-    w, h = layout.view.width, layout.view.height
-    corners = [
-        (8.0, h - 30.0 - box_h),  # bottom left, above the scale bar
-        (8.0, 8.0),
-        (w - 8.0 - box_w, 8.0),
-        (w - 8.0 - box_w, h - 18.0 - box_h),
-    ]
-
-    def crowding(corner: tuple[float, float]) -> int:
-        box = (corner[0], corner[1], corner[0] + box_w, corner[1] + box_h)
-        return sum(labels.overlaps(box, taken) for taken in layout.placer.taken)
-
-    x0, y0 = min(corners, key=crowding)
-    layout.placer.block((x0, y0, x0 + box_w, y0 + box_h))
-    out = [
-        f'<g class="geomap-legend" font-size="{fmt(size)}" fill="{INK}">'
-        f'<rect x="{fmt(x0)}" y="{fmt(y0)}" width="{fmt(box_w)}" height="{fmt(box_h)}" rx="2" '
-        'fill="#ffffff" fill-opacity="0.94" stroke="#c9c4ba"/>'
-    ]
-    for i, ((_, index), text) in enumerate(zip(rows, texts, strict=True)):
-        mid = y0 + pad + i * row_h + 6
-        sx = x0 + pad
-        feature = features[index] if index >= 0 else None
-        out.append(_swatch(feature, sx, mid, swatch, f"{ident}-h{index}", index == -2))
-        out.append(
-            f'<text x="{fmt(sx + swatch + 6)}" y="{fmt(mid + size * 0.35)}">{escape(text)}</text>'
-        )
-    out.append("</g>")
-    return out
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= 48 else text[:47].rstrip() + "\u2026"
-
-
-def _swatch(
-    f: LayerFeature | None, x: float, mid: float, width: float, hatch_id: str, ring: bool = False
-) -> str:
-    if ring:  # an approximate place: the hollow dashed ring of its marker
-        return (
-            f'<circle cx="{fmt(x + width / 2)}" cy="{fmt(mid)}" r="3.5" fill="none" '
-            f'stroke="{INK}" stroke-width="1.4" stroke-dasharray="2 1.5"/>'
-        )
-    if f is None:
-        return (
-            f'<circle cx="{fmt(x + width / 2)}" cy="{fmt(mid)}" r="3.5" fill="{INK}" '
-            f'stroke="{HALO}" stroke-width="1.2"/>'
-        )
-    if f.kind == "area":
-        fill = f"url(#{hatch_id})" if f.hatch else f.fill
-        opacity = "" if f.hatch else f' fill-opacity="{fmt(max(f.fill_opacity, 0.25), 2)}"'
-        return (
-            f'<rect x="{fmt(x)}" y="{fmt(mid - 5)}" width="{fmt(width)}" height="10" '
-            f'fill="{fill}"{opacity} stroke="{f.stroke}"/>'
-        )
-    if f.kind == "line":
-        dash = ' stroke-dasharray="5 3"' if f.dashed else ""
-        stroke_w = min(f.stroke_width, 3.0)
-        end = x + width
-        head = ""
-        if f.arrow:
-            end -= 5
-            head = (
-                f'<polygon points="{fmt(x + width)},{fmt(mid)} {fmt(end - 2)},{fmt(mid - 4)} '
-                f'{fmt(end - 2)},{fmt(mid + 4)}" fill="{f.stroke}"/>'
-            )
-        return (
-            f'<line x1="{fmt(x)}" y1="{fmt(mid)}" x2="{fmt(end - 2 if f.arrow else end)}" '
-            f'y2="{fmt(mid)}" stroke="{f.stroke}" stroke-width="{fmt(stroke_w)}"{dash}/>{head}'
-        )
-    cx, d = x + width / 2, 4.5
-    return (
-        f'<path d="M{fmt(cx)} {fmt(mid - d)}L{fmt(cx + d)} {fmt(mid)}L{fmt(cx)} {fmt(mid + d)}'
-        f'L{fmt(cx - d)} {fmt(mid)}Z" fill="{f.fill}" stroke="{HALO}" stroke-width="1.2"/>'
-    )
-
-
 NICE_KM = [n * 10**e for e in range(0, 5) for n in (1, 2, 5)]
 
 
@@ -310,12 +219,14 @@ def scale_bar(layout: Layout) -> list[str]:
     px = length_km / km_per_px
     if not 30 <= px <= 160:
         return []
+    size = layout.size(9)
     x0, y = 10.0, view.height - 10.0
-    layout.placer.block((x0 - 2, y - 16, x0 + px + 30, view.height))
+    label_w = labels.text_width(f"{length_km:,} km", size)
+    layout.placer.block((x0 - 2, y - size * 1.6, x0 + px + 8 + label_w, view.height))
     x1 = x0 + px
     ticks = f"M{fmt(x0)} {fmt(y - 4)}V{fmt(y)}H{fmt(x1)}V{fmt(y - 4)}"
     return [
-        f'<g class="geomap-scale" font-size="9" fill="#4a4741">'
+        f'<g class="geomap-scale" font-size="{fmt(size)}" fill="#4a4741">'
         f'<path d="{ticks}" fill="none" stroke="{HALO}" stroke-width="3" stroke-opacity="0.8"/>'
         f'<path d="{ticks}" fill="none" stroke="#4a4741" stroke-width="1"/>'
         f'<text x="{fmt(x1 + 4)}" y="{fmt(y)}" stroke="{HALO}" stroke-width="2" '
@@ -324,29 +235,51 @@ def scale_bar(layout: Layout) -> list[str]:
 
 
 def note_box(note: str, layout: Layout) -> list[str]:
-    """A note across the top of the map, e.g. that no place could be resolved."""
-    text = clean_text(note, 120)
-    size = 12.0
-    tw = labels.text_width(text, size)
-    x0 = (layout.view.width - tw) / 2 - 10
-    box = (x0, 10.0, x0 + tw + 20, 34.0)
+    """A note across the top of the map, e.g. that no place could be resolved; wrapped
+    onto more lines where the map is narrow."""
+    size = layout.size(12.0)
+    width = layout.view.width
+    lines = wrap(clean_text(note, 120), size, width - 40)
+    tw = max(labels.text_width(line, size) for line in lines)
+    line_h = size * 1.3
+    x0 = (width - tw) / 2 - 10
+    box = (x0, 10.0, x0 + tw + 20, 10.0 + line_h * len(lines) + size * 0.7)
     layout.placer.block(box)
+    first = 10.0 + size * 0.35 + line_h / 2 + size * 0.35
+    spans = "".join(
+        f'<tspan x="{fmt(width / 2)}" y="{fmt(first + i * line_h)}">{escape(line)}</tspan>'
+        for i, line in enumerate(lines)
+    )
     return [
         f'<g class="geomap-note"><rect x="{fmt(box[0])}" y="{fmt(box[1])}" '
-        f'width="{fmt(box[2] - box[0])}" height="24" rx="3" fill="#ffffff" fill-opacity="0.92" '
-        f'stroke="#c9c4ba"/><text x="{fmt(layout.view.width / 2)}" y="26.2" '
-        f'text-anchor="middle" font-size="{fmt(size)}" fill="{INK}">{escape(text)}</text></g>'
+        f'width="{fmt(box[2] - box[0])}" height="{fmt(box[3] - box[1])}" rx="3" fill="#ffffff" '
+        f'fill-opacity="0.92" stroke="#c9c4ba"/><text text-anchor="middle" '
+        f'font-size="{fmt(size)}" fill="{INK}">{spans}</text></g>'
     ]
+
+
+def wrap(text: str, size: float, width: float) -> list[str]:
+    """`text` broken at spaces into lines no wider than `width` at font `size` (a word
+    longer than the width keeps a line of its own)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and labels.text_width(lines[-1] + " " + word, size) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 def attribution(layout: Layout) -> list[str]:
     """The data credit, small, bottom right."""
     w, h = layout.view.width, layout.view.height
-    layout.placer.block((w - 64.0, h - 14.0, float(w), float(h)))
+    size = layout.size(8)
+    tw = labels.text_width("Natural Earth", size)
+    layout.placer.block((w - tw - 10, h - size * 1.7, float(w), float(h)))
     return [
-        f'<text x="{w - 5}" y="{h - 5}" text-anchor="end" font-size="8" fill="#7d786f" '
-        f'stroke="{HALO}" stroke-width="2" stroke-opacity="0.8" paint-order="stroke">'
-        "Natural Earth</text>"
+        f'<text x="{w - 5}" y="{h - 5}" text-anchor="end" font-size="{fmt(size)}" '
+        f'fill="#6f6a61" stroke="{HALO}" stroke-width="2" stroke-opacity="0.8" '
+        'paint-order="stroke">Natural Earth</text>'
     ]
 
 

@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from geopol.articles.models import Article
 from geopol.core.timefmt import event_date
-from geopol.extraction.maps import cached_svg, places_map_spec
+from geopol.extraction.maps import LISTING_PX, cached_svg, places_map_spec
 from geopol.extraction.parts import merged_timeline, recent_places
 from geopol.extraction.timelines import actor_events
 
@@ -45,5 +45,7 @@ def actor_map(actor, article_ids: list[int]) -> SafeString:
         codes,
         f"Places in analyses mentioning {actor.name}",
         "No places in the analyses that mention it yet",
+        f"Countries of {actor.name}",
+        width=LISTING_PX,
     )
     return mark_safe(cached_svg(spec))

@@ -280,7 +280,14 @@ def test_authored_layers_are_drawn_with_a_legend():
     root = parse(svg)
     legend = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "geomap-legend")
     entries = texts(legend)
-    assert entries == ["Held by armed groups", "Front line", "Advance on Konna", "Places mentioned"]
+    assert entries == [
+        "Held by armed groups",
+        "Front line",
+        "Advance on Konna",
+        "Countries of this map",
+        "Place mentioned",
+        "Capital",
+    ]
     assert "Armed groups" in texts(root)  # the area's label, on the map
     dashed = [p for p in root.iter(f"{SVG}path") if p.get("stroke-dasharray")]
     assert dashed, "the front line is dashed"
@@ -454,7 +461,7 @@ def test_committed_shapes_are_small_and_documented():
 def test_approximate_places_get_a_ring_and_a_legend():
     """A place known only by its region is drawn as a dashed ring, and the map says what the
     ring means; a map with exact places only needs no such key."""
-    from geopol.geo.svgparts import APPROXIMATE_LEGEND
+    from geopol.geo.mapstyle import APPROXIMATE_TEXT as APPROXIMATE_LEGEND
 
     rough = render_svg(
         MapSpec(

@@ -1,7 +1,8 @@
 /* Progressive enhancement for Geopol's maps: the server draws every map as SVG, which works
    without JavaScript, in print and in feeds. Where JavaScript runs, a button under each map
    swaps it for a Leaflet map of the same data (pan and zoom) drawn over Natural Earth country
-   outlines served by Geopol itself: no tile server, no third-party requests. */
+   outlines served by Geopol itself: no tile server, no third-party requests. As on the SVG,
+   places are labelled and lead to their search, countries to their pages. */
 (function () {
   "use strict";
   var body = document.body;
@@ -34,16 +35,23 @@
   }
 
   function draw(L, figure, data, world) {
-    var svg = figure.querySelector("svg");
+    // the figure holds a wide and a narrow drawing; the one shown gives the height
+    var svgs = Array.prototype.slice.call(figure.querySelectorAll("svg.geomap"));
+    var shown = svgs.filter(function (s) { return s.getBoundingClientRect().height > 0; })[0];
     var holder = document.createElement("div");
     holder.className = "leaflet-holder";
-    holder.style.height = (svg ? svg.getBoundingClientRect().height : 400) + "px";
-    if (svg) { svg.style.display = "none"; }
+    holder.style.height = Math.max(shown ? shown.getBoundingClientRect().height : 400, 300) + "px";
+    svgs.forEach(function (s) { s.style.display = "none"; });
     figure.insertBefore(holder, figure.firstChild);
     var map = L.map(holder, { attributionControl: true, worldCopyJump: true });
     map.attributionControl.setPrefix("").addAttribution("Natural Earth");
     var primary = data.primary || [], secondary = data.secondary || [];
+    var links = data.links || {};
     L.geoJSON(world, {
+      onEachFeature: function (f, layer) {
+        var href = links[f.properties.code];
+        if (href) { layer.on("click", function () { window.location.href = href; }); }
+      },
       style: function (f) {
         var code = f.properties.code;
         var shade = primary.indexOf(code) >= 0 ? 0.35 : (secondary.indexOf(code) >= 0 ? 0.15 : 0);
@@ -68,14 +76,29 @@
       onEachFeature: function (f, layer) {
         var p = f.properties || {};
         var text = p.label || p.legend || p.name;
+        var isPlace = p.role === "place";
         if (text) {
           // a text node, never HTML: labels are written by editors and by the geoparser
           var label = document.createElement("span");
           label.textContent = String(text);
-          layer.bindTooltip(label);
+          // places are labelled as on the SVG; areas and lines name themselves on hover
+          layer.bindTooltip(label, isPlace ? { permanent: true, direction: "right",
+                                               className: "map-label", offset: [6, 0] } : {});
+        }
+        if (isPlace && typeof p.href === "string" && p.href.charAt(0) === "/") {
+          var go = function () { window.location.href = p.href; };
+          layer.on("click", function (e) { L.DomEvent.stopPropagation(e); go(); });
+          // the label leads where its marker does
+          layer.on("tooltipopen", function (e) {
+            var el = e.tooltip.getElement();
+            el.style.pointerEvents = "auto";
+            el.style.cursor = "pointer";
+            el.addEventListener("click", go);
+          });
         }
       }
     }).addTo(map);
+    map.on("zoomend", function () { declutter(holder); });
     var b = data.bbox;
     if (b) {
       var east = b[2] < b[0] ? b[2] + 360 : b[2];
@@ -83,6 +106,20 @@
     } else {
       map.setView([20, 0], 2);
     }
+  }
+
+  // Place labels that would overlap one already shown are hidden, the first placed winning
+  // (the features come most mentioned first), as on the SVG; zooming in brings them back.
+  function declutter(holder) {
+    var kept = [];
+    Array.prototype.forEach.call(holder.querySelectorAll(".leaflet-tooltip.map-label"), function (tip) {
+      tip.style.visibility = "";
+      var r = tip.getBoundingClientRect();
+      var hit = kept.some(function (k) {
+        return r.left < k.right && k.left < r.right && r.top < k.bottom && k.top < r.bottom;
+      });
+      if (hit) { tip.style.visibility = "hidden"; } else { kept.push(r); }
+    });
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("figure[data-map]"), function (figure) {
@@ -98,6 +135,7 @@
         return r.json();
       }), loadBasemap()]).then(function (results) {
         draw(results[0], figure, results[1], results[2]);
+        declutter(figure);
         button.remove();
       }).catch(function () {
         button.disabled = false;
