@@ -32,6 +32,9 @@ SLOTS = {
     "key-judgments": "article, readable: an article's key judgments (forecasts)",
     "country-map": "country: where a country's analyses take place",
     "region-map": "region: where a region's analyses take place",
+    # drawn on every request (a hole of the cached page): context is None, reader is a key
+    # of access.TIERS_BY_READER
+    "connected": "article, reader: Connected Content for that kind of reader",
 }
 
 Draw = Callable[..., str]
@@ -62,6 +65,11 @@ def contribute(slot: str, draw: Draw) -> None:
 def contribute_figure(kind: str, draw: FigureDraw) -> None:
     """Draw the figures of `kind` ("map") in article bodies with `draw`."""
     _figures[kind] = draw
+
+
+def filled(slot: str) -> bool:
+    """True when an app draws `slot` (else the page draws its own default)."""
+    return bool(_parts.get(slot))
 
 
 def draw(slot: str, context: Any, **values: Any) -> SafeString:
