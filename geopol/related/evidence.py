@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from geopol.articles.access import TIERS_BY_READER
 from geopol.articles.models import Article, ArticleCountry, visible_q
@@ -18,7 +17,7 @@ from geopol.articles.rendering import plain_text_of_html
 from geopol.extraction.models import ArticleEntity, Decision, EntityKind, Mention
 from geopol.extraction.visibility import head_text, named_in, public_entity_ids
 from geopol.related.models import READERS
-from geopol.related.scoring import Evidence, Shared, idf
+from geopol.related.scoring import WEIGHTS, Evidence, Shared, idf
 from geopol.related.words import distinctive_words
 from geopol.search.backends import get_backend
 from geopol.search.backends.base import SearchRequest
@@ -26,9 +25,10 @@ from geopol.search.query import ParsedQuery, Term
 
 # a tag shared by more articles than this says too little to find candidates by (its IDF is
 # low anyway); it still counts for candidates found otherwise
-MAX_DF = 1000
+MAX_DF = 500
 TEXT_HITS = 30  # "more like this" hits per reader
 TAG_KINDS = (EntityKind.ACTOR, EntityKind.PLACE)
+PRESELECT = 150  # candidates found through tags scored in full, per kind of reader
 
 
 @dataclass
@@ -128,27 +128,46 @@ def _tag_filter(tags: list[_Tag], counts: dict[tuple[str, str], int], rare_only:
 
 
 def _candidate_ids(
-    article: Article, tags: list[_Tag], counts: dict[tuple[str, str], int]
+    article: Article, tags: list[_Tag], counts: dict[tuple[str, str], int], total: int
 ) -> set[int]:
-    """Articles sharing a rare enough actor, place or primary country with `article`."""
-    now = timezone.now()
-    ids = set(
+    """Articles sharing a rare enough actor, place or country with `article`: for each kind
+    of reader, the PRESELECT best by what that reader surely sees of them (tags of articles
+    they may read, tags an editor gave or confirmed), so that scoring the few in full stays
+    cheap at any archive size and nothing hidden from the reader picks them."""
+    rows = list(
         ArticleEntity.objects.kept()
-        .filter(_tag_filter(tags, counts, rare_only=True))
+        .filter(_tag_filter(tags, counts, rare_only=True), visible_q(prefix="article__"))
         .exclude(article_id=article.pk)
-        .values_list("article_id", flat=True)
+        .values_list("article_id", "kind", "key", "by_editor", "decision", "article__access")
     )
     rare_countries = [
         t.key for t in tags if t.kind == "country" and counts.get(("country", t.key), 0) <= MAX_DF
     ]
     if rare_countries:
-        ids.update(
-            ArticleCountry.objects.filter(country_id__in=rare_countries)
+        rows += [
+            (pk, "country", code, True, "", access)
+            for pk, code, access in ArticleCountry.objects.filter(
+                visible_q(prefix="article__"), country_id__in=rare_countries
+            )
             .exclude(article_id=article.pk)
-            .values_list("article_id", flat=True)
-        )
-    visible = Article.objects.filter(visible_q(now), pk__in=ids) if ids else Article.objects.none()
-    return set(visible.values_list("pk", flat=True)) if ids else set()
+            .values_list("article_id", "country_id", "article__access")
+        ]
+    ids: set[int] = set()
+    for reader in READERS:
+        weight = {
+            (t.kind, t.key): idf(total, counts.get((t.kind, t.key), 1)) * WEIGHTS[t.kind]
+            for t in tags
+            if reader in t.readers
+        }
+        bound: dict[int, float] = defaultdict(float)
+        tiers = TIERS_BY_READER[reader]
+        for pk, kind, key, by_editor, decision, access in rows:
+            if (kind, key) in weight and (
+                access in tiers or by_editor or decision == Decision.CONFIRMED
+            ):
+                bound[pk] += weight[(kind, key)]
+        ids.update(sorted(bound, key=lambda pk: -bound[pk])[:PRESELECT])
+    return ids
 
 
 def _text_hits(article: Article, reader: str) -> dict[int, float]:
@@ -237,7 +256,7 @@ def gather(article: Article) -> dict[str, dict[int, Evidence]]:
     tags = _source_tags(article)
     counts = _frequencies(tags)
     total = archive_size()
-    ids = _candidate_ids(article, tags, counts)
+    ids = _candidate_ids(article, tags, counts, total)
     text = {reader: _text_hits(article, reader) for reader in READERS}
     ids.update(pk for hits in text.values() for pk in hits)
     ids.discard(article.pk)
