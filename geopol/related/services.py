@@ -82,10 +82,10 @@ def _fresh_since(now: dt.datetime) -> dt.datetime | None:
 
 def _kept(article: Article, reader: str) -> list[tuple[int, str]] | None:
     """The kept list, or None when there is none or it is out of date."""
+    since = _fresh_since(timezone.now())
     kept = RelatedList.objects.filter(article=article, reader=reader).first()
     if kept is None:
         return None
-    since = _fresh_since(timezone.now())
     if since is not None and kept.computed_at < since:
         return None
     return list(kept.items.values_list("target_id", "reason"))
