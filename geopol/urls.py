@@ -6,6 +6,7 @@ from geopol.api.urls import api
 urlpatterns = [
     path("", include("geopol.articles.urls")),
     path("", include("geopol.extraction.urls")),
+    path("", include("geopol.related.urls")),
     path("", include("geopol.members.urls")),
     path("", include("geopol.follows.urls")),
     path("", include("geopol.billing.urls")),

@@ -250,20 +250,22 @@ def _public_rows(rows: list[tuple]) -> set[int]:
     return public
 
 
-def gather(article: Article) -> dict[str, dict[int, Evidence]]:
+def gather(
+    article: Article, readers: tuple[str, ...] = READERS, with_text: bool = True
+) -> dict[str, dict[int, Evidence]]:
     """For each kind of reader, the evidence of every candidate, from what that reader may see
-    of both articles only."""
+    of both articles only (`with_text`: with the "more like this" searches)."""
     tags = _source_tags(article)
     counts = _frequencies(tags)
     total = archive_size()
     ids = _candidate_ids(article, tags, counts, total)
-    text = {reader: _text_hits(article, reader) for reader in READERS}
+    text = {reader: _text_hits(article, reader) if with_text else {} for reader in READERS}
     ids.update(pk for hits in text.values() for pk in hits)
     ids.discard(article.pk)
     candidates = _candidates(article, tags, counts, ids)
     mine = {(t.kind, t.key): t for t in tags}
     out: dict[str, dict[int, Evidence]] = {}
-    for reader in READERS:
+    for reader in readers:
         out[reader] = {}
         for pk, candidate in candidates.items():
             evidence = _evidence(article, candidate, mine, counts, total, reader)

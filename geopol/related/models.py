@@ -82,3 +82,52 @@ class Curation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.target_id} on {self.article_id}"
+
+
+class Storyline(models.Model):
+    """A thread of analyses about one chain of events, found by the machine (shared actors and
+    places within a time window) and curated by editors: rename, merge, split, pin."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    named_by_editor = models.BooleanField(
+        default=False, help_text="Set when an editor renames it: the machine keeps the name."
+    )
+    pinned = models.BooleanField(default=False, help_text="Listed first on the storylines page.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-pinned", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("storyline", args=[self.slug])
+
+
+class StorylineArticle(models.Model):
+    """An article's place in a storyline. `removed`: an editor took it out, and the machine
+    does not put it back."""
+
+    storyline = models.ForeignKey(Storyline, on_delete=models.CASCADE, related_name="links")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="storyline_links")
+    by_editor = models.BooleanField(default=False)
+    removed = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article"],
+                condition=models.Q(removed=False),
+                name="one_storyline_per_article",
+            ),
+            models.UniqueConstraint(fields=["storyline", "article"], name="storyline_article_once"),
+        ]
+        verbose_name = "analysis in the storyline"
+        verbose_name_plural = "analyses in the storyline"
+
+    def __str__(self) -> str:
+        return f"{self.article_id} in {self.storyline_id}"

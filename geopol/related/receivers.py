@@ -9,10 +9,14 @@ drops every list."""
 from __future__ import annotations
 
 from geopol.articles.changes import ArticleChange
-from geopol.related.models import RelatedItem, RelatedList
+from geopol.articles.models import Article
+from geopol.related import storylines
+from geopol.related.models import RelatedItem, RelatedList, StorylineArticle
 from geopol.related.services import due_changed, store_lists
+from geopol.related.storylines import storyline_of
 
 EAGER = 20  # a change of up to this many articles recomputes their lists at once
+STORYLINES_AT_ONCE = 500  # a bigger change (an import) leaves storylines to `cluster_storylines`
 
 
 def forget_lists(article_ids: list[int]) -> None:
@@ -31,15 +35,30 @@ def forget_all() -> None:
 
 def forget_changed_lists(change: ArticleChange) -> None:
     due_changed()
+    articles = change.articles()
+    touched = _assign_storylines(articles) if len(change.items) <= STORYLINES_AT_ONCE else set()
     if len(change.items) > EAGER:
         forget_all()
         return
     forget_lists(change.ids)
-    neighbours: set[int] = set()
-    for article in change.articles():
+    neighbours = set(touched)
+    for article in articles:
         if article.is_visible:
             lists = store_lists(article)
             neighbours.update(pk for entries in lists.values() for pk, _, _ in entries)
     neighbours.difference_update(change.ids)
     if neighbours:
         RelatedList.objects.filter(article_id__in=neighbours).delete()
+
+
+def _assign_storylines(articles: list[Article]) -> set[int]:
+    """Storylines for the changed articles (oldest first); the other analyses of the
+    storylines they are in now, whose lists must say so."""
+    before = {s.pk for s in storyline_of(a.pk for a in articles).values()}
+    storylines.assign_all(articles)
+    after = {s.pk for s in storyline_of(a.pk for a in articles).values()}
+    return set(
+        StorylineArticle.objects.filter(storyline_id__in=before | after).values_list(
+            "article_id", flat=True
+        )
+    )

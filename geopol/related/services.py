@@ -16,7 +16,8 @@ from geopol.articles.access import reader_kind
 from geopol.articles.models import LISTED, Article, Status
 from geopol.related import evidence as gathering
 from geopol.related.models import READERS, Curation, RelatedItem, RelatedList
-from geopol.related.scoring import reason, score
+from geopol.related.scoring import Evidence, reason, score
+from geopol.related.storylines import storyline_of
 
 STORED = 12  # entries kept per list: room for the editors' hides
 SHOWN = 5
@@ -35,12 +36,31 @@ class Connection:
 def compute_lists(article: Article) -> dict[str, list[tuple[int, float, str]]]:
     """Every kind of reader's ranking for `article`: (id, score, reason), best first."""
     found = gathering.gather(article)
+    _with_storyline(article, found)
     lists = {}
     for reader in READERS:
         scored = [(pk, score(ev), ev) for pk, ev in found[reader].items()]
         scored.sort(key=lambda s: (-s[1], -abs(s[2].days), -s[0]))
         lists[reader] = [(pk, round(value, 4), reason(ev)) for pk, value, ev in scored[:STORED]]
     return lists
+
+
+def _with_storyline(article: Article, found: dict[str, dict[int, Evidence]]) -> None:
+    """The other analyses of `article`'s storyline are candidates, with it as evidence (a
+    storyline is built from what every reader may see: storylines.py)."""
+    storyline = storyline_of([article.pk]).get(article.pk)
+    if storyline is None:
+        return
+    members = dict(
+        Article.objects.published()
+        .filter(storyline_links__storyline=storyline, storyline_links__removed=False)
+        .exclude(pk=article.pk)
+        .values_list("pk", "published_at")
+    )
+    for evidence in found.values():
+        for pk, published in members.items():
+            days = (published - article.published_at).total_seconds() / 86400
+            evidence.setdefault(pk, Evidence(days=days)).storyline = storyline.name
 
 
 @transaction.atomic
