@@ -51,13 +51,21 @@ class _Candidate:
     text: dict[str, float] = field(default_factory=dict)  # reader -> 0..1
 
 
+SIZE_KEY = "related:archive-size"
+
+
 def archive_size() -> int:
-    """Published articles (the IDF's N), counted at most once a minute."""
-    total = cache.get("related:archive-size")
+    """Published articles (the IDF's N), counted again after a change (forget_size) and at
+    least once a minute (scheduled articles fall due by themselves)."""
+    total = cache.get(SIZE_KEY)
     if total is None:
         total = Article.objects.published().count()
-        cache.set("related:archive-size", total, 60)
+        cache.set(SIZE_KEY, total, 60)
     return max(int(total), 1)
+
+
+def forget_size() -> None:
+    cache.delete(SIZE_KEY)
 
 
 def _readers_of(access: str) -> frozenset[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from geopol.articles.changes import ArticleChange
 from geopol.articles.models import Article
 from geopol.related import storylines
+from geopol.related.evidence import forget_size
 from geopol.related.models import RelatedItem, RelatedList, StorylineArticle
 from geopol.related.services import due_changed, store_lists
 from geopol.related.storylines import storyline_of
@@ -35,6 +36,7 @@ def forget_all() -> None:
 
 def forget_changed_lists(change: ArticleChange) -> None:
     due_changed()
+    forget_size()
     articles = change.articles()
     touched = _assign_storylines(articles) if len(change.items) <= STORYLINES_AT_ONCE else set()
     if len(change.items) > EAGER:
