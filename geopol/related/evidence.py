@@ -4,6 +4,7 @@ from the search backend)."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from geopol.search.query import ParsedQuery, Term
 # low anyway); it still counts for candidates found otherwise
 MAX_DF = 500
 TEXT_HITS = 30  # "more like this" hits per reader
+TEXT_WORDS = 8  # distinctive words OR'd in the "more like this" query
 TAG_KINDS = (EntityKind.ACTOR, EntityKind.PLACE)
 PRESELECT = 150  # candidates found through tags scored in full, per kind of reader
 
@@ -93,24 +95,37 @@ def _source_tags(article: Article) -> list[_Tag]:
     return [t for t in tags if t.readers]
 
 
+def _df_key(kind: str, key: str) -> str:
+    # hashed: tag keys hold spaces and colons ("feature:niger river:13.50,2.10")
+    return "related:df:" + hashlib.sha1(f"{kind}\0{key}".encode()).hexdigest()  # noqa: S324 - a cache key, not security
+
+
+DF_SECONDS = 600  # how stale a tag's document frequency may be (its IDF barely moves)
+
+
 def _frequencies(tags: list[_Tag]) -> dict[tuple[str, str], int]:
+    """How many articles carry each of these tags (removed ones too: counted from the
+    (kind, key) index alone), kept in the cache for DF_SECONDS."""
+    keys = {_df_key(t.kind, t.key): (t.kind, t.key) for t in tags}
+    cached = cache.get_many(list(keys))
+    counts = {keys[k]: n for k, n in cached.items()}
+    missing = [keys[k] for k in keys if k not in cached]
     by_kind: dict[str, set[str]] = defaultdict(set)
-    for tag in tags:
-        by_kind[tag.kind].add(tag.key)
-    counts: dict[tuple[str, str], int] = {}
-    entity_q = Q()
+    for kind, key in missing:
+        by_kind[kind].add(key)
+    entity_q = Q(pk__in=[])
     for kind in TAG_KINDS:
         if by_kind[kind]:
             entity_q |= Q(kind=kind, key__in=by_kind[kind])
-    if entity_q:
+    fresh: dict[tuple[str, str], int] = dict.fromkeys(missing, 0)
+    if any(by_kind[kind] for kind in TAG_KINDS):
         for kind, key, n in (
-            ArticleEntity.objects.kept()
-            .filter(entity_q)
+            ArticleEntity.objects.filter(entity_q)
             .values("kind", "key")
             .annotate(n=Count("*"))
             .values_list("kind", "key", "n")
         ):
-            counts[(kind, key)] = n
+            fresh[(kind, key)] = n
     if by_kind["country"]:
         for code, n in (
             ArticleCountry.objects.filter(country_id__in=by_kind["country"])
@@ -118,8 +133,10 @@ def _frequencies(tags: list[_Tag]) -> dict[tuple[str, str], int]:
             .annotate(n=Count("*"))
             .values_list("country_id", "n")
         ):
-            counts[("country", code)] = n
-    return counts
+            fresh[("country", code)] = n
+    if fresh:
+        cache.set_many({_df_key(*k): n for k, n in fresh.items()}, DF_SECONDS)
+    return {**counts, **fresh}
 
 
 def _tag_filter(tags: list[_Tag], counts: dict[tuple[str, str], int], rare_only: bool) -> Q:
@@ -186,7 +203,7 @@ def _text_hits(article: Article, reader: str) -> dict[int, float]:
     text = head_text(article)
     if article.access in tiers:
         text += "\n" + plain_text_of_html(article.body_html)
-    words = distinctive_words(text)
+    words = distinctive_words(text, limit=TEXT_WORDS)
     if not words:
         return {}
     query = ParsedQuery(clauses=[[Term((w,)) for w in words]])

@@ -101,14 +101,17 @@ def _fresh_since(now: dt.datetime) -> dt.datetime | None:
 
 
 def _kept(article: Article, reader: str) -> list[tuple[int, str]] | None:
-    """The kept list, or None when there is none or it is out of date."""
+    """The kept list, or None when there is none or it is out of date: one query (a list
+    kept empty comes back as one row without an item)."""
     since = _fresh_since(timezone.now())
-    kept = RelatedList.objects.filter(article=article, reader=reader).first()
-    if kept is None:
+    rows = list(
+        RelatedList.objects.filter(article=article, reader=reader)
+        .order_by("items__rank")
+        .values_list("computed_at", "items__target_id", "items__reason")
+    )
+    if not rows or (since is not None and rows[0][0] < since):
         return None
-    if since is not None and kept.computed_at < since:
-        return None
-    return list(kept.items.values_list("target_id", "reason"))
+    return [(pk, text) for _, pk, text in rows if pk is not None]
 
 
 def related_for(
