@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from geopol.articles.models import Article
+from geopol.articles.models import Article, ArticleCountry
 from geopol.core.text import make_slug
 from geopol.related import evidence as gathering
 from geopol.related.models import Storyline, StorylineArticle
@@ -49,14 +49,21 @@ def storyline_of(article_ids: Iterable[int]) -> dict[int, Storyline]:
 
 
 def _name(article: Article, links: dict[int, Evidence]) -> str:
-    shared: Counter[str] = Counter()
+    """A name until an editor gives a better one: the article's primary country, the year and
+    the places most shared ("Mali 2013: Douentza and Gao"), else the actors."""
+    places: Counter[str] = Counter()
+    actors: Counter[str] = Counter()
     for ev in links.values():
-        for s in ev.actors:
-            shared[s.name] += s.idf
-        for s in ev.places:
-            shared[s.name] += 0.7 * s.idf
-    names = [name for name, _ in shared.most_common(2)]
-    return f"{joined(names)}, {article.published_at.year}"
+        places.update({s.name: s.idf for s in ev.places})
+        actors.update({s.name: s.idf for s in ev.actors})
+    names = [name for name, _ in (places or actors).most_common(2)]
+    country = (
+        ArticleCountry.objects.filter(article=article, primary=True)
+        .values_list("country__name", flat=True)
+        .first()
+    )
+    head = f"{country} {article.published_at.year}" if country else str(article.published_at.year)
+    return f"{head}: {joined(names)}"
 
 
 def _unique_slug(name: str) -> str:
