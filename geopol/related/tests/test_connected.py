@@ -168,3 +168,15 @@ def test_a_kept_list_costs_the_same_few_queries_at_any_size(mali):
     with CaptureQueriesContext(connection) as many:
         related_for(query, reader="member")
     assert len(many) == len(few) <= 3, "\n".join(q["sql"][:150] for q in many.captured_queries)
+
+
+def test_editors_find_the_choices_on_the_article_admin_page(mali):
+    query, next_day, _, _ = mali
+    editor = User.objects.create_superuser("editor", password="x")
+    admin = Client()
+    admin.force_login(editor)
+    page = admin.get(f"/admin/articles/article/{query.pk}/change/").text
+    assert "Connected Content: pin an analysis" in page
+    Curation.objects.create(article=query, target=next_day, action=Curation.Action.HIDE)
+    listing = admin.get("/admin/related/curation/").text
+    assert next_day.title in listing and "Hide" in listing
