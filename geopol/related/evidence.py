@@ -34,7 +34,7 @@ PRESELECT = 150  # candidates found through tags scored in full, per kind of rea
 
 
 @dataclass
-class _Tag:
+class Tag:
     """One tag (actor, place or primary country) of a candidate, with who may see it."""
 
     kind: str
@@ -49,7 +49,7 @@ class _Candidate:
     pk: int
     access: str
     published: object
-    tags: list[_Tag] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
     text: dict[str, float] = field(default_factory=dict)  # reader -> 0..1
 
 
@@ -74,20 +74,20 @@ def _readers_of(access: str) -> frozenset[str]:
     return frozenset(r for r in READERS if access in TIERS_BY_READER[r])
 
 
-def _source_tags(article: Article) -> list[_Tag]:
+def _source_tags(article: Article) -> list[Tag]:
     """The article's own actor and place tags and primary countries, each with the readers who
     may see it (visibility.public_entity_ids: an entity found only in a restricted body is
     not seen by readers of lower tiers)."""
     full = _readers_of(article.access)
     public = public_entity_ids([article])
     tags = [
-        _Tag(kind, key, name, frozenset(READERS) if pk in public else full)
+        Tag(kind, key, name, frozenset(READERS) if pk in public else full)
         for pk, kind, key, name in ArticleEntity.objects.kept()
         .filter(article=article, kind__in=TAG_KINDS)
         .values_list("pk", "kind", "key", "name")
     ]
     tags += [
-        _Tag("country", code, name, frozenset(READERS), primary)
+        Tag("country", code, name, frozenset(READERS), primary)
         for code, name, primary in ArticleCountry.objects.filter(article=article).values_list(
             "country_id", "country__name", "primary"
         )
@@ -103,7 +103,7 @@ def _df_key(kind: str, key: str) -> str:
 DF_SECONDS = 600  # how stale a tag's document frequency may be (its IDF barely moves)
 
 
-def _frequencies(tags: list[_Tag]) -> dict[tuple[str, str], int]:
+def frequencies(tags: list[Tag]) -> dict[tuple[str, str], int]:
     """How many articles carry each of these tags (removed ones too: counted from the
     (kind, key) index alone), kept in the cache for DF_SECONDS."""
     keys = {_df_key(t.kind, t.key): (t.kind, t.key) for t in tags}
@@ -139,7 +139,7 @@ def _frequencies(tags: list[_Tag]) -> dict[tuple[str, str], int]:
     return {**counts, **fresh}
 
 
-def _tag_filter(tags: list[_Tag], counts: dict[tuple[str, str], int], rare_only: bool) -> Q:
+def _tag_filter(tags: list[Tag], counts: dict[tuple[str, str], int], rare_only: bool) -> Q:
     by_kind: dict[str, set[str]] = defaultdict(set)
     for tag in tags:
         if tag.kind != "country" and (
@@ -153,7 +153,7 @@ def _tag_filter(tags: list[_Tag], counts: dict[tuple[str, str], int], rare_only:
 
 
 def _candidate_ids(
-    article: Article, tags: list[_Tag], counts: dict[tuple[str, str], int], total: int
+    article: Article, tags: list[Tag], counts: dict[tuple[str, str], int], total: int
 ) -> set[int]:
     """Articles sharing a rare enough actor, place or country with `article`: for each kind
     of reader, the PRESELECT best by what that reader surely sees of them (tags of articles
@@ -222,7 +222,7 @@ def _text_hits(article: Article, reader: str) -> dict[int, float]:
 
 
 def _candidates(
-    article: Article, tags: list[_Tag], counts: dict[tuple[str, str], int], ids: set[int]
+    article: Article, tags: list[Tag], counts: dict[tuple[str, str], int], ids: set[int]
 ) -> dict[int, _Candidate]:
     """The candidates' tags shared with `article`, each with the readers who may see it on the
     candidate: all of them if they may read its body, else only if an editor gave or
@@ -242,12 +242,12 @@ def _candidates(
     public = _public_rows([r for r in entity_rows if r[1] in restricted])
     for pk, article_id, kind, key, name, _, _, _ in entity_rows:
         readers = frozenset(READERS) if pk in public else _readers_of(found[article_id].access)
-        found[article_id].tags.append(_Tag(kind, key, name, readers))
+        found[article_id].tags.append(Tag(kind, key, name, readers))
     codes = [t.key for t in tags if t.kind == "country"]
     for article_id, code, name, primary in ArticleCountry.objects.filter(
         article_id__in=ids, country_id__in=codes
     ).values_list("article_id", "country_id", "country__name", "primary"):
-        found[article_id].tags.append(_Tag("country", code, name, frozenset(READERS), primary))
+        found[article_id].tags.append(Tag("country", code, name, frozenset(READERS), primary))
     return found
 
 
@@ -281,7 +281,7 @@ def gather(
     """For each kind of reader, the evidence of every candidate, from what that reader may see
     of both articles only (`with_text`: with the "more like this" searches)."""
     tags = _source_tags(article)
-    counts = _frequencies(tags)
+    counts = frequencies(tags)
     total = archive_size()
     ids = _candidate_ids(article, tags, counts, total)
     text = {reader: _text_hits(article, reader) if with_text else {} for reader in READERS}
@@ -303,7 +303,7 @@ def gather(
 def _evidence(
     article: Article,
     candidate: _Candidate,
-    mine: dict[tuple[str, str], _Tag],
+    mine: dict[tuple[str, str], Tag],
     counts: dict[tuple[str, str], int],
     total: int,
     reader: str,
