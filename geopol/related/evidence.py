@@ -70,6 +70,19 @@ def forget_size() -> None:
     cache.delete(SIZE_KEY)
 
 
+def forget_frequencies(article_ids: list[int]) -> None:
+    """The kept document frequencies of these articles' tags are out of date."""
+    tags = ArticleEntity.objects.filter(article_id__in=article_ids, kind__in=TAG_KINDS)
+    keys = [_df_key(kind, key) for kind, key in tags.values_list("kind", "key")]
+    keys += [
+        _df_key("country", code)
+        for code in ArticleCountry.objects.filter(article_id__in=article_ids).values_list(
+            "country_id", flat=True
+        )
+    ]
+    cache.delete_many(keys)
+
+
 def _readers_of(access: str) -> frozenset[str]:
     return frozenset(r for r in READERS if access in TIERS_BY_READER[r])
 

@@ -16,7 +16,14 @@ from geopol.articles.changes import ArticleChange
 from geopol.articles.models import Article
 from geopol.extraction.models import ArticleEntity
 from geopol.related import storylines
-from geopol.related.evidence import MAX_DF, TAG_KINDS, Tag, forget_size, frequencies
+from geopol.related.evidence import (
+    MAX_DF,
+    TAG_KINDS,
+    Tag,
+    forget_frequencies,
+    forget_size,
+    frequencies,
+)
 from geopol.related.models import RelatedItem, RelatedList, StorylineArticle
 from geopol.related.services import due_changed, store_lists
 from geopol.related.storylines import storyline_of
@@ -42,6 +49,8 @@ def forget_all() -> None:
 def forget_changed_lists(change: ArticleChange) -> None:
     due_changed()
     forget_size()
+    if len(change.items) <= STORYLINES_AT_ONCE:
+        forget_frequencies(change.ids)
     articles = change.articles()
     touched = _assign_storylines(articles) if len(change.items) <= STORYLINES_AT_ONCE else set()
     if len(change.items) > EAGER:
