@@ -4,11 +4,12 @@ with the editors' pins and hides applied."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
@@ -18,6 +19,18 @@ from geopol.related import evidence as gathering
 from geopol.related.models import READERS, Curation, RelatedItem, RelatedList
 from geopol.related.scoring import Evidence, reason, score
 from geopol.related.storylines import storyline_of
+
+
+def _atomic(fn):  # type: ignore[no-untyped-def]
+    """One transaction on the database RelatedList rows go to (a router may send them elsewhere
+    than "default")."""
+
+    def run(*args, **kwargs):  # type: ignore[no-untyped-def]
+        with transaction.atomic(using=router.db_for_write(RelatedList)):
+            return fn(*args, **kwargs)
+
+    return functools.wraps(fn)(run)
+
 
 STORED = 12  # entries kept per list: room for the editors' hides
 SHOWN = 5
@@ -63,7 +76,7 @@ def _with_storyline(article: Article, found: dict[str, dict[int, Evidence]]) -> 
             evidence.setdefault(pk, Evidence(days=days)).storyline = storyline.name
 
 
-@transaction.atomic
+@_atomic
 def store_lists(article: Article) -> dict[str, list[tuple[int, float, str]]]:
     """Compute `article`'s lists and keep them (replacing what was kept)."""
     lists = compute_lists(article)

@@ -12,16 +12,29 @@ taken out is not put back."""
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import router, transaction
 
 from geopol.articles.models import Article, ArticleCountry
 from geopol.core.text import make_slug
 from geopol.related import evidence as gathering
 from geopol.related.models import Storyline, StorylineArticle
 from geopol.related.scoring import Evidence, joined
+
+
+def _atomic(fn):  # type: ignore[no-untyped-def]
+    """One transaction on the database StorylineArticle rows go to (a router may send them elsewhere
+    than "default")."""
+
+    def run(*args, **kwargs):  # type: ignore[no-untyped-def]
+        with transaction.atomic(using=router.db_for_write(StorylineArticle)):
+            return fn(*args, **kwargs)
+
+    return functools.wraps(fn)(run)
+
 
 WINDOW_DAYS = 120
 LINK_SCORE = 7.0  # the IDF of the shared actors and places, places at 0.7
@@ -74,7 +87,7 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-@transaction.atomic
+@_atomic
 def assign(article: Article) -> Storyline | None:
     """Put `article` in its storyline (found, started or kept); None when it has none."""
     mine = StorylineArticle.objects.filter(article=article).first()
@@ -117,7 +130,7 @@ def assign_all(articles: Iterable[Article]) -> int:
     return sum(1 for article in ordered if assign(article) is not None)
 
 
-@transaction.atomic
+@_atomic
 def merge(storylines: list[Storyline]) -> Storyline:
     """Merge into the first of `storylines` (an editor's action): its name stays."""
     into, rest = storylines[0], storylines[1:]
