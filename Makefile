@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export GEOPOL_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run serve demo install install-dev constraints test lint format bench bench-import bench-extract bench-geoparse bench-members bench-load bench-search bench-digest bench-reindex clean help
+.PHONY: run serve demo install install-dev constraints test lint format bench bench-import bench-extract bench-geoparse bench-members bench-load bench-search bench-digest bench-reindex bench-related clean help
 
 help:
 	@echo "make run      install, migrate, load the demo corpus and serve http://$(HOST):$(PORT)"
@@ -53,7 +53,7 @@ format: install-dev
 	$(BIN)/ruff format geopol tests bench
 	$(BIN)/ruff check --fix geopol tests bench
 
-bench: bench-import bench-extract bench-geoparse bench-search bench-reindex bench-members bench-load bench-digest
+bench: bench-import bench-extract bench-geoparse bench-search bench-reindex bench-members bench-load bench-digest bench-related
 
 bench-import: install-dev
 	$(BIN)/python bench/bench_import.py
@@ -92,3 +92,8 @@ bench-digest: install-dev
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+# Connected Content: nDCG@5 on bench/relatedset (old connected_to as the reference) and
+# related-for-article latency at 100,000 articles; BENCH_RELATED_ARGS="--skip-speed" for quality only
+bench-related: install-dev
+	$(BIN)/python bench/bench_related.py $(BENCH_RELATED_ARGS)

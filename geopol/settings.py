@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "geopol.search",
     "geopol.articles",
     "geopol.extraction",
+    "geopol.related",
     "geopol.members",
     "geopol.follows",
     "geopol.billing",

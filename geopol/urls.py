@@ -7,6 +7,7 @@ from geopol.desk.views_figures import media_file
 urlpatterns = [
     path("", include("geopol.articles.urls")),
     path("", include("geopol.extraction.urls")),
+    path("", include("geopol.related.urls")),
     path("", include("geopol.members.urls")),
     path("", include("geopol.follows.urls")),
     path("", include("geopol.billing.urls")),

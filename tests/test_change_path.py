@@ -59,6 +59,7 @@ def test_the_subscribers_are_declared_in_order():
     assert [(stage, s.__qualname__) for stage, s in changes.subscribers()] == [
         ("tagging", "tag_changed_articles"),
         ("indexing", "index_change"),
+        ("related", "forget_changed_lists"),
         ("pages", "invalidate_pages"),
         ("alerts", "match_published"),
     ]
@@ -150,6 +151,8 @@ def test_an_admin_save_and_a_bulk_action_are_one_change_each(client, seen):
             "entities-INITIAL_FORMS": "0",
             "judgments-TOTAL_FORMS": "0",
             "judgments-INITIAL_FORMS": "0",
+            "curations-TOTAL_FORMS": "0",
+            "curations-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]

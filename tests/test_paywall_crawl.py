@@ -640,3 +640,46 @@ def test_maps_and_tags_of_a_hidden_body_name_none_of_its_places_or_actors(site):
     member.force_login(MembershipFactory().user)
     text = response_text(member.get(f"/api/v1/articles/{slug}/map"))
     assert "Mopti" in text, "a member sees the places on the map"
+
+
+def _connected_reasons(client: Client, article: Article) -> dict[str, str]:
+    """Connected Content of `article`'s page and API detail: title -> reason."""
+    page = client.get(article.get_absolute_url()).content.decode()
+    section = page.split('id="connected-h"', 1)[1].split("</section>", 1)[0]
+    found = dict(
+        re.findall(
+            r'">([^<]+)</a> <span class="meta"><span class="connected-reason">([^<]+)', section
+        )
+    )
+    detail = client.get(f"/api/v1/articles/{article.slug}").json()
+    found.update({html.unescape(c["title"]): c["reason"] for c in detail["connected"]})
+    return {html.unescape(k): html.unescape(v) for k, v in found.items()}
+
+
+def test_connected_content_reasons_name_nothing_of_a_hidden_body(site):
+    """A reason says what two pieces share. Where one of them is the members-only piece, a
+    reader who may not read its body is never told a place or actor found only there: not on
+    its own page, not on the pages it is connected from (as a member is)."""
+    names = _names_found_in_body(site.members)
+    articles = [site.members, site.registered, site.public, site.switched]
+
+    def reasons_involving_members(client: Client) -> list[str]:
+        out = []
+        for article in articles:
+            for title, reason in _connected_reasons(client, article).items():
+                if article == site.members or title == site.members.title:
+                    out.append(reason)
+        return out
+
+    for reader, client in readers().items():
+        reasons = reasons_involving_members(client)
+        assert reasons, f"{reader}: the members-only piece is connected through its countries"
+        for reason in reasons:
+            shown = {n for n in names if re.search(rf"\b{re.escape(n)}\b", reason)}
+            assert not shown, f"{reader} is told {sorted(shown)}: {reason!r}"
+    member = Client()
+    from geopol.members.tests.factories import MembershipFactory
+
+    member.force_login(MembershipFactory().user)
+    told = " ".join(reasons_involving_members(member))
+    assert any(re.search(rf"\b{re.escape(n)}\b", told) for n in names), told

@@ -30,12 +30,17 @@ class ArticleSummary(Schema):
     countries: list[CountryRef]
 
 
+class ConnectedArticle(ArticleSummary):
+    reason: str  # why it is connected, in words, from what the reader may read
+    pinned: bool  # chosen by the editors
+
+
 class ArticleDetail(ArticleSummary):
     authors: list[str]
     topics: list[str]
     body_html: str | None
     readable: bool
-    connected: list[ArticleSummary]
+    connected: list[ConnectedArticle]
 
 
 class RegionOut(Schema):

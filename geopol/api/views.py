@@ -26,6 +26,7 @@ from geopol.articles.search import FACETS, search_articles, suggest
 from geopol.extraction.maps import article_map_spec
 from geopol.geo.maps import geojson, world_geojson
 from geopol.geo.models import Country, Region
+from geopol.related.services import related_for
 
 router = Router()
 
@@ -78,7 +79,10 @@ def get_article(request: HttpRequest, slug: str):
         "topics": [t.name for t in article.topics.all()],
         "body_html": article.body_html if readable else None,
         "readable": readable,
-        "connected": [_summary(a, request.user) for a in Article.objects.connected_to(article)],
+        "connected": [
+            {**_summary(c.article, request.user), "reason": c.reason, "pinned": c.pinned}
+            for c in related_for(article, request.user)
+        ],
     }
 
 

@@ -39,6 +39,9 @@ SLOTS = {
     "region-timeline": "region: dated events of its analyses, for the reader (request)",
     "region-actors": "region: the actors and persons its analyses name most lately",
     "home-map": "newest: the home page's map of what the latest analyses are about",
+    # drawn on every request (a hole of the cached page): context is None, reader is a key
+    # of access.TIERS_BY_READER
+    "connected": "article, reader: Connected Content for that kind of reader",
 }
 
 Draw = Callable[..., str]
@@ -69,6 +72,11 @@ def contribute(slot: str, draw: Draw) -> None:
 def contribute_figure(kind: str, draw: FigureDraw) -> None:
     """Draw the figures of `kind` ("map") in article bodies with `draw`."""
     _figures[kind] = draw
+
+
+def filled(slot: str) -> bool:
+    """True when an app draws `slot` (else the page draws its own default)."""
+    return bool(_parts.get(slot))
 
 
 def draw(slot: str, context: Any, **values: Any) -> SafeString:

@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from geopol.articles import pagecache, viewas
-from geopol.articles.access import Reading, can_preview, open_article
+from geopol.articles import pagecache, parts, viewas
+from geopol.articles.access import Reading, can_preview, open_article, reader_kind
 from geopol.articles.coverage import coverage_series, coverage_svg
 from geopol.articles.models import (
     Article,
@@ -121,13 +121,27 @@ def _article_page(request: HttpRequest, article: Article, preview: bool = False)
             "paywall": "" if readable else _paywall(request, article, reading, reader),
             "messages": _messages(request),
             "site": site_url(request),
+            "connected": connected_html(article, view_as or reader_kind(request.user)),
         }
     )
     status = 410 if article.status == Status.RETRACTED and not preview else 200
     return HttpResponse(html, status=status)
 
 
-HOLES = ("bookmark", "meter", "paywall", "messages", "site")
+HOLES = ("bookmark", "meter", "paywall", "messages", "site", "connected")
+
+
+def connected_html(article: Article, reader: str) -> str:
+    """Connected Content for a kind of reader (access.TIERS_BY_READER): what an app above
+    draws into the "connected" slot (its reasons depend on what the reader may read, so it
+    is a hole of the cached page), else the articles sharing most countries."""
+    if parts.filled("connected"):
+        return parts.draw("connected", None, article=article, reader=reader)
+    return render_to_string(
+        "articles/includes/connected.html", {"connected": Article.objects.connected_to(article)}
+    )
+
+
 # the site's address in JSON-LD, replaced by the "site" hole after JSON escaping (which
 # would escape the hole's own "<" marker)
 SITE_TOKEN = "geopol-site-url-"  # noqa: S105 - a placeholder, not a secret
@@ -179,7 +193,6 @@ def _shared_context(
         "regions": Article.regions_of(countries),
         "authors": authors,
         "topics": list(article.topics.all()),
-        "connected": Article.objects.connected_to(article),
         "has_map_figure": readable and article.figures.filter(kind="map").exists(),
         "json_ld": json.dumps(_json_ld(article, readable, countries, authors), ensure_ascii=False)
         .replace("<", "\\u003c")
@@ -209,6 +222,7 @@ def preview_fragment(request: HttpRequest, article: Article, view_as: str = "") 
             "paywall": "" if readable else _paywall(request, article, Reading(False), reader),
             "messages": "",
             "site": site_url(request),
+            "connected": connected_html(article, view_as or reader_kind(reader)),
         }
     )
 

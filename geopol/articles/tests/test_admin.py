@@ -58,6 +58,9 @@ def test_editor_writes_and_schedules_an_article(editor_client):
             # and the forecasts app its key judgments
             "judgments-TOTAL_FORMS": "0",
             "judgments-INITIAL_FORMS": "0",
+            # and the related app its Connected Content choices
+            "curations-TOTAL_FORMS": "0",
+            "curations-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
