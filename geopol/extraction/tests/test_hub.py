@@ -104,12 +104,14 @@ def country_page(client):
 @pytest.mark.django_db
 def test_the_country_page_is_a_constant_number_of_queries(client):
     mali_analyses(2)
+    country_page(client)  # once first: per-process caches (registries, name index) fill
     html, few = country_page(client)
     assert "Ansar Dine" in html and "Jan 2, 2013" in html
     mali_analyses(8, start=3)
     html, many = country_page(client)
     assert "Jan 10, 2013" in html
-    assert many == few, f"{few} queries with 2 analyses, {many} with 10"
+    # no query per analysis (a cache that the new analyses empty may cost one or two less)
+    assert many <= few, f"{few} queries with 2 analyses, {many} with 10"
 
 
 @pytest.mark.django_db
