@@ -35,6 +35,7 @@ SLOTS = {
     "country-timeline": "country: dated events of its analyses, for the reader (request)",
     "country-profile": "country: its profile box (capital, population, heads)",
     "country-actors": "country: the actors and persons its analyses name most lately",
+    "country-storylines": "country: the storylines its analyses belong to, latest first",
     "region-map": "region: where a region's analyses take place",
     "region-timeline": "region: dated events of its analyses, for the reader (request)",
     "region-actors": "region: the actors and persons its analyses name most lately",

@@ -154,3 +154,12 @@ def actor_events(user: Any, slug: str, limit: int = MERGED_LIMIT) -> list[Event]
         .distinct()
     )
     return _with_entities(Event.objects.filter(pk__in=ids).newest()[:limit])
+
+
+def articles_events(
+    user: Any, article_ids: Sequence[int], limit: int = MERGED_LIMIT
+) -> list[Event]:
+    """The events of the analyses `article_ids` (a storyline's), newest first; only from
+    bodies `user` may read."""
+    events = Event.objects.readable_by(readable_tiers(user)).filter(article_id__in=article_ids)
+    return _with_entities(events.newest()[:limit])

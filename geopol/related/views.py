@@ -8,7 +8,8 @@ from django.utils.safestring import mark_safe
 
 from geopol.articles.models import Article, ArticleCountry, visible_q
 from geopol.extraction.maps import cached_svg, places_map_spec
-from geopol.extraction.parts import recent_places
+from geopol.extraction.parts import merged_timeline, recent_places
+from geopol.extraction.timelines import articles_events
 from geopol.related.models import Storyline
 
 
@@ -51,6 +52,7 @@ def storyline_detail(request: HttpRequest, slug: str) -> HttpResponse:
         f"Places in {storyline.name}",
         "No places mentioned in its public analyses",
     )
+    events = articles_events(request.user, [a.pk for a in articles])
     return render(
         request,
         "related/storyline.html",
@@ -58,5 +60,6 @@ def storyline_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "storyline": storyline,
             "articles": articles,
             "map_svg": mark_safe(cached_svg(spec)),
+            "timeline": mark_safe(merged_timeline(events, "Timeline")) if events else "",
         },
     )
