@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from geopol.extraction.matching import Candidate
-from geopol.extraction.reading import Document
+from geopol.extraction.reading import Document, qualified_by
 from geopol.extraction.results import Mention
 from geopol.extraction.rules import SCORES, WORDS
 from geopol.geo.gazetteer import Gazetteer
@@ -135,13 +135,9 @@ def _rival_region(doc: Document, cand: Candidate, code: str, evidence: Counter[s
 
 def _qualifies_a_town_of(doc: Document, cand: Candidate, region: str) -> bool:
     """ "Athens, Georgia": the name right after a comma that follows a town of that region."""
-    head = doc.text[max(0, cand.start - 3) : cand.start]
-    if "," not in head:
-        return False
-    comma = cand.start - len(head) + head.rindex(",")
     return any(
         f"{o.country}-{o.admin1}" == region
-        for before in doc.found_by_end.get(comma, ())
+        for before in qualified_by(doc, cand)
         for o in doc.gazetteer.places(before.key)
         if o.kind == "city"
     )

@@ -16,6 +16,7 @@ from geopol.extraction.reading import (
     Document,
     inside_longer_name,
     previous_word,
+    qualified_by,
     qualifier_of,
     written_as_abbreviated,
 )
@@ -258,17 +259,10 @@ def _listed(doc: Document, after: Candidate) -> bool:
     return following is not None and _region_name(doc, following)
 
 
-QUALIFIED_BEFORE_RE = re.compile(r"[\w.][ \t]*,[ \t]*$")
-
-
 def qualifies_previous(doc: Document, cand: Candidate) -> bool:
     """Whether `cand` is the qualifier of the place named just before it ("Paris, Texas")."""
-    before = doc.text[max(0, cand.start - 4) : cand.start]
-    if not QUALIFIED_BEFORE_RE.search(before):
-        return False
-    comma = doc.text.rindex(",", 0, cand.start)
-    for other in doc.found_by_end.get(comma, ()):
-        where = qualifier(doc, other) if qualifier_of(doc, other) is cand else None
+    for other in qualified_by(doc, cand):
+        where = qualifier(doc, other)
         if where is None:
             continue
         # "Brattleboro, Vermont" with Brattleboro unknown: still the state; not so the

@@ -239,6 +239,17 @@ def qualifier_of(doc: Document, cand: Candidate) -> Candidate | None:
     return doc.found_at.get(gap.end())
 
 
+def qualified_by(doc: Document, cand: Candidate) -> list[Candidate]:
+    """The names `cand` would qualify: those ending at a comma right before it, only spaces
+    between ("Paris" for the "Texas" of "Paris, Texas"). The inverse of `qualifier_of`."""
+    i = cand.start
+    while i > 0 and doc.text[i - 1] in " \t":
+        i -= 1
+    if i == 0 or doc.text[i - 1] != ",":
+        return []
+    return [c for c in doc.found_by_end.get(i - 1, ()) if qualifier_of(doc, c) is cand]
+
+
 def previous_word(text: str, start: int) -> str:
     match = PREVIOUS_WORD_RE.search(text[max(0, start - 30) : start])
     return match.group(1).lower() if match else ""
