@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from geopol.articles.models import Article
+from geopol.core.tests.tasks import run_tasks
 from geopol.extraction import ner
 from geopol.extraction.models import ArticleEntity
 
@@ -19,31 +20,6 @@ pytestmark = [
 # Hueytown is a small town that the geoparser alone leaves out (no cue before it, in a story
 # about the whole state); spaCy reads it as a GPE, so the gazetteer's Hueytown, Alabama counts
 BODY = "Police in Alabama said the post office in Hueytown was evacuated after workers fell ill."
-
-
-def run_tasks() -> int:
-    """Every queued task, run by the database backend's worker inside the test."""
-    from django_tasks_db.management.commands.db_worker import Worker
-    from django_tasks_db.models import DBTaskResult
-
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
-    ran = 0
-    while (result := DBTaskResult.objects.ready().get_locked()) is not None:
-        result.claim("test-worker")
-        worker.run_task(result)
-        result.refresh_from_db()
-        assert result.status == "SUCCESSFUL", result.exception_class_path + result.traceback
-        ran += 1
-    return ran
 
 
 def places(article):

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
 from geopol.articles.tests.factories import ArticleFactory  # noqa: F401  (re-exported)
+from geopol.core.tests.tasks import run_tasks  # noqa: F401  (re-exported)
 
 aiosmtpd = pytest.importorskip("aiosmtpd.controller", reason="aiosmtpd is a dev dependency")
 
@@ -83,32 +84,6 @@ def wait_for(inbox: Inbox, count: int, timeout: float = 5.0) -> None:
     deadline = time.monotonic() + timeout
     while len(inbox.raw) < count and time.monotonic() < deadline:
         time.sleep(0.01)
-
-
-def run_tasks() -> int:
-    """Run every queued task the way `geopol worker` does (the database backend's worker),
-    inside the test's transaction. Returns how many ran."""
-    from django_tasks_db.management.commands.db_worker import Worker
-    from django_tasks_db.models import DBTaskResult
-
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
-    ran = 0
-    while (result := DBTaskResult.objects.ready().get_locked()) is not None:
-        result.claim("test-worker")
-        worker.run_task(result)
-        result.refresh_from_db()
-        assert result.status == "SUCCESSFUL", result.exception_class_path + result.traceback
-        ran += 1
-    return ran
 
 
 @pytest.fixture
