@@ -15,7 +15,7 @@
                                   [--server granian|gunicorn] [--no-access-log]
                                   [--no-worker]
     geopol [--data-dir DIR] alerts send-due | digest-now | status
-    geopol [--data-dir DIR] worker [db_worker options]   (runs background tasks: alerts)
+    geopol [--data-dir DIR] worker [db_worker options]   (runs background tasks: alerts, storylines)
     geopol [--data-dir DIR] manage DJANGO_COMMAND ...   (createsuperuser, shell, ...)
 
 A command run against an empty data dir migrates it first.
@@ -130,7 +130,9 @@ def _parser() -> argparse.ArgumentParser:
         "SQLite). --no-worker for scale-out, where `geopol worker` and a timer run apart",
     )
     commands.add_parser(
-        "worker", help="run the background-task worker (sends alerts)", add_help=False
+        "worker",
+        help="run the background-task worker (sends alerts, threads imports into storylines)",
+        add_help=False,
     )
     commands.add_parser("manage", help="run any Django management command", add_help=False)
     return parser

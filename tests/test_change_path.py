@@ -4,6 +4,7 @@ action, delivered to the declared subscribers in order; each subscriber works al
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pytest
 from django.contrib.auth.models import User
@@ -96,7 +97,10 @@ def test_the_last_stages_wait_for_the_commit_and_skip_a_rollback(
 ):
     with django_capture_on_commit_callbacks() as callbacks:
         import_articles([item(1)])
-    assert [c.subscriber.__name__ for c in callbacks] == ["invalidate_pages", "match_published"]
+    delivered = [c.subscriber.__name__ for c in callbacks if hasattr(c, "subscriber")]
+    assert delivered == ["invalidate_pages", "match_published"]
+    queued = [c.func.__name__ for c in callbacks if isinstance(c, functools.partial)]
+    assert queued == ["enqueue_storylines"], "an import's storylines wait for the worker"
     with (
         django_capture_on_commit_callbacks() as callbacks,
         pytest.raises(RuntimeError),

@@ -5,11 +5,15 @@ its tags, whether it is still published). Lists that did not show it but should 
 found from its new list (relatedness is nearly symmetric): they are dropped too, and every
 dropped list is computed again by its next reader. An imported file's articles are not
 computed at once (an import of thousands of files would wait on each): the lists of articles
-sharing a rare tag with them are dropped instead. A change of many articles drops every
-list."""
+sharing a rare tag with them are dropped instead, and their storylines are found by a
+background task once the import commits (`geopol.related.tasks`). A change of many articles
+drops every list."""
 
 from __future__ import annotations
 
+import functools
+
+from django.db import transaction
 from django.db.models import Q
 
 from geopol.articles.changes import ArticleChange
@@ -29,7 +33,7 @@ from geopol.related.services import due_changed, store_lists
 from geopol.related.storylines import storyline_of
 
 EAGER = 20  # a change of up to this many articles recomputes their lists at once
-STORYLINES_AT_ONCE = 500  # a bigger change (an import) leaves storylines to `cluster_storylines`
+STORYLINES_AT_ONCE = 500  # a bigger change leaves storylines to `cluster_storylines`
 
 
 def forget_lists(article_ids: list[int]) -> None:
@@ -52,7 +56,15 @@ def forget_changed_lists(change: ArticleChange) -> None:
     if len(change.items) <= STORYLINES_AT_ONCE:
         forget_frequencies(change.ids)
     articles = change.articles()
-    touched = _assign_storylines(articles) if len(change.items) <= STORYLINES_AT_ONCE else set()
+    touched: set[int] = set()
+    if len(change.items) <= STORYLINES_AT_ONCE:
+        if change.source == "import":
+            from geopol.related.tasks import enqueue_storylines
+
+            ids = list(change.ids)
+            transaction.on_commit(functools.partial(enqueue_storylines, ids), robust=True)
+        else:
+            touched = assign_storylines_of(articles)
     if len(change.items) > EAGER:
         forget_all()
         return
@@ -87,7 +99,7 @@ def _tag_neighbours(article_ids: list[int]) -> set[int]:
     return set(ArticleEntity.objects.filter(rare).values_list("article_id", flat=True))
 
 
-def _assign_storylines(articles: list[Article]) -> set[int]:
+def assign_storylines_of(articles: list[Article]) -> set[int]:
     """Storylines for the changed articles (oldest first); the other analyses of the
     storylines they are in now, whose lists must say so."""
     before = {s.pk for s in storyline_of(a.pk for a in articles).values()}

@@ -47,7 +47,7 @@ def test_import_is_retagged_with_ner_in_the_background(
     settings.GEOPOL_NER = True
     article = import_one(tmp_path, django_capture_on_commit_callbacks)
     assert places(article) == {"Alabama"}  # tagged at import, without NER
-    assert run_tasks() == 1
+    assert run_tasks(counting="tag_with_ner") == 1
     assert places(article) == {"Alabama", "Hueytown"}
     assert article.country_links.filter(country_id="US").exists()
 
@@ -55,7 +55,7 @@ def test_import_is_retagged_with_ner_in_the_background(
 def test_ner_off_queues_nothing(settings, tmp_path, django_capture_on_commit_callbacks):
     settings.GEOPOL_NER = False
     article = import_one(tmp_path, django_capture_on_commit_callbacks)
-    assert run_tasks() == 0
+    assert run_tasks(counting="tag_with_ner") == 0
     assert places(article) == {"Alabama"}
 
 

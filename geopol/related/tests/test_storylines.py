@@ -11,8 +11,11 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
+from geopol.articles.importers import ArticleData
 from geopol.articles.models import Article, Status
+from geopol.articles.services import import_articles
 from geopol.articles.tests.factories import ArticleFactory
+from geopol.core.tests.tasks import run_tasks
 from geopol.related import storylines
 from geopol.related.models import Storyline, StorylineArticle
 
@@ -134,3 +137,31 @@ def test_a_country_page_lists_the_storylines_of_its_analyses(client, thread):
     assert section and storyline.name in section.group(0)
     assert storyline.get_absolute_url() in section.group(0)
     assert "country-storylines" not in client.get("/countries/france/").text
+
+
+def test_an_import_finds_its_storylines_in_the_background(
+    client, archive, django_capture_on_commit_callbacks
+):
+    """An imported file waits on no storyline work: the worker assigns its pieces once the
+    import commits, and their Connected Content then says "Same storyline"."""
+    pieces = [
+        ArticleData(
+            title=f"Mali: Chapter {n}",
+            teaser=f"Chapter {n} of the campaign.",
+            body=STORY,
+            countries=["ML"],
+            published=T0 + dt.timedelta(days=10 * n),
+            source_url=f"https://example.org/chapter-{n}",
+        )
+        for n in range(3)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        import_articles(pieces)
+    assert not Storyline.objects.exists(), "the import itself assigns none"
+    assert run_tasks(counting="assign_storylines") == 1
+    storyline = Storyline.objects.get()
+    first = Article.objects.get(title="Mali: Chapter 0")
+    assert set(storyline.links.values_list("article_id", flat=True)) == set(
+        Article.objects.filter(title__startswith="Mali: Chapter").values_list("pk", flat=True)
+    )
+    assert f"Same storyline: {storyline.name}" in client.get(first.get_absolute_url()).text
