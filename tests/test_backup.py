@@ -3,10 +3,12 @@ move from SQLite to PostgreSQL and back, a PostgreSQL round trip, and the refusa
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
+import tarfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -148,6 +150,31 @@ def test_sqlite_moves_to_postgresql_and_back(site, tmp_path, postgres_database):
     back = tmp_path / "back-on-sqlite"
     geopol(back, "restore", str(back_archive))
     assert found(back, "Odesa") == ["Grain corridors reopen"]
+
+
+def test_the_rows_go_one_a_line_and_older_archives_still_restore(site, tmp_path, postgres_database):
+    """data.jsonl is read a line at a time (a large archive is never held in memory whole);
+    an archive written before holds one JSON array, data.json, and restores too."""
+    archive = tmp_path / "site.tar.gz"
+    geopol(site, "backup", str(archive))
+    with tarfile.open(archive, "r:gz") as tar:
+        names = tar.getnames()
+        lines = tar.extractfile("data.jsonl").read().decode().splitlines()
+        members = {n: tar.extractfile(n).read() for n in names if not n.startswith("media/")}
+    assert "data.json" not in names
+    rows = [json.loads(line) for line in lines]
+    assert sum(r["model"] == "articles.article" for r in rows) == 2
+    old = tmp_path / "old.tar.gz"
+    with tarfile.open(old, "w:gz") as tar:
+        members["data.json"] = json.dumps(rows).encode()
+        del members["data.jsonl"]
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    moved = tmp_path / "old-on-postgres"
+    geopol(moved, "restore", str(old), database_url=postgres_database)
+    assert found(moved, "Odesa", postgres_database) == ["Grain corridors reopen"]
 
 
 def test_a_postgresql_round_trip_uses_its_own_dump(site, tmp_path, postgres_database):

@@ -6,12 +6,14 @@ An archive is a gzipped tar:
     manifest.json        format, when, which database, the migrations applied, row counts
     database.sqlite3     SQLite's online backup of the live database   (from SQLite)
     database.pgdump      `pg_dump --format=custom`                      (from PostgreSQL)
-    data.json            the rows as `dumpdata` writes them, natural keys, from the same
-                         snapshot on SQLite; the way into the other database kind
+    data.jsonl           the rows as `dumpdata --format jsonl` writes them, one a line,
+                         natural keys, from the same snapshot on SQLite; the way into the
+                         other database kind (archives before 2026-12 hold data.json)
     media/...            uploaded files
 
 Restoring into the same kind of database copies the snapshot back (search index included);
-into the other kind it migrates, loads data.json and leaves the search index to be rebuilt.
+into the other kind it migrates, loads data.jsonl a line at a time (so a large archive is
+never held in memory) and leaves the search index to be rebuilt.
 Nothing here knows about articles: callers pass what to run afterwards.
 """
 
@@ -129,10 +131,15 @@ def _alias_for(path: Path) -> Iterator[str]:
         connections.settings.pop(alias, None)
 
 
+DATA = "data.jsonl"  # one row a line: loaded a line at a time
+OLD_DATA = "data.json"  # one JSON array, which loaddata reads whole: archives before 2026-12
+
+
 def _dump_json(alias: str, path: Path) -> Path:
     """The rows as `dumpdata` writes them, streamed to `path` (not held in memory)."""
     call_command(
         "dumpdata",
+        format="jsonl",
         database=alias,
         natural_foreign=True,
         natural_primary=True,
@@ -200,7 +207,7 @@ def write_backup(archive: Path) -> Manifest:
                     # every part from the one snapshot, so they agree with each other
                     manifest = _manifest(vendor, alias, len(media))
                     tar.add(snapshot, "database.sqlite3")
-                    tar.add(_dump_json(alias, work / "data.json"), "data.json")
+                    tar.add(_dump_json(alias, work / DATA), DATA)
             else:
                 manifest = _manifest(vendor, "default", len(media))
                 dump = work / "database.pgdump"
@@ -212,7 +219,7 @@ def write_backup(archive: Path) -> Manifest:
                         env=_postgres_env(),
                     )
                 tar.add(dump, "database.pgdump")
-                tar.add(_dump_json("default", work / "data.json"), "data.json")
+                tar.add(_dump_json("default", work / DATA), DATA)
             root = Path(settings.MEDIA_ROOT)
             for path in media:
                 tar.add(path, f"media/{path.relative_to(root).as_posix()}")
@@ -325,7 +332,8 @@ def restore_backup(
         elif vendor == manifest.vendor == "postgresql":
             _restore_postgres(_extract(tar, "database.pgdump", archive, work))
         else:
-            _restore_portable(_extract(tar, "data.json", archive, work))
+            data = DATA if DATA in tar.getnames() else OLD_DATA
+            _restore_portable(_extract(tar, data, archive, work))
         call_command("migrate", interactive=False, verbosity=0)  # a backup from an older Geopol
         _restore_media(tar)
     return manifest, vendor != manifest.vendor
