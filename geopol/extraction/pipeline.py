@@ -129,8 +129,8 @@ def body_offsets(mentions: list[Mention], shift: int) -> list[Mention]:
     if not shift:
         return mentions
     return [
-        Mention(m.kind, m.key, m.text, m.start - shift, m.end - shift)
+        Mention(m.kind, m.key, m.text, m.start - shift, m.end - shift, m.form)
         if m.start >= shift
-        else Mention(m.kind, m.key, m.text, -1, -1)
+        else Mention(m.kind, m.key, m.text, -1, -1, m.form)
         for m in mentions
     ]

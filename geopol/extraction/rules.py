@@ -77,6 +77,8 @@ class Scores:
     local_margin_km: float
     stray_evidence: float
     stray_km: float
+    unnamed_metropolis_reach_km: float
+    unnamed_metropolis_namesake_population: int
 
 
 def _mapping(path: Path, kind: type) -> dict[str, object]:

@@ -504,7 +504,7 @@ def base_gazetteer() -> Gazetteer:
 
     admin = locate_regions(admin1_records())
     abbreviated, abbreviations = abbreviation_records(admin)
-    for table in (area_records(), abbreviated):
+    for table in (area_records(admin), abbreviated):
         for key, records in table.items():
             admin.setdefault(key, []).extend(records)
     features = feature_records()
