@@ -73,3 +73,26 @@ def test_a_demonym_naming_people_still_counts_for_its_country(gazetteer, actors)
     forms = [(m.text, m.form) for m in result.mentions if m.kind == "country"]
     assert forms == [("Americans", "people"), ("American", "demonym")]
     assert [(c.code, c.mentions) for c in result.countries] == [("US", 2)]
+
+
+@pytest.mark.parametrize(
+    ("text", "near"),
+    [
+        (
+            "COLUMBIA, Ky. - Two people were hurt in a crash in Adair County on Sunday.",
+            (37.1, -85.3),
+        ),
+        ("Floodwater closed schools across Monroe County, Missouri, on Friday.", (39.7, -91.7)),
+    ],
+)
+def test_a_county_many_states_share_is_the_one_in_the_state_named(text, near, gazetteer, actors):
+    places, _ = places_of(text, gazetteer, actors)
+    county = next(p for name, p in places.items() if name.endswith("County"))
+    assert abs(county.lat - near[0]) < 0.3 and abs(county.lon - near[1]) < 0.3
+
+
+@pytest.mark.parametrize("apostrophe", ["’", "'"])
+def test_a_name_after_an_elided_article_is_read(apostrophe, gazetteer, actors):
+    text = f"Troops from Côte d{apostrophe}Ivoire joined the mission in Mali."
+    _, countries = places_of(text, gazetteer, actors)
+    assert {"CI", "ML"} <= countries
