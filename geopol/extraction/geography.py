@@ -19,7 +19,7 @@ from geopol.extraction.places import distance_km
 from geopol.extraction.reading import Document
 from geopol.extraction.results import Mention
 from geopol.extraction.rules import SCORES
-from geopol.geo.gazetteer import PlaceRecord
+from geopol.geo.gazetteer import PlaceRecord, capitals, fold_name
 
 SENTENCE_END_RE = re.compile(r"[.!?][\"”’)]*\s+(?=[A-Z\"“])|\n")
 
@@ -142,13 +142,20 @@ def _unnamed_metropolis(
     there) gives way to a namesake near the places the text does name: "Edmonton" beside
     Tottenham and Walthamstow is the London district, not Alberta's capital; "Edmonton" in a
     story naming Ingham and Townsville is the Queensland town. Anywhere, not only in its
-    sentence: local news names its town once and its streets after that."""
+    sentence: local news names its town once and its streets after that. A capital, which
+    stands for its government in any story ("Washington said", in a story about Belfast
+    that never names the United States), gives way only to a namesake right beside another
+    place named ("London" beside Laurel County, Kentucky)."""
     if evidence[record.country] >= SCORES.stray_evidence:
         return record
+    # a capital stands for its government ("Washington said"): only a namesake right
+    # beside another place named takes its name
+    capital = capitals().get(record.country) == fold_name(record.name)
     places = [a for a in anchors if a.key and a.key != cand.key]  # countries have no key
     if not places or any(a.country == record.country for a in places):
         return record
-    best, closest = record, SCORES.unnamed_metropolis_reach_km
+    best = record
+    closest = SCORES.unnamed_capital_reach_km if capital else SCORES.unnamed_metropolis_reach_km
     for option in doc.gazetteer.places(cand.key):
         if (
             option.kind != "city"

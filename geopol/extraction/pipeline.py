@@ -111,7 +111,7 @@ def extract(
         *(Mention("place", place_key(r), c.text, c.start, c.end) for c, r in resolved),
     ]
     countries, places, areas = aggregate(  # 4. aggregation
-        mentions, resolved, gazetteer.countries.display, doc.title_end, known
+        mentions, resolved, gazetteer.countries.display, range(doc.shift, len(doc.text)), known
     )
     mentions = body_offsets(mentions, doc.shift)
     return Extraction(
