@@ -15,6 +15,9 @@ recommends:
   is resolved right when the ISO code matches;
 - demonyms ("Canadian officials") count as toponyms only in TR-News, whose annotators
   labelled them; GeoVirus labels none, so the systems' demonym mentions are set aside there;
+  a demonym naming people ("Americans", "the Turks"; `Mention.form == "people"`) is a
+  toponym in neither (TR-News' annotators labelled none of its 17; Gritta et al. class
+  demonyms as associative uses, not places), so the geoparser's are set aside in both;
 - speed: megabytes of text through `extract` per CPU-second (process_time), one core, the
   gazetteer already loaded; a bare regex tokenisation of the same text is the reference.
 
@@ -267,6 +270,8 @@ class Geopol:
         places = {p.key: p for p in [*result.places, *getattr(result, "areas", [])]}
         out = []
         for m in result.mentions:
+            if m.kind == "country" and m.form == "people":
+                continue  # "Americans": the people, no toponym (see the module's docstring)
             if m.kind == "country":
                 lat, lon = self.country_point(m.key)
                 out.append(Span(m.start, m.end, m.text, lat, lon, m.key, self.demonym(m.text)))

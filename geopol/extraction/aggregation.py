@@ -95,13 +95,45 @@ def collect_actors(actors: ActorIndex, hits: dict[str, list[str]]) -> list[Actor
     return results
 
 
+def where_named(
+    mentions: list[Mention], resolved: list[tuple[Candidate, PlaceRecord]]
+) -> dict[str, list[int]]:
+    """Country -> the offsets where the text names it or a place in it."""
+    found: dict[str, list[int]] = {}
+    for m in mentions:
+        if m.kind == "country":
+            found.setdefault(m.key, []).append(m.start)
+    for cand, record in resolved:
+        if record.country:
+            found.setdefault(record.country, []).append(cand.start)
+    return found
+
+
+def weigh_by_position(score: Counter[str], named_at: dict[str, list[int]], body: range) -> None:
+    """The text's subject is named in its lead and all along it, a passing topic in one
+    passage: a country named (or a place of it) in the title or the first tenth of the body
+    gains what a title mention adds, and a country's weight grows by up to half with the
+    share of the body between its first and last mention."""
+    length = max(len(body), 1)
+    lead_end = body.start + SCORES.lead_share * length
+    for code, offsets in named_at.items():
+        if code not in score:
+            continue
+        spread = (max(offsets) - max(min(offsets), body.start)) / length
+        score[code] *= 1 + SCORES.spread_weight * max(spread, 0.0)  # type: ignore[assignment]
+        if min(offsets) < lead_end:
+            score[code] += SCORES.title_country - SCORES.body_country  # type: ignore[assignment]
+
+
 def aggregate(
     mentions: list[Mention],
     resolved: list[tuple[Candidate, PlaceRecord]],
     display: dict[str, str],
-    title_end: int,
+    body: range,
     known_countries: Iterable[str],
 ) -> tuple[list[CountryResult], list[PlaceResult], list[PlaceResult]]:
+    """`body` is the span of the text after the title (the title, when given, before it)."""
+    title_end = body.start
     named: Counter[str] = Counter()
     score: Counter[str] = Counter()
     for m in mentions:
@@ -110,6 +142,7 @@ def aggregate(
             weight = SCORES.title_country if m.start < title_end else SCORES.body_country
             score[m.key] += weight  # type: ignore[assignment]
     places = collect_places(resolved, title_end, score)
+    weigh_by_position(score, where_named(mentions, resolved), body)
     for code in known_countries:
         score[code] += SCORES.editor_country  # type: ignore[assignment]
     ranked, primary = primary_countries(score)

@@ -143,6 +143,15 @@ def _qualifies_a_town_of(doc: Document, cand: Candidate, region: str) -> bool:
     )
 
 
+def country_form(cand: Candidate) -> str:
+    """How a country candidate names it (see `Mention.form`): a demonym written as a plural
+    noun ("Americans", "Turks", "Iraqis"; not "Swiss") names the people."""
+    if "country" in cand.kinds or "demonym" not in cand.kinds:
+        return "name"
+    word = cand.text
+    return "people" if word.endswith("s") and not word.endswith("ss") else "demonym"
+
+
 def resolve_countries(
     doc: Document, parts: Sorted, evidence: Counter[str]
 ) -> tuple[list[Mention], list[Candidate]]:
@@ -163,7 +172,9 @@ def resolve_countries(
             places.append(cand)
             continue
         code = max(codes, key=lambda c: (evidence[c], c == codes[0]))
-        mentions.append(Mention("country", code, cand.text, cand.start, cand.end))
+        mentions.append(
+            Mention("country", code, cand.text, cand.start, cand.end, country_form(cand))
+        )
         if not cand.counted:
             evidence[code] += 1
     return mentions, places

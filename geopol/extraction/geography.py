@@ -19,7 +19,7 @@ from geopol.extraction.places import distance_km
 from geopol.extraction.reading import Document
 from geopol.extraction.results import Mention
 from geopol.extraction.rules import SCORES
-from geopol.geo.gazetteer import PlaceRecord
+from geopol.geo.gazetteer import PlaceRecord, capitals, fold_name
 
 SENTENCE_END_RE = re.compile(r"[.!?][\"”’)]*\s+(?=[A-Z\"“])|\n")
 
@@ -102,14 +102,13 @@ def settle(
             for a in by_sentence.get(s, ())
             if a.start != cand.start and a.key != cand.key  # a name is no context for itself
         ]
-        # a big city is not moved for its neighbours, as in places.refine_by_distance
-        if (
-            near
-            and record.kind == "city"
-            and record.population < SCORES.refine_fixed_population
-            and cand.key not in fixed
-        ):
-            record = _nearest_reading(doc, cand, record, near)
+        # a big city is not moved for its neighbours, as in places.refine_by_distance, unless
+        # the text never names its country and names places around a namesake instead
+        if record.kind == "city" and cand.key not in fixed:
+            if record.population < SCORES.refine_fixed_population:
+                record = _nearest_reading(doc, cand, record, near) if near else record
+            else:
+                record = _unnamed_metropolis(doc, cand, record, anchors, evidence)
         if cand.key in fixed or not _stray(record, cand, anchors, evidence):
             settled.append((cand, record))
     return settled
@@ -130,6 +129,45 @@ def _nearest_reading(
     ):
         return best
     return record
+
+
+def _unnamed_metropolis(
+    doc: Document,
+    cand: Candidate,
+    record: PlaceRecord,
+    anchors: list[Anchor],
+    evidence: Counter[str],
+) -> PlaceRecord:
+    """A metropolis in a country the text never names (no mention, no actor, no other place
+    there) gives way to a namesake near the places the text does name: "Edmonton" beside
+    Tottenham and Walthamstow is the London district, not Alberta's capital; "Edmonton" in a
+    story naming Ingham and Townsville is the Queensland town. Anywhere, not only in its
+    sentence: local news names its town once and its streets after that. A capital, which
+    stands for its government in any story ("Washington said", in a story about Belfast
+    that never names the United States), gives way only to a namesake right beside another
+    place named ("London" beside Laurel County, Kentucky)."""
+    if evidence[record.country] >= SCORES.stray_evidence:
+        return record
+    # a capital stands for its government ("Washington said"): only a namesake right
+    # beside another place named takes its name
+    capital = capitals().get(record.country) == fold_name(record.name)
+    places = [a for a in anchors if a.key and a.key != cand.key]  # countries have no key
+    if not places or any(a.country == record.country for a in places):
+        return record
+    best = record
+    closest = SCORES.unnamed_capital_reach_km if capital else SCORES.unnamed_metropolis_reach_km
+    for option in doc.gazetteer.places(cand.key):
+        if (
+            option.kind != "city"
+            or option is record
+            or option.population < SCORES.unnamed_metropolis_namesake_population
+            or not _has_point(option)
+        ):
+            continue
+        gap = min(distance_km((option.lat, option.lon), (a.lat, a.lon)) for a in places)
+        if gap <= closest:
+            best, closest = option, gap
+    return best
 
 
 def _stray(

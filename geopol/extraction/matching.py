@@ -51,7 +51,9 @@ class Candidate:
 
 
 UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f"
-_CAP = rf"(?:(?:[A-Z]\.){{2,}}|[{UPPER}][\w'’]*)"
+# a capitalised word, or one after an elided French or Italian article ("Côte d’Ivoire",
+# "Coeur d'Alene", "Sant'Angelo" keeps its capital)
+_CAP = rf"(?:(?:[A-Z]\.){{2,}}|(?:[dl]['’])?[{UPPER}][\w'’]*)"
 _SEP = r"[\s\-‐–]+"
 
 
@@ -84,6 +86,7 @@ NAME_RUN_RE = re.compile(
     rf"(?<![\w'’])((?:{_PART}{_SEP})+)?{_CAP}((?:{_SEP}(?:{_PART}{_SEP})*{_CAP})+)?(?![\w])"
 )
 RUN_WORD_RE = re.compile(r"[^\s\-‐–]+")
+ELIDED_RE = re.compile(rf"[dl]['’][{UPPER}]")
 LOWER_NEXT_RE = re.compile(r"[ \t\-]+[a-z]")
 TAIL_WORD_RE = re.compile(r"[\w'’.]+")
 # the first two TAIL_WORD_RE words, when only separators stand between them (possessive
@@ -233,7 +236,7 @@ class MatchTables:
             if len(self.words) > 200_000:
                 self.words.clear()  # bounded: a few tens of megabytes at most
             folded = fold_name(text)
-            capital = text[:1].isupper() or text[:1].isdigit()
+            capital = text[:1].isupper() or text[:1].isdigit() or ELIDED_RE.match(text) is not None
             particle = folded in PARTICLES
             longest = max(
                 self.first_words.get(folded, 0), self.actors.acronym_first_words.get(text, 0)

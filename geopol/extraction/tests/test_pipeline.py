@@ -141,6 +141,24 @@ def test_title_weighs_for_primacy(gazetteer, actors):
     assert next(c.code for c in result.countries if c.primary) == "NE"
 
 
+def test_the_country_of_the_lead_and_all_along_is_primary_over_a_passing_topic(gazetteer, actors):
+    """A Lithuanian story with one passage about the war: Lithuania, named in the lead and
+    at the end, is primary; Russia, named only in that passage, is not."""
+    text = (
+        "Lithuania will raise its defence budget next year, the government in Vilnius said on "
+        "Tuesday. Ministers met to agree the plan. "
+        "The decision follows the war in Ukraine. Russia has attacked Ukraine for three years, "
+        "Russia's army holds land in eastern Ukraine, and Ukraine asks for air defence while "
+        "Russia fires missiles at Ukraine's cities. Ukraine wants more aid, and Ukraine's "
+        "allies send it. "
+        "Officials said the budget would also pay for new barracks and for training. "
+        "Farmers asked for help with fuel prices, and teachers for higher pay. "
+        "Lithuania expects the first new units to be ready in two years."
+    )
+    primary = {c.code for c in run(text, gazetteer, actors).countries if c.primary}
+    assert primary == {"LT", "UA"}
+
+
 def test_extra_places_from_dumps(gazetteer, actors):
     from dataclasses import replace
 
