@@ -129,3 +129,22 @@ def test_search_takes_an_excluded_word_first(tmp_path):
         geopol("search", "-mali", "Tbilisi", "--json", data_dir=tmp_path / "data").stdout
     )
     assert [hit["title"] for hit in hits] == ["Georgia: Tbilisi marches"]
+
+
+def test_lint_names_files_and_lines_as_import_and_extract_do(tmp_path):
+    """The three commands that read article files report a bad file and a value read
+    leniently the same way, and go on with the other files."""
+    piece = tmp_path / "prelude.md"
+    piece.write_text(
+        "---\ntitle: Mali: A Possible Prelude\npublished: 2013-01-11T18:09:00Z\n---\n\n"
+        "French aircraft struck near Konna in Mali.\n"
+    )
+    broken = tmp_path / "broken.md"
+    broken.write_text("---\ntitle: [unclosed\n---\n\nText.\n")
+    for command in ("lint", "extract", "import"):
+        result = geopol(
+            command, str(broken), str(piece), data_dir=tmp_path / command, check_status=1
+        )
+        assert f"warning: {piece}:2:" in result.stderr, command
+        assert f"error: {broken}:" in result.stderr, command
+        assert "Traceback" not in result.stderr

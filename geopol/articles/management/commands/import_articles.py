@@ -2,64 +2,18 @@
 
 from __future__ import annotations
 
-import glob
 import json
 import sys
 from pathlib import Path
-from typing import NamedTuple
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from geopol.articles.importers import READERS, InputError, read_file
+from geopol.articles.importers import InputError, read_file
+from geopol.articles.importers.sources import expand
 from geopol.articles.search import refresh_suggestions
 from geopol.articles.services import Outcome, import_articles
-
-NOTHING_TO_IMPORT = "the folder holds no " + ", ".join(READERS) + " file"
-NOT_FOUND = "no such file, folder or matching file"
-
-
-class Source(NamedTuple):
-    """One file named by the arguments, or an argument that names none (`problem` says why)."""
-
-    label: str
-    path: Path | None
-    problem: str = ""
-
-
-FOLDER_NOTES = {"README", "LICENSE", "CHANGELOG", "NOTES"}
-
-
-def expand(arguments: list[str]) -> list[Source]:
-    """Files named by the arguments: files, folders (searched recursively) and glob patterns.
-    Inside a folder, hidden files and README/LICENSE notes are not articles and are skipped; a
-    file named on its own is always read."""
-    found: list[Source] = []
-    for argument in arguments:
-        path = Path(argument)
-        if path.is_dir():
-            files = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in READERS
-                and not p.name.startswith(".")
-                and p.stem.upper() not in FOLDER_NOTES
-            )
-            found.extend(Source(str(p), p) for p in files)
-            if not files:
-                found.append(Source(argument, None, NOTHING_TO_IMPORT))
-        elif path.is_file():
-            found.append(Source(argument, path))
-        elif glob.has_magic(argument):
-            files = sorted(p for p in map(Path, glob.glob(argument, recursive=True)) if p.is_file())
-            found.extend(Source(str(p), p) for p in files)
-            if not files:
-                found.append(Source(argument, None, NOT_FOUND))
-        else:
-            found.append(Source(argument, None, NOT_FOUND))
-    return found
 
 
 class Command(BaseCommand):

@@ -9,9 +9,8 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from geopol.articles.importers import InputError, read_file
 from geopol.articles.importers.base import ArticleData
-from geopol.articles.management.commands.import_articles import expand
+from geopol.articles.importers.sources import ArticleFiles
 from geopol.articles.rendering import FigureView, render_body_and_text
 from geopol.core.text import count_words, reading_minutes
 from geopol.extraction.pipeline import Extraction, extract
@@ -93,41 +92,26 @@ class Command(BaseCommand):
         regions = {
             c.code: (c.region.slug, c.region.name) for c in Country.objects.select_related("region")
         }
-        failed = False
-        for label, path, problem in expand(paths):
-            if path is None:
-                self.stderr.write(f"error: {label}: {problem}")
-                failed = True
-                continue
-            try:
-                items = read_file(path, settings.GEOPOL_IMPORT_MAX_BYTES)
-            except InputError as error:
-                where = f"{label}:{error.line}" if error.line else label
-                self.stderr.write(f"error: {where}: {error.reason}")
-                failed = True
-                continue
-            for data in items:
-                for warning in data.warnings:  # read, but not as written: say so, as import does
-                    where = f"{label}:{warning.line}" if warning.line else label
-                    self.stderr.write(f"warning: {where}: {warning.reason}")
-                _, text = render_body_and_text(
-                    data.body, [FigureView(f.key, f.kind, f.caption) for f in data.figures]
-                )
-                captions = " ".join(f.caption for f in data.figures)
-                result = extract(
-                    f"{text}\n\n{captions}",
-                    gazetteer,
-                    actors,
-                    title=data.title,
-                    known_countries=data.countries,
-                    published=data.published.date(),
-                )
-                record = as_json(data, text, result, regions)
-                if json:
-                    self.stdout.write(_dumps(record))
-                else:
-                    self._print(record)
-        if failed:
+        files = ArticleFiles(paths, self.stderr.write)
+        for _, data in files:
+            _, text = render_body_and_text(
+                data.body, [FigureView(f.key, f.kind, f.caption) for f in data.figures]
+            )
+            captions = " ".join(f.caption for f in data.figures)
+            result = extract(
+                f"{text}\n\n{captions}",
+                gazetteer,
+                actors,
+                title=data.title,
+                known_countries=data.countries,
+                published=data.published.date(),
+            )
+            record = as_json(data, text, result, regions)
+            if json:
+                self.stdout.write(_dumps(record))
+            else:
+                self._print(record)
+        if files.failed:
             sys.exit(1)
 
     def _print(self, record: dict) -> None:

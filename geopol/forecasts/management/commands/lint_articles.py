@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 import sys
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from geopol.articles.importers import InputError, read_file
 from geopol.articles.importers.base import ArticleData
-from geopol.articles.management.commands.import_articles import expand
+from geopol.articles.importers.sources import ArticleFiles
 from geopol.articles.rendering import FigureView, render_body_and_text
 from geopol.forecasts.lint import Declared, LintResult, lint
 
@@ -41,35 +39,24 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="JSON Lines output")
 
     def handle(self, *args, paths: list[str], json: bool = False, **options):
-        failed = False
-        for label, path, problem in expand(paths):
-            if path is None:
-                self.stderr.write(f"error: {label}: {problem}")
-                failed = True
-                continue
-            try:
-                items = read_file(path, settings.GEOPOL_IMPORT_MAX_BYTES)
-            except InputError as error:
-                where = f"{label}:{error.line}" if error.line else label
-                self.stderr.write(f"error: {where}: {error.reason}")
-                failed = True
-                continue
-            for data in items:
-                result = lint_article(data)
-                failed = failed or bool(result.flagged)
-                record = {
-                    "file": label,
-                    "line": data.line,
-                    "title": data.title,
-                    "published": data.published.isoformat().replace("+00:00", "Z"),
-                    "judgments": len(data.judgments),
-                    **result.as_dict(),
-                }
-                if json:
-                    self.stdout.write(_dumps(record))
-                else:
-                    self._print(record)
-        if failed:
+        files = ArticleFiles(paths, self.stderr.write)
+        flagged = False
+        for label, data in files:
+            result = lint_article(data)
+            flagged = flagged or bool(result.flagged)
+            record = {
+                "file": label,
+                "line": data.line,
+                "title": data.title,
+                "published": data.published.isoformat().replace("+00:00", "Z"),
+                "judgments": len(data.judgments),
+                **result.as_dict(),
+            }
+            if json:
+                self.stdout.write(_dumps(record))
+            else:
+                self._print(record)
+        if flagged or files.failed:
             sys.exit(1)
 
     def _print(self, record: dict) -> None:
