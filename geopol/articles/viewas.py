@@ -35,7 +35,8 @@ def readable_as(article: Any, kind: str) -> bool:
 
 @dataclass(frozen=True)
 class Reader:
-    """Stands in for the reader in templates: signed in or not, nothing else."""
+    """Stands in for the reader in templates: signed in or not, nothing else (a shared,
+    cached page is rendered for one, and so is a page viewed as another kind of reader)."""
 
     is_authenticated: bool
 

@@ -66,7 +66,7 @@ def _render_home(signed_in: bool, nonce: str) -> pagecache.PageWithHoles:
     context = {
         **site(None),  # rendered without the request, as article pages are
         **navigation(None),
-        "user": _Reader(signed_in),
+        "user": viewas.Reader(is_authenticated=signed_in),
         "request": _Path("/"),
         "holes": pagecache.PageWithHoles.holes(nonce, ("messages",)),
         "lead": lead,
@@ -148,13 +148,6 @@ SITE_TOKEN = "geopol-site-url-"  # noqa: S105 - a placeholder, not a secret
 PREVIEW_MARK = "<!-- view-as -->"
 
 
-class _Reader:
-    """Who a shared page is rendered for: whether they are signed in, nothing else."""
-
-    def __init__(self, signed_in: bool):
-        self.is_authenticated = signed_in
-
-
 class _Path:
     """The one thing of the request a shared page may use: its path (sign-in links)."""
 
@@ -183,7 +176,7 @@ def _shared_context(
     context = {
         **site(None),  # the context processors base.html needs, none about the request
         **navigation(None),
-        "user": _Reader(signed_in),
+        "user": viewas.Reader(is_authenticated=signed_in),
         "request": _Path(path),
         "holes": holes,
         "article": article,
