@@ -24,6 +24,7 @@ the parser's alone.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 import json
@@ -73,7 +74,12 @@ DOCS = "search_pg_documents"
 VALUES = "search_pg_facet_values"
 SUGGEST = "search_pg_suggestions"
 WORDS = "search_pg_words"
-TABLES = [DOCS, VALUES, SUGGEST, WORDS]
+# While `geopol reindex` builds a new documents table aside (DOCS + REBUILT_SUFFIX), REBUILD holds
+# one row and every write to DOCS logs the ids it touched in REBUILD_LOG (see begin_rebuild).
+REBUILD = "search_pg_rebuild"
+REBUILD_LOG = "search_pg_rebuild_log"
+REBUILT_SUFFIX, RETIRING_SUFFIX = "_next", "_old"
+TABLES = [DOCS, VALUES, SUGGEST, WORDS, REBUILD, REBUILD_LOG]
 CONFIG = "geopol_english"  # english stemming over unaccented words: "Sevare" finds "Sévaré"
 SIMPLE = "geopol_simple"  # unaccented words, unstemmed: completions
 TIERS = ("public", "registered", "members")
@@ -131,43 +137,53 @@ HEAD = f"{_vector('title', 'A')} || {_vector('teaser', 'B')}"
 FULL = f"{HEAD} || {_vector('body', 'C')}"
 
 EXTENSIONS = ("unaccent", "pg_trgm")
+
+
+def documents_sql(table: str = DOCS) -> list[str]:
+    """The documents table (named `table`: a rebuild fills one aside) and its indexes, whose
+    names start with the table's (a swap renames them with it)."""
+    return [
+        f"""
+        CREATE TABLE IF NOT EXISTS {table} (
+            doc_id bigint PRIMARY KEY,
+            key bigint NOT NULL,
+            visible_from timestamptz NOT NULL,
+            tier text NOT NULL,
+            title text NOT NULL,
+            teaser text NOT NULL,
+            body text NOT NULL,
+            url text NOT NULL,
+            title_key text NOT NULL,
+            facets integer[] NOT NULL,
+            tsv_head tsvector GENERATED ALWAYS AS ({HEAD}) STORED,
+            tsv_full tsvector GENERATED ALWAYS AS ({FULL}) STORED,
+            tsv_title tsvector GENERATED ALWAYS AS
+                (to_tsvector('{CONFIG}', {_plain("title")})) STORED,
+            title_words tsvector GENERATED ALWAYS AS
+                (to_tsvector('{SIMPLE}', {_plain("title")})) STORED
+        )
+        """,
+        f"CREATE INDEX IF NOT EXISTS {table}_key ON {table} (key)",
+        f"CREATE INDEX IF NOT EXISTS {table}_visible_from ON {table} (visible_from)",
+        # the even sample of a large match set (see KEY_SHIFT) is a range of this index
+        f"CREATE INDEX IF NOT EXISTS {table}_sample ON {table} ((key & {KEY_SHIFT - 1}))",
+        f"CREATE INDEX IF NOT EXISTS {table}_title_key ON {table} (title_key)",
+        # One GIN index per tier and vector, so a search walks only the documents of the tiers
+        # it matches through that vector (see PostgresSearchBackend._match).
+        *(
+            f"CREATE INDEX IF NOT EXISTS {table}_{vector}_{tier} ON {table} "
+            f"USING gin (tsv_{vector}) WHERE tier = '{tier}'"
+            for vector in ("head", "full")
+            for tier in TIERS
+        ),
+        f"CREATE INDEX IF NOT EXISTS {table}_title ON {table} USING gin (tsv_title)",
+        f"CREATE INDEX IF NOT EXISTS {table}_facets ON {table} USING gin (facets)",
+        f"CREATE INDEX IF NOT EXISTS {table}_title_words ON {table} USING gin (title_words)",
+    ]
+
+
 TABLE_SQL = [
-    f"""
-    CREATE TABLE IF NOT EXISTS {DOCS} (
-        doc_id bigint PRIMARY KEY,
-        key bigint NOT NULL,
-        visible_from timestamptz NOT NULL,
-        tier text NOT NULL,
-        title text NOT NULL,
-        teaser text NOT NULL,
-        body text NOT NULL,
-        url text NOT NULL,
-        title_key text NOT NULL,
-        facets integer[] NOT NULL,
-        tsv_head tsvector GENERATED ALWAYS AS ({HEAD}) STORED,
-        tsv_full tsvector GENERATED ALWAYS AS ({FULL}) STORED,
-        tsv_title tsvector GENERATED ALWAYS AS
-            (to_tsvector('{CONFIG}', {_plain("title")})) STORED,
-        title_words tsvector GENERATED ALWAYS AS
-            (to_tsvector('{SIMPLE}', {_plain("title")})) STORED
-    )
-    """,
-    f"CREATE INDEX IF NOT EXISTS {DOCS}_key ON {DOCS} (key)",
-    f"CREATE INDEX IF NOT EXISTS {DOCS}_visible_from ON {DOCS} (visible_from)",
-    # the even sample of a large match set (see KEY_SHIFT) is a range of this index
-    f"CREATE INDEX IF NOT EXISTS {DOCS}_sample ON {DOCS} ((key & {KEY_SHIFT - 1}))",
-    f"CREATE INDEX IF NOT EXISTS {DOCS}_title_key ON {DOCS} (title_key)",
-    # One GIN index per tier and vector, so a search walks only the documents of the tiers
-    # it matches through that vector (see PostgresSearchBackend._match).
-    *(
-        f"CREATE INDEX IF NOT EXISTS {DOCS}_{vector}_{tier} ON {DOCS} "
-        f"USING gin (tsv_{vector}) WHERE tier = '{tier}'"
-        for vector in ("head", "full")
-        for tier in TIERS
-    ),
-    f"CREATE INDEX IF NOT EXISTS {DOCS}_title ON {DOCS} USING gin (tsv_title)",
-    f"CREATE INDEX IF NOT EXISTS {DOCS}_facets ON {DOCS} USING gin (facets)",
-    f"CREATE INDEX IF NOT EXISTS {DOCS}_title_words ON {DOCS} USING gin (title_words)",
+    *documents_sql(),
     f"""
     CREATE TABLE IF NOT EXISTS {VALUES} (
         code serial PRIMARY KEY, facet text NOT NULL, value text NOT NULL,
@@ -183,6 +199,8 @@ TABLE_SQL = [
     """,
     f"CREATE INDEX IF NOT EXISTS {SUGGEST}_words ON {SUGGEST} USING gin (words)",
     f"CREATE TABLE IF NOT EXISTS {WORDS} (term text PRIMARY KEY)",
+    f"CREATE TABLE IF NOT EXISTS {REBUILD} (started timestamptz NOT NULL)",
+    f"CREATE TABLE IF NOT EXISTS {REBUILD_LOG} (doc_id bigint PRIMARY KEY)",
 ]
 TRGM_WORDS = f"CREATE INDEX IF NOT EXISTS {WORDS}_trgm ON {WORDS} USING gin (term gin_trgm_ops)"
 
@@ -311,6 +329,7 @@ class PostgresSearchBackend(SearchBackend):
         self.exact_total = int(options.pop("EXACT_TOTAL", EXACT_TOTAL))  # type: ignore[call-overload]
         self.phrase_checks = int(options.pop("PHRASE_CHECKS", PHRASE_CHECKS))  # type: ignore[call-overload]
         self._features: dict[str, str] | None = None  # extension -> "" or why it is missing
+        self.docs = DOCS  # the documents table written to (a rebuild's is aside: begin_rebuild)
 
     @property
     def connection(self):
@@ -456,14 +475,15 @@ class PostgresSearchBackend(SearchBackend):
                 )
             )
             cursor.execute(
-                f"INSERT INTO {DOCS} (doc_id, key, visible_from, tier, title, teaser, body, url, "
-                "title_key, facets) SELECT d, k, v, t, ti, te, b, u, tk, f::integer[] FROM "
+                f"INSERT INTO {self.docs} (doc_id, key, visible_from, tier, title, teaser, body, "
+                "url, title_key, facets) SELECT d, k, v, t, ti, te, b, u, tk, f::integer[] FROM "
                 "unnest(%s::bigint[], %s::bigint[], %s::timestamptz[], %s::text[], %s::text[], "
                 "%s::text[], %s::text[], %s::text[], %s::text[], %s::text[]) "
                 f"AS r(d, k, v, t, ti, te, b, u, tk, f){upsert}",
                 columns,
             )
             self._add_words(cursor, (w for d in docs for w in WORD_RE.findall(d.title)))
+            self._log_for_rebuild(cursor, [d.id for d in docs])
         return len(docs)
 
     def _add_words(self, cursor, words: Iterable[str]) -> None:
@@ -476,8 +496,91 @@ class PostgresSearchBackend(SearchBackend):
             )
 
     def remove(self, ids: Iterable[int]) -> None:
+        ids = list(ids)
         with self.connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {DOCS} WHERE doc_id = ANY(%s)", [list(ids)])
+            cursor.execute(f"DELETE FROM {self.docs} WHERE doc_id = ANY(%s)", [ids])
+            self._log_for_rebuild(cursor, ids)
+
+    # -- rebuilding aside (see SearchBackend.begin_rebuild) ----------------------------------
+
+    def _log_for_rebuild(self, cursor, ids: list[int]) -> None:
+        """While a rebuild runs, remember which documents DOCS was written for. This runs
+        after the write, whose lock on DOCS a rebuild's start waits for (begin_rebuild), so a
+        writer either commits before the rebuild reads anything or sees its row here."""
+        if self.docs != DOCS or not ids:
+            return
+        cursor.execute(
+            f"INSERT INTO {REBUILD_LOG} (doc_id) SELECT DISTINCT unnest(%s::bigint[]) "
+            f"WHERE EXISTS (SELECT 1 FROM {REBUILD}) ON CONFLICT DO NOTHING",
+            [ids],
+        )
+
+    def begin_rebuild(self) -> PostgresSearchBackend:
+        aside = copy.copy(self)
+        aside.docs = f"{DOCS}{REBUILT_SUFFIX}"
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {aside.docs}")
+            for statement in documents_sql(aside.docs):
+                cursor.execute(statement)
+            cursor.execute(f"DELETE FROM {REBUILD_LOG}")
+            cursor.execute(f"DELETE FROM {REBUILD}")
+            # waits for the writers of DOCS in flight (they commit first) and holds off new
+            # ones until the caller commits: every later write sees the row and logs its ids
+            cursor.execute(f"LOCK TABLE {DOCS} IN SHARE MODE")
+            cursor.execute(f"INSERT INTO {REBUILD} (started) VALUES (now())")
+        return aside
+
+    def rebuild_started(self) -> dt.datetime | None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT max(started) FROM {REBUILD}")
+            return cursor.fetchone()[0]
+
+    def take_rebuild_changes(self) -> list[int]:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {REBUILD_LOG} RETURNING doc_id")
+            return sorted(int(row[0]) for row in cursor.fetchall())
+
+    def lock_for_swap(self) -> None:
+        with self.connection.cursor() as cursor:  # EXCLUSIVE: writers wait, readers do not
+            cursor.execute(f"LOCK TABLE {DOCS} IN EXCLUSIVE MODE")
+
+    def swap_rebuild(self) -> None:
+        retiring, rebuilt = f"{DOCS}{RETIRING_SUFFIX}", f"{DOCS}{REBUILT_SUFFIX}"
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {retiring}")
+            self._rename_table(cursor, DOCS, retiring)
+            self._rename_table(cursor, rebuilt, DOCS)
+            cursor.execute(f"DELETE FROM {REBUILD_LOG}")
+            cursor.execute(f"DELETE FROM {REBUILD}")
+
+    def _rename_table(self, cursor, table: str, name: str) -> None:
+        """Rename a documents table and its indexes (named after it: see documents_sql)."""
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = %s "
+            "AND schemaname = current_schema()",
+            [table],
+        )
+        for (index,) in cursor.fetchall():
+            if index.startswith(table):
+                cursor.execute(f"ALTER INDEX {index} RENAME TO {name}{index[len(table) :]}")
+        cursor.execute(f"ALTER TABLE {table} RENAME TO {name}")
+
+    def drop_retired_index(self) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {DOCS}{RETIRING_SUFFIX}")
+
+    def compact_step(self) -> bool:
+        """Fresh statistics for the planner, whose estimates decide the plan (_planned); a
+        rebuilt table has none until autovacuum gets to it."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {self.docs}")
+        return False
+
+    def abandon_rebuild(self) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {DOCS}{REBUILT_SUFFIX}")
+            cursor.execute(f"DELETE FROM {REBUILD_LOG}")
+            cursor.execute(f"DELETE FROM {REBUILD}")
 
     def clear(self) -> None:
         # DELETE, not TRUNCATE: readers keep seeing the old rows until the caller commits
@@ -487,12 +590,12 @@ class PostgresSearchBackend(SearchBackend):
 
     def count(self) -> int:
         with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {DOCS}")
+            cursor.execute(f"SELECT count(*) FROM {self.docs}")
             return int(cursor.fetchone()[0])
 
     def indexed_ids(self) -> set[int]:
         with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT doc_id FROM {DOCS}")
+            cursor.execute(f"SELECT doc_id FROM {self.docs}")
             return {int(row[0]) for row in cursor.fetchall()}
 
     # -- searching ---------------------------------------------------------------------------

@@ -304,6 +304,44 @@ class SearchBackendContract:
         backend.clear()
         assert backend.count() == 0
 
+    def test_a_rebuild_aside_is_swapped_in_whole(self, backend):
+        """The live index answers, unchanged, while a new one fills beside it; a write to the
+        live index meanwhile is logged for the rebuild; the swap puts the new one in place."""
+        aside = backend.begin_rebuild()
+        assert backend.rebuild_started() is not None
+        aside.index([doc(1, "Mali renamed", "Nothing else."), doc(5, "Mali again", "New.")])
+        assert aside.count() == 2 and backend.count() == 4
+        assert sorted(ids(self.search(backend, "mali"))) == [1, 2]  # the live index, as it was
+        backend.index([doc(6, "Mali, written meanwhile", "Late.")])
+        backend.remove([2])
+        assert backend.take_rebuild_changes() == [2, 6]
+        assert backend.take_rebuild_changes() == []
+        aside.index([doc(6, "Mali, written meanwhile", "Late.")])
+        backend.lock_for_swap()
+        backend.swap_rebuild()
+        backend.drop_retired_index()
+        assert backend.rebuild_started() is None
+        assert sorted(ids(self.search(backend, "mali"))) == [1, 5, 6]
+        assert ids(self.search(backend, "renamed")) == [1]
+        assert backend.indexed_ids() == {1, 5, 6}
+        backend.index([doc(7, "Mali after the swap", "Later.")])  # writes go to the new index
+        assert backend.take_rebuild_changes() == []  # and are no longer logged
+        assert sorted(ids(self.search(backend, "mali"))) == [1, 5, 6, 7]
+        assert self.search(backend, "mali", limit=2).total == 4
+
+    def test_an_abandoned_rebuild_leaves_the_live_index_as_it_was(self, backend):
+        aside = backend.begin_rebuild()
+        aside.index([doc(9, "Mali in the new index", "Only there.")])
+        backend.abandon_rebuild()
+        assert backend.rebuild_started() is None
+        assert sorted(ids(self.search(backend, "mali"))) == [1, 2]
+        assert backend.indexed_ids() == {1, 2, 3, 4}
+        backend.index([doc(8, "Written after", "Mali.")])
+        assert backend.take_rebuild_changes() == []
+        again = backend.begin_rebuild()  # and a new rebuild starts empty
+        assert again.count() == 0
+        backend.abandon_rebuild()
+
     # -- completion and spelling -------------------------------------------------------------
 
     def test_suggestions_as_one_types(self, backend):
