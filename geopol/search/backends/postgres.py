@@ -27,9 +27,11 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
+import itertools
 import json
 import logging
 import math
+import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
@@ -135,6 +137,22 @@ def _vector(column: str, weight: str, config: str = CONFIG) -> str:
 
 HEAD = f"{_vector('title', 'A')} || {_vector('teaser', 'B')}"
 FULL = f"{HEAD} || {_vector('body', 'C')}"
+# GIN keeps no positions, so a phrase of common words ("general had set") would be checked on
+# every document holding its words. An expression index of each document's adjacent word
+# pairs (consecutive lexemes of its full vector, in the order of their positions: the stop
+# words between them dropped, as in the phrase's tsquery) finds the few holding the phrase's
+# pairs; the phrase is then checked on those alone. Not stored: the index is all it needs.
+PAIRS_FUNCTION = "geopol_word_pairs"
+PAIRS_FUNCTION_SQL = f"""
+    CREATE OR REPLACE FUNCTION {PAIRS_FUNCTION}(v tsvector) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+        SELECT coalesce(array_to_tsvector(array_agg(DISTINCT pair)), ''::tsvector) FROM (
+            SELECT lexeme || ' ' || lead(lexeme) OVER (ORDER BY position) AS pair
+            FROM unnest(v) AS u(lexeme, positions, weights), unnest(positions) AS position
+        ) AS p WHERE pair IS NOT NULL
+    $$
+"""
+PAIRS = f"{PAIRS_FUNCTION}({FULL})"
 
 EXTENSIONS = ("unaccent", "pg_trgm")
 
@@ -179,6 +197,7 @@ def documents_sql(table: str = DOCS) -> list[str]:
         f"CREATE INDEX IF NOT EXISTS {table}_title ON {table} USING gin (tsv_title)",
         f"CREATE INDEX IF NOT EXISTS {table}_facets ON {table} USING gin (facets)",
         f"CREATE INDEX IF NOT EXISTS {table}_title_words ON {table} USING gin (title_words)",
+        f"CREATE INDEX IF NOT EXISTS {table}_pairs ON {table} USING gin (({PAIRS}))",
     ]
 
 
@@ -317,6 +336,24 @@ def to_tsquery_text(
     return " & ".join(positives + negatives)
 
 
+def phrase_pairs_tsquery_text(phrases: Iterable[str]) -> str:
+    """For phrase tsqueries as PostgreSQL prints them ('west' <-> 'africa', 'general' <2>
+    'set'), the adjacent pairs of their lexemes that a document holding them all holds (see
+    PAIRS), as tsquery text; "" when none is a plain chain of lexemes."""
+    pairs: set[str] = set()
+    for phrase in phrases:
+        parts = PHRASE_OPERATOR.split(phrase.strip())
+        if len(parts) < 2 or not all(LEXEME.fullmatch(p) for p in parts):
+            continue  # prefixes, alternatives, nested phrases: not a plain chain
+        lexemes = [p[1:-1].replace("''", "'") for p in parts]
+        pairs.update(f"{a} {b}" for a, b in itertools.pairwise(lexemes))
+    return " & ".join(quoted(pair) for pair in sorted(pairs))
+
+
+PHRASE_OPERATOR = re.compile(r"\s*<(?:-|\d+)>\s*")
+LEXEME = re.compile(r"'(?:[^']|'')+'")
+
+
 def title_phrase_tsquery_text(parsed: ParsedQuery) -> str:
     """The query's positive words in order, as a phrase (matched against titles)."""
     return " <-> ".join(quoted(w) for w in title_phrase(parsed))
@@ -362,6 +399,7 @@ class PostgresSearchBackend(SearchBackend):
                 except DatabaseError as error:
                     missing[name] = str(error).strip().splitlines()[0]
             self._create_configurations(cursor, unaccent="unaccent" not in missing)
+            cursor.execute(PAIRS_FUNCTION_SQL)
             for statement in TABLE_SQL:
                 cursor.execute(statement)
             if "pg_trgm" not in missing:
@@ -655,6 +693,7 @@ class PostgresSearchBackend(SearchBackend):
                         "@@ %s::tsquery"
                     )
                     where.check_params = [readable, where.tsquery]
+                    self._narrow_to_pairs(cursor, request.query, where)
         pairs = {(f, v) for f, values in request.filters.items() for v in values}
         codes = self._codes(cursor, pairs, create=False)
         if len(codes) < len(pairs):
@@ -676,6 +715,30 @@ class PostgresSearchBackend(SearchBackend):
         where.rest_params.append(request.now or dt.datetime.now(dt.UTC))
         where.rest = " AND ".join(parts)
         return where
+
+    def _narrow_to_pairs(self, cursor, parsed: ParsedQuery, where: Where) -> None:
+        """Every match holds each positive phrase's adjacent word pairs (PAIRS): that
+        condition, which the pairs index answers, narrows both the matches and the documents
+        holding the phrases' words to a few, before any vector is read."""
+        phrases = [
+            " <-> ".join(quoted(w) for w in clause[0].words)
+            for clause in parsed.clauses
+            if len(clause) == 1
+            and clause[0].is_phrase
+            and not clause[0].negated
+            and not clause[0].prefix
+        ]
+        if not phrases:
+            return
+        cursor.execute(
+            f"SELECT to_tsquery('{CONFIG}', q)::text FROM unnest(%s::text[]) AS q", [phrases]
+        )
+        pairs = phrase_pairs_tsquery_text(row[0] or "" for row in cursor.fetchall())
+        if not pairs:
+            return
+        condition = f" AND {PAIRS} @@ %s::tsquery"
+        for branches in (where.branches, where.loose_branches):
+            branches[:] = [(c + condition, [*params, pairs]) for c, params in branches]
 
     def search(self, request: SearchRequest) -> SearchResults:
         parsed = request.query

@@ -106,6 +106,20 @@ class SearchBackendContract:
         assert sorted(ids(self.search(backend, "tariffs OR jihadists"))) == [1, 2]
         assert ids(self.search(backend, "Mop*")) == [1]
 
+    def test_a_phrase_holds_its_words_in_order_and_nothing_between(self, backend):
+        backend.index(
+            [
+                doc(11, "Note", "The general had set a date for the vote."),
+                doc(12, "Note", "The general budget set records; he had won."),
+                doc(13, "Note", "They set the date; the general had left."),
+                doc(14, "Note", "West Africa: the general had set out, and the West African."),
+            ]
+        )
+        # "had" is a stop word to PostgreSQL: another word in its place must not match
+        assert sorted(ids(self.search(backend, '"general had set"'))) == [11, 14]
+        assert sorted(ids(self.search(backend, '"general had set" "west africa"'))) == [14]
+        assert ids(self.search(backend, '"date general"')) == []
+
     def test_and_is_the_default_operator_and_not_excludes(self, backend):
         assert ids(self.search(backend, "Mali AND tariffs")) == [2]
         assert ids(self.search(backend, "Mali AND penguins")) == []
