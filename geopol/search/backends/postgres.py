@@ -13,8 +13,9 @@ weights, times a gentle recency factor) is computed for a bounded candidate set 
 newest RANK_WINDOW matches plus documents whose title holds the query as a phrase, plus exact
 title matches. One statement walks the GIN matches once for the count, the newest
 RANK_WINDOW ids and the facet counts (of an even sample above EXACT_FACETS); above EXACT_TOTAL
-matches the walk is of an even sample only. GIN keeps no positions, so a phrase whose words
-many documents hold is checked on a bounded set of them (PHRASE_CHECKS). The RUM index
+matches the walk is of an even sample only. GIN keeps no positions, so a phrase's candidates
+are first the few documents holding its adjacent word pairs (an expression index, PAIRS), and
+a phrase whose pairs many documents hold is checked on a bounded set (PHRASE_CHECKS). The RUM index
 (Debian's postgresql-15-rum) was measured and is not used: see docs/performance.md.
 
 The tsquery is built from our ParsedQuery, never from raw input: every word is a quoted
