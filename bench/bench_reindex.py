@@ -5,8 +5,8 @@ countries, topics, tiers and dates spread like an archive) are written straight 
 throw-away database (body HTML rendered as a save does), without the import path or
 geoparsing, so nothing is indexed yet. Then the real `reindex()` of `geopol reindex` runs
 three times, timed (wall and CPU time of this process): into the empty index, again over the
-full one (which replaces every document), and as `geopol reindex --fresh` (empty the index,
-refill it newest first).
+full one (a new index built aside, then swapped in), and as `geopol reindex --fresh` (empty
+the index, refill it in place, newest first).
 After each run the index is checked against the articles (`--check`'s comparison).
 
 Reference measured in the same run: the same title, teaser and body texts inserted straight

@@ -36,7 +36,7 @@ from geopol.articles.search import search_documents
 from geopol.core.db import insert_rows
 from geopol.core.text import count_words, make_slug, reading_minutes
 from geopol.geo.models import Country
-from geopol.search.backends import get_backend
+from geopol.search.backends import SearchBackend, get_backend
 
 
 class Outcome(enum.StrEnum):
@@ -94,12 +94,16 @@ def render_article(article: Article) -> None:
 
 
 def sync_search_index(
-    articles: Iterable[Article], new: bool = False, texts: dict[int, str] | None = None
+    articles: Iterable[Article],
+    new: bool = False,
+    texts: dict[int, str] | None = None,
+    backend: SearchBackend | None = None,
 ) -> None:
     """Index what readers may find; drop drafts, articles in review and retractions.
     `new`: these articles were just created, so there is nothing to replace. `texts`: the
-    plain text of articles by id, where known (else it is rendered from the body)."""
-    backend = get_backend()
+    plain text of articles by id, where known (else it is rendered from the body).
+    `backend`: where to write (by default the live index; a rebuild writes to its own)."""
+    backend = backend or get_backend()
     keep: list[Article] = []
     drop: list[Article] = []
     for article in articles:

@@ -157,6 +157,45 @@ class SearchBackend(abc.ABC):
     def similar_terms(self, word: str, limit: int = 3) -> list[str]:
         """Indexed words or suggestion words spelled like `word`, best first ("did you mean")."""
 
+    # -- rebuilding aside (`geopol reindex`) ---------------------------------------------------
+    # The live index keeps answering, complete, while a new one is built beside it; writes to
+    # the live index meanwhile log the ids they touched, which are indexed again into the new
+    # one before it is swapped in, in one transaction. Each call runs in the caller's
+    # transaction; an abandoned or interrupted rebuild leaves the live index as it was.
+
+    def begin_rebuild(self) -> SearchBackend:
+        """Make empty index structures aside (dropping any an unfinished rebuild left) and
+        start logging the ids written to the live index. Returns a backend that writes to
+        (and counts) the new structures; it does not search. Commit before filling it."""
+        raise NotImplementedError(f"{type(self).__name__} cannot rebuild aside")
+
+    def rebuild_started(self) -> dt.datetime | None:
+        """When the rebuild in progress (or one left unfinished) began; None if none."""
+        return None
+
+    def take_rebuild_changes(self) -> list[int]:
+        """The ids written to the live index since the rebuild began or this was last called
+        (forgotten as they are returned)."""
+        raise NotImplementedError
+
+    def lock_for_swap(self) -> None:
+        """Make writers of the live index wait until the caller's transaction ends; searches
+        go on."""
+        raise NotImplementedError
+
+    def swap_rebuild(self) -> None:
+        """Put the new index in the live one's place (the old one is kept aside until
+        drop_retired_index) and stop logging."""
+        raise NotImplementedError
+
+    def drop_retired_index(self) -> None:
+        """Free what the index replaced by swap_rebuild used."""
+        raise NotImplementedError
+
+    def abandon_rebuild(self) -> None:
+        """Drop the new structures and stop logging; the live index is untouched."""
+        raise NotImplementedError
+
     def compact_step(self) -> bool:
         """One short step of compacting the index after a bulk load (`geopol reindex` calls it,
         each call in its own transaction, until it returns False); by default nothing to do."""

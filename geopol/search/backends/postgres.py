@@ -13,8 +13,9 @@ weights, times a gentle recency factor) is computed for a bounded candidate set 
 newest RANK_WINDOW matches plus documents whose title holds the query as a phrase, plus exact
 title matches. One statement walks the GIN matches once for the count, the newest
 RANK_WINDOW ids and the facet counts (of an even sample above EXACT_FACETS); above EXACT_TOTAL
-matches the walk is of an even sample only. GIN keeps no positions, so a phrase whose words
-many documents hold is checked on a bounded set of them (PHRASE_CHECKS). The RUM index
+matches the walk is of an even sample only. GIN keeps no positions, so a phrase's candidates
+are first the few documents holding its adjacent word pairs (an expression index, PAIRS), and
+a phrase whose pairs many documents hold is checked on a bounded set (PHRASE_CHECKS). The RUM index
 (Debian's postgresql-15-rum) was measured and is not used: see docs/performance.md.
 
 The tsquery is built from our ParsedQuery, never from raw input: every word is a quoted
@@ -24,11 +25,14 @@ the parser's alone.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
+import itertools
 import json
 import logging
 import math
+import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
@@ -73,7 +77,12 @@ DOCS = "search_pg_documents"
 VALUES = "search_pg_facet_values"
 SUGGEST = "search_pg_suggestions"
 WORDS = "search_pg_words"
-TABLES = [DOCS, VALUES, SUGGEST, WORDS]
+# While `geopol reindex` builds a new documents table aside (DOCS + REBUILT_SUFFIX), REBUILD holds
+# one row and every write to DOCS logs the ids it touched in REBUILD_LOG (see begin_rebuild).
+REBUILD = "search_pg_rebuild"
+REBUILD_LOG = "search_pg_rebuild_log"
+REBUILT_SUFFIX, RETIRING_SUFFIX = "_next", "_old"
+TABLES = [DOCS, VALUES, SUGGEST, WORDS, REBUILD, REBUILD_LOG]
 CONFIG = "geopol_english"  # english stemming over unaccented words: "Sevare" finds "Sévaré"
 SIMPLE = "geopol_simple"  # unaccented words, unstemmed: completions
 TIERS = ("public", "registered", "members")
@@ -129,45 +138,72 @@ def _vector(column: str, weight: str, config: str = CONFIG) -> str:
 
 HEAD = f"{_vector('title', 'A')} || {_vector('teaser', 'B')}"
 FULL = f"{HEAD} || {_vector('body', 'C')}"
+# GIN keeps no positions, so a phrase of common words ("general had set") would be checked on
+# every document holding its words. An expression index of each document's adjacent word
+# pairs (consecutive lexemes of its full vector, in the order of their positions: the stop
+# words between them dropped, as in the phrase's tsquery) finds the few holding the phrase's
+# pairs; the phrase is then checked on those alone. Not stored: the index is all it needs.
+PAIRS_FUNCTION = "geopol_word_pairs"
+PAIRS_FUNCTION_SQL = f"""
+    CREATE OR REPLACE FUNCTION {PAIRS_FUNCTION}(v tsvector) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 100000 AS $$
+        SELECT coalesce(array_to_tsvector(array_agg(DISTINCT pair)), ''::tsvector) FROM (
+            SELECT lexeme || ' ' || lead(lexeme) OVER (ORDER BY position) AS pair
+            FROM unnest(v) AS u(lexeme, positions, weights), unnest(positions) AS position
+        ) AS p WHERE pair IS NOT NULL
+    $$
+"""
+PAIRS = f"{PAIRS_FUNCTION}({FULL})"
 
 EXTENSIONS = ("unaccent", "pg_trgm")
+
+
+def documents_sql(table: str = DOCS) -> list[str]:
+    """The documents table (named `table`: a rebuild fills one aside) and its indexes, whose
+    names start with the table's (a swap renames them with it)."""
+    return [
+        f"""
+        CREATE TABLE IF NOT EXISTS {table} (
+            doc_id bigint PRIMARY KEY,
+            key bigint NOT NULL,
+            visible_from timestamptz NOT NULL,
+            tier text NOT NULL,
+            title text NOT NULL,
+            teaser text NOT NULL,
+            body text NOT NULL,
+            url text NOT NULL,
+            title_key text NOT NULL,
+            facets integer[] NOT NULL,
+            tsv_head tsvector GENERATED ALWAYS AS ({HEAD}) STORED,
+            tsv_full tsvector GENERATED ALWAYS AS ({FULL}) STORED,
+            tsv_title tsvector GENERATED ALWAYS AS
+                (to_tsvector('{CONFIG}', {_plain("title")})) STORED,
+            title_words tsvector GENERATED ALWAYS AS
+                (to_tsvector('{SIMPLE}', {_plain("title")})) STORED
+        )
+        """,
+        f"CREATE INDEX IF NOT EXISTS {table}_key ON {table} (key)",
+        f"CREATE INDEX IF NOT EXISTS {table}_visible_from ON {table} (visible_from)",
+        # the even sample of a large match set (see KEY_SHIFT) is a range of this index
+        f"CREATE INDEX IF NOT EXISTS {table}_sample ON {table} ((key & {KEY_SHIFT - 1}))",
+        f"CREATE INDEX IF NOT EXISTS {table}_title_key ON {table} (title_key)",
+        # One GIN index per tier and vector, so a search walks only the documents of the tiers
+        # it matches through that vector (see PostgresSearchBackend._match).
+        *(
+            f"CREATE INDEX IF NOT EXISTS {table}_{vector}_{tier} ON {table} "
+            f"USING gin (tsv_{vector}) WHERE tier = '{tier}'"
+            for vector in ("head", "full")
+            for tier in TIERS
+        ),
+        f"CREATE INDEX IF NOT EXISTS {table}_title ON {table} USING gin (tsv_title)",
+        f"CREATE INDEX IF NOT EXISTS {table}_facets ON {table} USING gin (facets)",
+        f"CREATE INDEX IF NOT EXISTS {table}_title_words ON {table} USING gin (title_words)",
+        f"CREATE INDEX IF NOT EXISTS {table}_pairs ON {table} USING gin (({PAIRS}))",
+    ]
+
+
 TABLE_SQL = [
-    f"""
-    CREATE TABLE IF NOT EXISTS {DOCS} (
-        doc_id bigint PRIMARY KEY,
-        key bigint NOT NULL,
-        visible_from timestamptz NOT NULL,
-        tier text NOT NULL,
-        title text NOT NULL,
-        teaser text NOT NULL,
-        body text NOT NULL,
-        url text NOT NULL,
-        title_key text NOT NULL,
-        facets integer[] NOT NULL,
-        tsv_head tsvector GENERATED ALWAYS AS ({HEAD}) STORED,
-        tsv_full tsvector GENERATED ALWAYS AS ({FULL}) STORED,
-        tsv_title tsvector GENERATED ALWAYS AS
-            (to_tsvector('{CONFIG}', {_plain("title")})) STORED,
-        title_words tsvector GENERATED ALWAYS AS
-            (to_tsvector('{SIMPLE}', {_plain("title")})) STORED
-    )
-    """,
-    f"CREATE INDEX IF NOT EXISTS {DOCS}_key ON {DOCS} (key)",
-    f"CREATE INDEX IF NOT EXISTS {DOCS}_visible_from ON {DOCS} (visible_from)",
-    # the even sample of a large match set (see KEY_SHIFT) is a range of this index
-    f"CREATE INDEX IF NOT EXISTS {DOCS}_sample ON {DOCS} ((key & {KEY_SHIFT - 1}))",
-    f"CREATE INDEX IF NOT EXISTS {DOCS}_title_key ON {DOCS} (title_key)",
-    # One GIN index per tier and vector, so a search walks only the documents of the tiers
-    # it matches through that vector (see PostgresSearchBackend._match).
-    *(
-        f"CREATE INDEX IF NOT EXISTS {DOCS}_{vector}_{tier} ON {DOCS} "
-        f"USING gin (tsv_{vector}) WHERE tier = '{tier}'"
-        for vector in ("head", "full")
-        for tier in TIERS
-    ),
-    f"CREATE INDEX IF NOT EXISTS {DOCS}_title ON {DOCS} USING gin (tsv_title)",
-    f"CREATE INDEX IF NOT EXISTS {DOCS}_facets ON {DOCS} USING gin (facets)",
-    f"CREATE INDEX IF NOT EXISTS {DOCS}_title_words ON {DOCS} USING gin (title_words)",
+    *documents_sql(),
     f"""
     CREATE TABLE IF NOT EXISTS {VALUES} (
         code serial PRIMARY KEY, facet text NOT NULL, value text NOT NULL,
@@ -183,6 +219,8 @@ TABLE_SQL = [
     """,
     f"CREATE INDEX IF NOT EXISTS {SUGGEST}_words ON {SUGGEST} USING gin (words)",
     f"CREATE TABLE IF NOT EXISTS {WORDS} (term text PRIMARY KEY)",
+    f"CREATE TABLE IF NOT EXISTS {REBUILD} (started timestamptz NOT NULL)",
+    f"CREATE TABLE IF NOT EXISTS {REBUILD_LOG} (doc_id bigint PRIMARY KEY)",
 ]
 TRGM_WORDS = f"CREATE INDEX IF NOT EXISTS {WORDS}_trgm ON {WORDS} USING gin (term gin_trgm_ops)"
 
@@ -299,6 +337,24 @@ def to_tsquery_text(
     return " & ".join(positives + negatives)
 
 
+def phrase_pairs_tsquery_text(phrases: Iterable[str]) -> str:
+    """For phrase tsqueries as PostgreSQL prints them ('west' <-> 'africa', 'general' <2>
+    'set'), the adjacent pairs of their lexemes that a document holding them all holds (see
+    PAIRS), as tsquery text; "" when none is a plain chain of lexemes."""
+    pairs: set[str] = set()
+    for phrase in phrases:
+        parts = PHRASE_OPERATOR.split(phrase.strip())
+        if len(parts) < 2 or not all(LEXEME.fullmatch(p) for p in parts):
+            continue  # prefixes, alternatives, nested phrases: not a plain chain
+        lexemes = [p[1:-1].replace("''", "'") for p in parts]
+        pairs.update(f"{a} {b}" for a, b in itertools.pairwise(lexemes))
+    return " & ".join(quoted(pair) for pair in sorted(pairs))
+
+
+PHRASE_OPERATOR = re.compile(r"\s*<(?:-|\d+)>\s*")
+LEXEME = re.compile(r"'(?:[^']|'')+'")
+
+
 def title_phrase_tsquery_text(parsed: ParsedQuery) -> str:
     """The query's positive words in order, as a phrase (matched against titles)."""
     return " <-> ".join(quoted(w) for w in title_phrase(parsed))
@@ -311,6 +367,7 @@ class PostgresSearchBackend(SearchBackend):
         self.exact_total = int(options.pop("EXACT_TOTAL", EXACT_TOTAL))  # type: ignore[call-overload]
         self.phrase_checks = int(options.pop("PHRASE_CHECKS", PHRASE_CHECKS))  # type: ignore[call-overload]
         self._features: dict[str, str] | None = None  # extension -> "" or why it is missing
+        self.docs = DOCS  # the documents table written to (a rebuild's is aside: begin_rebuild)
 
     @property
     def connection(self):
@@ -343,6 +400,7 @@ class PostgresSearchBackend(SearchBackend):
                 except DatabaseError as error:
                     missing[name] = str(error).strip().splitlines()[0]
             self._create_configurations(cursor, unaccent="unaccent" not in missing)
+            cursor.execute(PAIRS_FUNCTION_SQL)
             for statement in TABLE_SQL:
                 cursor.execute(statement)
             if "pg_trgm" not in missing:
@@ -456,14 +514,15 @@ class PostgresSearchBackend(SearchBackend):
                 )
             )
             cursor.execute(
-                f"INSERT INTO {DOCS} (doc_id, key, visible_from, tier, title, teaser, body, url, "
-                "title_key, facets) SELECT d, k, v, t, ti, te, b, u, tk, f::integer[] FROM "
+                f"INSERT INTO {self.docs} (doc_id, key, visible_from, tier, title, teaser, body, "
+                "url, title_key, facets) SELECT d, k, v, t, ti, te, b, u, tk, f::integer[] FROM "
                 "unnest(%s::bigint[], %s::bigint[], %s::timestamptz[], %s::text[], %s::text[], "
                 "%s::text[], %s::text[], %s::text[], %s::text[], %s::text[]) "
                 f"AS r(d, k, v, t, ti, te, b, u, tk, f){upsert}",
                 columns,
             )
             self._add_words(cursor, (w for d in docs for w in WORD_RE.findall(d.title)))
+            self._log_for_rebuild(cursor, [d.id for d in docs])
         return len(docs)
 
     def _add_words(self, cursor, words: Iterable[str]) -> None:
@@ -476,8 +535,91 @@ class PostgresSearchBackend(SearchBackend):
             )
 
     def remove(self, ids: Iterable[int]) -> None:
+        ids = list(ids)
         with self.connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {DOCS} WHERE doc_id = ANY(%s)", [list(ids)])
+            cursor.execute(f"DELETE FROM {self.docs} WHERE doc_id = ANY(%s)", [ids])
+            self._log_for_rebuild(cursor, ids)
+
+    # -- rebuilding aside (see SearchBackend.begin_rebuild) ----------------------------------
+
+    def _log_for_rebuild(self, cursor, ids: list[int]) -> None:
+        """While a rebuild runs, remember which documents DOCS was written for. This runs
+        after the write, whose lock on DOCS a rebuild's start waits for (begin_rebuild), so a
+        writer either commits before the rebuild reads anything or sees its row here."""
+        if self.docs != DOCS or not ids:
+            return
+        cursor.execute(
+            f"INSERT INTO {REBUILD_LOG} (doc_id) SELECT DISTINCT unnest(%s::bigint[]) "
+            f"WHERE EXISTS (SELECT 1 FROM {REBUILD}) ON CONFLICT DO NOTHING",
+            [ids],
+        )
+
+    def begin_rebuild(self) -> PostgresSearchBackend:
+        aside = copy.copy(self)
+        aside.docs = f"{DOCS}{REBUILT_SUFFIX}"
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {aside.docs}")
+            for statement in documents_sql(aside.docs):
+                cursor.execute(statement)
+            cursor.execute(f"DELETE FROM {REBUILD_LOG}")
+            cursor.execute(f"DELETE FROM {REBUILD}")
+            # waits for the writers of DOCS in flight (they commit first) and holds off new
+            # ones until the caller commits: every later write sees the row and logs its ids
+            cursor.execute(f"LOCK TABLE {DOCS} IN SHARE MODE")
+            cursor.execute(f"INSERT INTO {REBUILD} (started) VALUES (now())")
+        return aside
+
+    def rebuild_started(self) -> dt.datetime | None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT max(started) FROM {REBUILD}")
+            return cursor.fetchone()[0]
+
+    def take_rebuild_changes(self) -> list[int]:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {REBUILD_LOG} RETURNING doc_id")
+            return sorted(int(row[0]) for row in cursor.fetchall())
+
+    def lock_for_swap(self) -> None:
+        with self.connection.cursor() as cursor:  # EXCLUSIVE: writers wait, readers do not
+            cursor.execute(f"LOCK TABLE {DOCS} IN EXCLUSIVE MODE")
+
+    def swap_rebuild(self) -> None:
+        retiring, rebuilt = f"{DOCS}{RETIRING_SUFFIX}", f"{DOCS}{REBUILT_SUFFIX}"
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {retiring}")
+            self._rename_table(cursor, DOCS, retiring)
+            self._rename_table(cursor, rebuilt, DOCS)
+            cursor.execute(f"DELETE FROM {REBUILD_LOG}")
+            cursor.execute(f"DELETE FROM {REBUILD}")
+
+    def _rename_table(self, cursor, table: str, name: str) -> None:
+        """Rename a documents table and its indexes (named after it: see documents_sql)."""
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = %s "
+            "AND schemaname = current_schema()",
+            [table],
+        )
+        for (index,) in cursor.fetchall():
+            if index.startswith(table):
+                cursor.execute(f"ALTER INDEX {index} RENAME TO {name}{index[len(table) :]}")
+        cursor.execute(f"ALTER TABLE {table} RENAME TO {name}")
+
+    def drop_retired_index(self) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {DOCS}{RETIRING_SUFFIX}")
+
+    def compact_step(self) -> bool:
+        """Fresh statistics for the planner, whose estimates decide the plan (_planned); a
+        rebuilt table has none until autovacuum gets to it."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {self.docs}")
+        return False
+
+    def abandon_rebuild(self) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {DOCS}{REBUILT_SUFFIX}")
+            cursor.execute(f"DELETE FROM {REBUILD_LOG}")
+            cursor.execute(f"DELETE FROM {REBUILD}")
 
     def clear(self) -> None:
         # DELETE, not TRUNCATE: readers keep seeing the old rows until the caller commits
@@ -487,12 +629,12 @@ class PostgresSearchBackend(SearchBackend):
 
     def count(self) -> int:
         with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {DOCS}")
+            cursor.execute(f"SELECT count(*) FROM {self.docs}")
             return int(cursor.fetchone()[0])
 
     def indexed_ids(self) -> set[int]:
         with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT doc_id FROM {DOCS}")
+            cursor.execute(f"SELECT doc_id FROM {self.docs}")
             return {int(row[0]) for row in cursor.fetchall()}
 
     # -- searching ---------------------------------------------------------------------------
@@ -552,6 +694,7 @@ class PostgresSearchBackend(SearchBackend):
                         "@@ %s::tsquery"
                     )
                     where.check_params = [readable, where.tsquery]
+                    self._narrow_to_pairs(cursor, request.query, where)
         pairs = {(f, v) for f, values in request.filters.items() for v in values}
         codes = self._codes(cursor, pairs, create=False)
         if len(codes) < len(pairs):
@@ -573,6 +716,40 @@ class PostgresSearchBackend(SearchBackend):
         where.rest_params.append(request.now or dt.datetime.now(dt.UTC))
         where.rest = " AND ".join(parts)
         return where
+
+    def _narrow_to_pairs(self, cursor, parsed: ParsedQuery, where: Where) -> None:
+        """Every match holds each positive phrase's adjacent word pairs (PAIRS): that
+        condition, which the pairs index answers, narrows both the matches and the documents
+        holding the phrases' words to a few, before any vector is read."""
+        phrases = [
+            " <-> ".join(quoted(w) for w in clause[0].words)
+            for clause in parsed.clauses
+            if len(clause) == 1
+            and clause[0].is_phrase
+            and not clause[0].negated
+            and not clause[0].prefix
+        ]
+        if not phrases:
+            return
+        cursor.execute(
+            f"SELECT to_tsquery('{CONFIG}', q)::text FROM unnest(%s::text[]) AS q", [phrases]
+        )
+        pairs = phrase_pairs_tsquery_text(row[0] or "" for row in cursor.fetchall())
+        if not pairs:
+            return
+        # the pairs alone: a GIN match of plain lexemes needs no recheck, so the expression
+        # (a parse of the whole text) is never evaluated; with it beside the phrase, whose
+        # match PostgreSQL rechecks, it would be, for every candidate
+        cursor.execute(
+            f"SELECT doc_id FROM {DOCS} WHERE {PAIRS} @@ %s::tsquery LIMIT %s",
+            [pairs, self.phrase_checks + 1],
+        )
+        holding = [int(row[0]) for row in cursor.fetchall()]
+        if len(holding) > self.phrase_checks:
+            return  # a common phrase: the bounded check of its words (_phrase_pass) is cheaper
+        condition = " AND doc_id = ANY(%s::bigint[])"
+        for branches in (where.branches, where.loose_branches):
+            branches[:] = [(c + condition, [*params, holding]) for c, params in branches]
 
     def search(self, request: SearchRequest) -> SearchResults:
         parsed = request.query

@@ -9,10 +9,13 @@ holds the query as a phrase, plus exact title matches), and snippets only for th
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import json
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
@@ -43,15 +46,20 @@ from geopol.search.backends.sqlite_schema import (
     DOC_FACETS,
     DOCS,
     DROP_SQL,
+    REBUILD,
+    REBUILD_LOG,
+    REBUILT,
+    REBUILT_SUFFIX,
     RETIRED,
+    RETIRING_SUFFIX,
     SAMPLE,
     SAMPLE_SHARE,
     TABLE,
     TEXT_COLUMNS,
     TITLE_TERMS,
-    TITLES,
     VALUES,
     VOCABULARY,
+    index_tables_sql,
 )
 from geopol.search.backends.sqlite_suggest import SQLiteSuggestions
 from geopol.search.query import (
@@ -140,6 +148,14 @@ class SQLiteFTS5Backend(SQLiteSuggestions, SearchBackend):
         super().__init__(alias, **options)
         self._family_cache: dict[str, tuple[float, dict[str, int]]] = {}
         self.exact_total = int(self.options.pop("EXACT_TOTAL", EXACT_TOTAL))  # type: ignore[call-overload]
+        self._write_to("")
+
+    def _write_to(self, suffix: str) -> None:
+        """Write (and count) in the live index (""), or in the tables a rebuild fills."""
+        self.suffix = suffix
+        self.fts, self.docs, self.doc_facets, self.titles, self.sample, self.title_terms = (
+            f"{t}{suffix}" for t in REBUILT
+        )
 
     @property
     def connection(self):
@@ -197,7 +213,7 @@ class SQLiteFTS5Backend(SQLiteSuggestions, SearchBackend):
             chunk = keys[start : start + 400]
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(
-                f"SELECT key FROM {DOCS} WHERE key IN ({marks}) "
+                f"SELECT key FROM {self.docs} WHERE key IN ({marks}) "
                 f"UNION ALL SELECT key FROM {RETIRED} WHERE key IN ({marks})",
                 chunk + chunk,
             )
@@ -242,6 +258,7 @@ class SQLiteFTS5Backend(SQLiteSuggestions, SearchBackend):
             fts_rows, doc_rows, facet_rows, suggest_rows = _index_rows(docs, keys, codes)
             self._insert_rows(cursor, fts_rows, doc_rows, facet_rows, suggest_rows)
             self._add_words(cursor, (w for d in docs for w in WORD_RE.findall(d.title)))
+            self._log_for_rebuild(cursor, [d.id for d in docs])
         return len(docs)
 
     def _insert_rows(
@@ -255,27 +272,28 @@ class SQLiteFTS5Backend(SQLiteSuggestions, SearchBackend):
         """Write the rows of `_index_rows`: the index and its sample, the title terms, the
         documents, their facet codes and the titles completions offer."""
         for table, rows in (
-            (TABLE, fts_rows),
-            (SAMPLE, [r for r in fts_rows if _sampled(int(r[0]))]),  # type: ignore[call-overload]
+            (self.fts, fts_rows),
+            (self.sample, [r for r in fts_rows if _sampled(int(r[0]))]),  # type: ignore[call-overload]
         ):
             cursor.executemany(
                 f"INSERT INTO {table} (rowid, {TEXT_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
                 rows,
             )
         cursor.executemany(
-            f"INSERT INTO {TITLE_TERMS} (rowid, title) VALUES (%s, %s)",
+            f"INSERT INTO {self.title_terms} (rowid, title) VALUES (%s, %s)",
             [r[:2] for r in fts_rows],
         )
         cursor.executemany(
-            f"INSERT INTO {DOCS} (doc_id, key, visible_from, title_key) VALUES (%s, %s, %s, %s)",
+            f"INSERT INTO {self.docs} (doc_id, key, visible_from, title_key) "
+            "VALUES (%s, %s, %s, %s)",
             doc_rows,
         )
         if facet_rows:
             cursor.executemany(
-                f"INSERT INTO {DOC_FACETS} (key, code, tier) VALUES (%s, %s, %s)", facet_rows
+                f"INSERT INTO {self.doc_facets} (key, code, tier) VALUES (%s, %s, %s)", facet_rows
             )
         cursor.executemany(
-            f"INSERT INTO {TITLES} (rowid, label, url) VALUES (%s, %s, %s)",
+            f"INSERT INTO {self.titles} (rowid, label, url) VALUES (%s, %s, %s)",
             suggest_rows,
         )
 
@@ -283,25 +301,94 @@ class SQLiteFTS5Backend(SQLiteSuggestions, SearchBackend):
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             cursor.execute(
-                f"SELECT key FROM {DOCS} WHERE doc_id IN ({', '.join(['%s'] * len(chunk))})",
+                f"SELECT key FROM {self.docs} WHERE doc_id IN ({', '.join(['%s'] * len(chunk))})",
                 chunk,
             )
             keys = [(int(row[0]),) for row in cursor.fetchall()]
             if not keys:
                 continue
-            cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", keys)
-            cursor.executemany(f"DELETE FROM {TITLE_TERMS} WHERE rowid = %s", keys)
+            cursor.executemany(f"DELETE FROM {self.fts} WHERE rowid = %s", keys)
+            cursor.executemany(f"DELETE FROM {self.title_terms} WHERE rowid = %s", keys)
             cursor.executemany(
-                f"DELETE FROM {SAMPLE} WHERE rowid = %s", [k for k in keys if _sampled(k[0])]
+                f"DELETE FROM {self.sample} WHERE rowid = %s", [k for k in keys if _sampled(k[0])]
             )
-            cursor.executemany(f"DELETE FROM {TITLES} WHERE rowid = %s", keys)
-            cursor.executemany(f"DELETE FROM {DOC_FACETS} WHERE key = %s", keys)
-            cursor.executemany(f"DELETE FROM {DOCS} WHERE key = %s", keys)
+            cursor.executemany(f"DELETE FROM {self.titles} WHERE rowid = %s", keys)
+            cursor.executemany(f"DELETE FROM {self.doc_facets} WHERE key = %s", keys)
+            cursor.executemany(f"DELETE FROM {self.docs} WHERE key = %s", keys)
             cursor.executemany(f"INSERT OR IGNORE INTO {RETIRED} (key) VALUES (%s)", keys)
 
     def remove(self, ids: Iterable[int]) -> None:
+        ids = list(ids)
         with self.connection.cursor() as cursor:
-            self._delete(cursor, list(ids))
+            self._delete(cursor, ids)
+            self._log_for_rebuild(cursor, ids)
+
+    # -- rebuilding aside (see SearchBackend.begin_rebuild) ----------------------------------
+
+    def _log_for_rebuild(self, cursor, ids: list[int]) -> None:
+        """While a rebuild runs, remember which documents the live index was written for (the
+        caller's IMMEDIATE transaction holds the write lock, so a rebuild starting or
+        swapping is either before or after it)."""
+        if self.suffix or not ids:
+            return
+        cursor.execute(
+            f"INSERT OR IGNORE INTO {REBUILD_LOG} (doc_id) SELECT value FROM json_each(%s) "
+            f"WHERE EXISTS (SELECT 1 FROM {REBUILD})",
+            [json.dumps(ids)],
+        )
+
+    def begin_rebuild(self) -> SQLiteFTS5Backend:
+        with self.connection.cursor() as cursor:
+            self._drop_tables(cursor, REBUILT_SUFFIX)
+            for statement in index_tables_sql(REBUILT_SUFFIX):
+                cursor.execute(statement)
+            cursor.execute(f"DELETE FROM {REBUILD_LOG}")
+            cursor.execute(f"DELETE FROM {REBUILD}")
+            cursor.execute(f"INSERT INTO {REBUILD} (started) VALUES (%s)", [time.time()])
+        aside = copy.copy(self)
+        aside._family_cache = {}
+        aside._write_to(REBUILT_SUFFIX)
+        return aside
+
+    def rebuild_started(self) -> dt.datetime | None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT max(started) FROM {REBUILD}")
+            started = cursor.fetchone()[0]
+        return None if started is None else dt.datetime.fromtimestamp(started, dt.UTC)
+
+    def take_rebuild_changes(self) -> list[int]:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {REBUILD_LOG} RETURNING doc_id")
+            return sorted(int(row[0]) for row in cursor.fetchall())
+
+    def lock_for_swap(self) -> None:
+        # the caller's transaction is IMMEDIATE (settings.py): it holds the one write lock
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {REBUILD} SET started = started")
+
+    def swap_rebuild(self) -> None:
+        with self.connection.cursor() as cursor:
+            self._drop_tables(cursor, RETIRING_SUFFIX)
+            for table in REBUILT:  # FTS5 renames its shadow tables with it
+                cursor.execute(f"ALTER TABLE {table} RENAME TO {table}{RETIRING_SUFFIX}")
+                cursor.execute(f"ALTER TABLE {table}{REBUILT_SUFFIX} RENAME TO {table}")
+            cursor.execute(f"DELETE FROM {REBUILD_LOG}")
+            cursor.execute(f"DELETE FROM {REBUILD}")
+        self._family_cache.clear()
+
+    def drop_retired_index(self) -> None:
+        with self.connection.cursor() as cursor:
+            self._drop_tables(cursor, RETIRING_SUFFIX)
+
+    def abandon_rebuild(self) -> None:
+        with self.connection.cursor() as cursor:
+            self._drop_tables(cursor, REBUILT_SUFFIX)
+            cursor.execute(f"DELETE FROM {REBUILD_LOG}")
+            cursor.execute(f"DELETE FROM {REBUILD}")
+
+    def _drop_tables(self, cursor, suffix: str) -> None:
+        for table in REBUILT:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}{suffix}")
 
     def clear(self) -> None:
         # dropped and made anew (in the caller's transaction): a fresh FTS5 index, no reuse.
@@ -319,7 +406,7 @@ class SQLiteFTS5Backend(SQLiteSuggestions, SearchBackend):
         CPU per walk, measured). False once nothing is left to merge."""
         worked = False
         with self.connection.cursor() as cursor:
-            for table in (TABLE, SAMPLE, TITLE_TERMS):
+            for table in (self.fts, self.sample, self.title_terms):
                 before = self.connection.connection.total_changes
                 # a negative page count also merges segments of different levels, as
                 # 'optimize' does, but a step at a time
@@ -332,12 +419,12 @@ class SQLiteFTS5Backend(SQLiteSuggestions, SearchBackend):
 
     def count(self) -> int:
         with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {DOCS}")
+            cursor.execute(f"SELECT count(*) FROM {self.docs}")
             return int(cursor.fetchone()[0])
 
     def indexed_ids(self) -> set[int]:
         with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT doc_id FROM {DOCS}")
+            cursor.execute(f"SELECT doc_id FROM {self.docs}")
             return {int(row[0]) for row in cursor.fetchall()}
 
     # -- searching ---------------------------------------------------------------------------
@@ -424,12 +511,29 @@ class SQLiteFTS5Backend(SQLiteSuggestions, SearchBackend):
                 ]
         return found
 
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """The statements of one search read one snapshot (a deferred read transaction in
+        WAL): keys found in one statement are looked up in the same index by the next, even
+        when a rebuild's swap commits in between."""
+        connection = self.connection
+        connection.ensure_connection()
+        if connection.in_atomic_block or not connection.get_autocommit():
+            yield  # the caller's transaction is the snapshot
+            return
+        raw = connection.connection
+        raw.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            raw.execute("COMMIT")
+
     def search(self, request: SearchRequest) -> SearchResults:
         parsed = request.query
         empty = SearchResults(hits=[], total=0, note=parsed.note)
         if not request.selects_anything:
             return empty
-        with self.connection.cursor() as cursor:
+        with self._snapshot(), self.connection.cursor() as cursor:
             matches = self._matches(cursor, request)
             if matches is None:
                 return empty

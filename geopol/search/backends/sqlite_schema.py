@@ -26,21 +26,56 @@ SAMPLE_SHARE = 64
 TITLE_TERMS = "search_title_terms"
 VOCABULARY = "search_vocabulary"  # fts5vocab over the index: its stemmed terms
 
-CREATE_SQL = [
-    f"""
-    CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(
+# A rebuild (`geopol reindex`) writes a new index into these tables under the names below with
+# REBUILT_SUFFIX, then renames them into place in one transaction; the other tables are shared.
+REBUILT = [TABLE, DOCS, DOC_FACETS, TITLES, SAMPLE, TITLE_TERMS]
+REBUILT_SUFFIX, RETIRING_SUFFIX = "_next", "_old"
+# While a rebuild runs, REBUILD holds one row and every write to the index logs the ids it
+# touched in REBUILD_LOG: they are indexed again into the new tables before the swap.
+REBUILD = "search_rebuild"
+REBUILD_LOG = "search_rebuild_log"
+
+
+def index_tables_sql(suffix: str = "") -> list[str]:
+    """The statements making the tables a rebuild replaces, their names ending in `suffix`.
+    Their indexes are UNIQUE constraints, whose names SQLite renames with the table (a
+    CREATE INDEX keeps its name and would clash with the next rebuild's)."""
+    fts, docs, doc_facets, titles, sample, title_terms = (f"{t}{suffix}" for t in REBUILT)
+    text = """
         title, teaser, body, body_registered, body_members, tags,
         tokenize = 'porter unicode61 remove_diacritics 2'
-    )
-    """,
-    f"""
-    CREATE TABLE IF NOT EXISTS {DOCS} (
-        doc_id INTEGER PRIMARY KEY, key INTEGER NOT NULL UNIQUE,
-        visible_from REAL NOT NULL, title_key TEXT NOT NULL
-    )
-    """,
-    f"CREATE INDEX IF NOT EXISTS {DOCS}_visible_from ON {DOCS} (visible_from)",
-    f"CREATE INDEX IF NOT EXISTS {DOCS}_title_key ON {DOCS} (title_key)",
+    """
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({text})",
+        f"""
+        CREATE TABLE IF NOT EXISTS {docs} (
+            doc_id INTEGER PRIMARY KEY, key INTEGER NOT NULL UNIQUE,
+            visible_from REAL NOT NULL, title_key TEXT NOT NULL,
+            UNIQUE (visible_from, key), UNIQUE (title_key, key)
+        )
+        """,
+        f"""
+        CREATE TABLE IF NOT EXISTS {doc_facets} (
+            key INTEGER NOT NULL, code INTEGER NOT NULL, tier TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (key, code)
+        ) WITHOUT ROWID
+        """,
+        f"""
+        CREATE VIRTUAL TABLE IF NOT EXISTS {titles} USING fts5(
+            label, url UNINDEXED, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
+        )
+        """,
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {sample} USING fts5({text})",
+        f"""
+        CREATE VIRTUAL TABLE IF NOT EXISTS {title_terms} USING fts5(
+            title, tokenize = 'porter unicode61 remove_diacritics 2'
+        )
+        """,
+    ]
+
+
+CREATE_SQL = [
+    *index_tables_sql(),
     f"""
     CREATE TABLE IF NOT EXISTS {VALUES} (
         code INTEGER PRIMARY KEY, facet TEXT NOT NULL, value TEXT NOT NULL,
@@ -48,37 +83,17 @@ CREATE_SQL = [
     )
     """,
     f"""
-    CREATE TABLE IF NOT EXISTS {DOC_FACETS} (
-        key INTEGER NOT NULL, code INTEGER NOT NULL, tier TEXT NOT NULL DEFAULT '',
-        PRIMARY KEY (key, code)
-    ) WITHOUT ROWID
-    """,
-    f"""
     CREATE VIRTUAL TABLE IF NOT EXISTS {SUGGEST} USING fts5(
         label, kind UNINDEXED, url UNINDEXED, weight UNINDEXED,
         tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
     )
     """,
-    f"""
-    CREATE VIRTUAL TABLE IF NOT EXISTS {TITLES} USING fts5(
-        label, url UNINDEXED, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
-    )
-    """,
     f"CREATE TABLE IF NOT EXISTS {RETIRED} (key INTEGER PRIMARY KEY)",
-    f"""
-    CREATE VIRTUAL TABLE IF NOT EXISTS {SAMPLE} USING fts5(
-        title, teaser, body, body_registered, body_members, tags,
-        tokenize = 'porter unicode61 remove_diacritics 2'
-    )
-    """,
-    f"""
-    CREATE VIRTUAL TABLE IF NOT EXISTS {TITLE_TERMS} USING fts5(
-        title, tokenize = 'porter unicode61 remove_diacritics 2'
-    )
-    """,
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCABULARY} USING fts5vocab({TABLE}, row)",
     f"CREATE TABLE IF NOT EXISTS {WORDS} (term TEXT PRIMARY KEY) WITHOUT ROWID",
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {TRIGRAMS} USING fts5(term, tokenize = 'trigram')",
+    f"CREATE TABLE IF NOT EXISTS {REBUILD} (started REAL NOT NULL)",
+    f"CREATE TABLE IF NOT EXISTS {REBUILD_LOG} (doc_id INTEGER PRIMARY KEY)",
 ]
 TABLES = [
     VOCABULARY,
@@ -93,6 +108,8 @@ TABLES = [
     RETIRED,
     WORDS,
     TRIGRAMS,
+    REBUILD,
+    REBUILD_LOG,
 ]
 TEXT_COLUMNS = "title, teaser, body, body_registered, body_members, tags"
 # Fill SAMPLE and TITLE_TERMS from an index made before they existed (migration 0003).
@@ -101,4 +118,11 @@ FILL_SQL = [
     f"WHERE (rowid & {KEY_SHIFT - 1}) < {SAMPLE_SHARE} ORDER BY rowid",
     f"INSERT INTO {TITLE_TERMS} (rowid, title) SELECT rowid, title FROM {TABLE} ORDER BY rowid",
 ]
-DROP_SQL = [f"DROP TABLE IF EXISTS {t}" for t in [*TABLES, "search_schedule"]]
+DROP_SQL = [
+    f"DROP TABLE IF EXISTS {t}"
+    for t in [
+        *TABLES,
+        *(f"{t}{s}" for s in (REBUILT_SUFFIX, RETIRING_SUFFIX) for t in REBUILT),
+        "search_schedule",
+    ]
+]

@@ -106,6 +106,20 @@ class SearchBackendContract:
         assert sorted(ids(self.search(backend, "tariffs OR jihadists"))) == [1, 2]
         assert ids(self.search(backend, "Mop*")) == [1]
 
+    def test_a_phrase_holds_its_words_in_order_and_nothing_between(self, backend):
+        backend.index(
+            [
+                doc(11, "Note", "The general had set a date for the vote."),
+                doc(12, "Note", "The general budget set records; he had won."),
+                doc(13, "Note", "They set the date; the general had left."),
+                doc(14, "Note", "West Africa: the general had set out, and the West African."),
+            ]
+        )
+        # "had" is a stop word to PostgreSQL: another word in its place must not match
+        assert sorted(ids(self.search(backend, '"general had set"'))) == [11, 14]
+        assert sorted(ids(self.search(backend, '"general had set" "west africa"'))) == [14]
+        assert ids(self.search(backend, '"date general"')) == []
+
     def test_and_is_the_default_operator_and_not_excludes(self, backend):
         assert ids(self.search(backend, "Mali AND tariffs")) == [2]
         assert ids(self.search(backend, "Mali AND penguins")) == []
@@ -303,6 +317,44 @@ class SearchBackendContract:
         assert backend.indexed_ids() == {1, 3, 4}
         backend.clear()
         assert backend.count() == 0
+
+    def test_a_rebuild_aside_is_swapped_in_whole(self, backend):
+        """The live index answers, unchanged, while a new one fills beside it; a write to the
+        live index meanwhile is logged for the rebuild; the swap puts the new one in place."""
+        aside = backend.begin_rebuild()
+        assert backend.rebuild_started() is not None
+        aside.index([doc(1, "Mali renamed", "Nothing else."), doc(5, "Mali again", "New.")])
+        assert aside.count() == 2 and backend.count() == 4
+        assert sorted(ids(self.search(backend, "mali"))) == [1, 2]  # the live index, as it was
+        backend.index([doc(6, "Mali, written meanwhile", "Late.")])
+        backend.remove([2])
+        assert backend.take_rebuild_changes() == [2, 6]
+        assert backend.take_rebuild_changes() == []
+        aside.index([doc(6, "Mali, written meanwhile", "Late.")])
+        backend.lock_for_swap()
+        backend.swap_rebuild()
+        backend.drop_retired_index()
+        assert backend.rebuild_started() is None
+        assert sorted(ids(self.search(backend, "mali"))) == [1, 5, 6]
+        assert ids(self.search(backend, "renamed")) == [1]
+        assert backend.indexed_ids() == {1, 5, 6}
+        backend.index([doc(7, "Mali after the swap", "Later.")])  # writes go to the new index
+        assert backend.take_rebuild_changes() == []  # and are no longer logged
+        assert sorted(ids(self.search(backend, "mali"))) == [1, 5, 6, 7]
+        assert self.search(backend, "mali", limit=2).total == 4
+
+    def test_an_abandoned_rebuild_leaves_the_live_index_as_it_was(self, backend):
+        aside = backend.begin_rebuild()
+        aside.index([doc(9, "Mali in the new index", "Only there.")])
+        backend.abandon_rebuild()
+        assert backend.rebuild_started() is None
+        assert sorted(ids(self.search(backend, "mali"))) == [1, 2]
+        assert backend.indexed_ids() == {1, 2, 3, 4}
+        backend.index([doc(8, "Written after", "Mali.")])
+        assert backend.take_rebuild_changes() == []
+        again = backend.begin_rebuild()  # and a new rebuild starts empty
+        assert again.count() == 0
+        backend.abandon_rebuild()
 
     # -- completion and spelling -------------------------------------------------------------
 
