@@ -20,8 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geopol.settings")
 
-from geopol.geo.maps import WORLD, MapSpec, render_svgs  # noqa: E402
-from geopol.geo.worldshapes import countries  # noqa: E402
+from geopol.geo.maps import WORLD, MapSpec, render_svgs
+from geopol.geo.worldshapes import countries
 
 
 def main() -> None:
