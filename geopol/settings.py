@@ -223,16 +223,25 @@ def cache_from_url(url: str, data_dir: Path) -> dict:
     )
 
 
-def code_fingerprint() -> str:
-    """Changes whenever a Python module or template of Geopol changes: cached fragments
-    rendered by older code are then never read (the cache's key prefix)."""
+# what a rendered page is made from: code, templates (HTML, text emails) and the data files
+# maps, labels and names are drawn from (country shapes, seas, features, registries)
+RENDERING_SUFFIXES = {".py", ".html", ".txt", ".json", ".yaml", ".csv", ".tsv", ".svg"}
+
+
+def code_fingerprint(base: Path = BASE_DIR) -> str:
+    """The version of what renders pages: a hash of the content of every module, template
+    and data file of Geopol (RENDERING_SUFFIXES, tests aside). It is the cache's key prefix,
+    so after a deploy that changes any of them (map drawing code, country shapes) no page,
+    map or fragment rendered by the older code is read. Content, not sizes and times: a
+    deploy may keep a file's time (rsync -a, tar) and an edit its size. ~70 ms per process."""
     digest = hashlib.sha256()
-    for path in sorted(BASE_DIR.rglob("*")):
-        if path.suffix in {".py", ".html"} and "tests" not in path.parts:
-            stat = path.stat()
-            digest.update(
-                f"{path.relative_to(BASE_DIR)}:{stat.st_size}:{stat.st_mtime_ns}".encode()
-            )
+    for path in sorted(base.rglob("*")):
+        parts = path.relative_to(base).parts
+        if path.suffix not in RENDERING_SUFFIXES or "tests" in parts or "__pycache__" in parts:
+            continue
+        if path.is_file():
+            digest.update(f"{'/'.join(parts)}\0{path.stat().st_size}\0".encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:10]
 
 

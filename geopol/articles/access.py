@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from geopol.articles.models import Access, Article
+from geopol.articles.models import Access, Article, Status
 
 
 class Meter(Protocol):
@@ -86,6 +86,13 @@ def open_article(user: Any, article: Article) -> Reading:
         if status is not None:
             return Reading(False, status.used, status.allowance)
     return Reading(False)
+
+
+def has_page(article: Article) -> bool:
+    """Whether readers find a page at the article's address: published (or scheduled and
+    due), or retracted (its notice stays for the record). Drafts, pieces in review and
+    scheduled ones not yet due are a 404 to everyone but editors (can_preview)."""
+    return article.is_visible or article.status == Status.RETRACTED
 
 
 def can_preview(user: Any) -> bool:

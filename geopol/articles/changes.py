@@ -45,6 +45,7 @@ class Aspect(enum.StrEnum):
     RECORD = "record"  # its row or own rows: status, access, time, slug, figures
     TAGS = "tags"  # countries, authors, topics, or an editor's decision on a place or actor
     REMOVED = "removed"  # deleted
+    DUE = "due"  # fell due: visible from now on by time alone, nothing written (scheduling.py)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ During a 2,000-article import, then, the pages of articles in other countries st
 Pages of older tokens are never read again; the changed article's own are deleted, the
 others expire after GEOPOL_PAGE_CACHE_SECONDS or are culled first (core.cache). Until a
 transaction with such changes commits, the process that made them bypasses the cache. A
-code change starts a new cache namespace (the key prefix, settings.code_fingerprint).
+deploy that changes code, templates or the data maps are drawn from starts a new cache
+namespace (the key prefix, settings.code_fingerprint, a hash of their content).
 
 In front of the shared cache, each process keeps the pages it served lately in memory (up to
 GEOPOL_PAGE_MEMORY_MB): a page never changes under its key, which carries the generation, so

@@ -13,11 +13,12 @@ import datetime as dt
 import functools
 import html
 import re
-import time
+import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from geopol.articles.access import can_read, readable_tiers
@@ -500,13 +501,22 @@ def _words_pattern(text: str) -> str:
 
 
 NAME_INDEX_SECONDS = 600
-_name_index: tuple[float, NameIndex] | None = None
+NAMES_KEY = "articles:search:names"  # the token of the names' current build (shared cache)
+_name_index: tuple[str, NameIndex] | None = None  # (token, index) this process built
 
 
 def name_index() -> NameIndex:
-    """The names "did you mean" knows, rebuilt every NAME_INDEX_SECONDS (new names)."""
+    """The names "did you mean" knows (countries, and the providers': actors, their aliases,
+    places tagged in public analyses). Built once per process for a token kept in the shared
+    cache: when the token goes (after NAME_INDEX_SECONDS, `names_changed`, or an emptied
+    cache) every process builds it again from the database, never answering from names of
+    rows that are gone."""
     global _name_index
-    if _name_index is None or time.monotonic() - _name_index[0] > NAME_INDEX_SECONDS:
+    token = cache.get(NAMES_KEY)
+    if token is None:
+        cache.add(NAMES_KEY, secrets.token_hex(6), NAME_INDEX_SECONDS)
+        token = cache.get(NAMES_KEY)
+    if _name_index is None or _name_index[0] != token:
         pairs: list[tuple[str, str]] = []
         countries = load_country_names()
         names = dict(Country.objects.values_list("code", "name"))
@@ -515,8 +525,14 @@ def name_index() -> NameIndex:
                 pairs.append((variant, names[codes[0]]))
         for provider in name_variant_providers:
             pairs.extend(provider())
-        _name_index = (time.monotonic(), NameIndex(pairs))
+        _name_index = (str(token), NameIndex(pairs))
     return _name_index[1]
+
+
+def names_changed() -> None:
+    """Names "did you mean" knows changed (an actor, a place): every process builds its name
+    index again at its next use."""
+    cache.delete(NAMES_KEY)
 
 
 def _name_corrections(

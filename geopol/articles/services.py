@@ -122,7 +122,9 @@ def index_change(change: ArticleChange) -> None:
     removed = [item.pk for item in change.items if item.removed]
     if removed:
         remove_from_search(removed)
-    pairs = [(item, a) for item, a in change.loaded() if a.summary]
+    # a piece that fell due is in the index already (it holds what is LISTED, by time or not)
+    indexed = [item for item in change.items if not item.removed and item.aspects != {Aspect.DUE}]
+    pairs = [(item, a) for item, a in change.loaded(indexed) if a.summary]
     texts = {item.pk: item.plain_text for item, _ in pairs if item.plain_text is not None}
     for new in (True, False):
         batch = [a for item, a in pairs if item.created == new]

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-DATELINE_FORMAT = "%b %d, %Y | %H:%M GMT"
+DATELINE_FORMAT = "%b %d, %Y | %H:%M GMT"  # for reading; strptime takes "7" and "07"
+
+
+def day_label(day: dt.date) -> str:
+    """A day in the site's one date style: 'Jan 7, 2013' (no leading zero), as datelines,
+    timelines and every template (the `day` filter, core/templatetags/dates.py) write it."""
+    return f"{day.strftime('%b')} {day.day}, {day.year}"
 
 
 def dateline(moment: dt.datetime) -> str:
-    """The publication stamp in the house style: 'Jan 11, 2013 | 18:09 GMT' (always UTC)."""
+    """The publication stamp in the house style: 'Jan 11, 2013 | 18:09 GMT', 'Jan 7, 2013 |
+    09:05 GMT' (always UTC)."""
     if moment.tzinfo is None:
         raise ValueError("dateline() needs an aware datetime")
-    return moment.astimezone(dt.UTC).strftime(DATELINE_FORMAT)
+    moment = moment.astimezone(dt.UTC)
+    return f"{day_label(moment)} | {moment:%H:%M} GMT"
 
 
 def parse_dateline(text: str) -> dt.datetime:
@@ -58,5 +66,5 @@ def event_date(day: dt.date, precision: str = "day") -> str:
         return str(day.year)
     if precision == "month":
         return day.strftime("%b %Y")
-    label = f"{day.strftime('%b')} {day.day}, {day.year}"
+    label = day_label(day)
     return f"Week of {label}" if precision == "week" else label

@@ -12,7 +12,9 @@ from typing import Any
 
 from django.conf import settings
 
+from geopol.articles.access import can_preview, can_read, has_page
 from geopol.articles.editing import figure_problems
+from geopol.articles.models import Access, Article, FigureKind
 from geopol.desk.images import ImageInfo, read_image
 from geopol.geo.maplayers import validate_layers
 
@@ -124,3 +126,30 @@ def media_path(name: str) -> Path | None:
 CONTENT_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".gif": "image/gif"} | {
     ".webp": "image/webp"
 }
+
+
+# Who is sent a stored image (image_answer): anyone, cacheable by anyone (PUBLIC); this reader
+# only (PRIVATE); nobody until they sign in (SIGN_IN); not this reader (FORBIDDEN); nobody
+# outside the desk (MISSING, like a draft's page).
+PUBLIC, PRIVATE, SIGN_IN = "public", "private", "sign-in"
+FORBIDDEN, MISSING = "forbidden", "missing"
+
+
+def image_answer(user: Any, name: str, on_desk: bool) -> str:
+    """What `user` gets for the stored image `name`: the answer of the most open piece whose
+    image figures show it. A public piece's page makes it public; a page `user` may read
+    (articles.access.can_read, metered reads included) private; a page they may not read asks
+    them to sign in, or is refused; a piece with no page yet (draft, in review, scheduled and
+    not due) is missing, as its page is. Desk users (`on_desk`) and editors who preview see
+    every stored image, privately: they upload and place them before anyone reads them."""
+    used_by = Article.objects.filter(
+        figures__kind=FigureKind.IMAGE, figures__src__endswith=f"/{FIGURE_MEDIA}/{name}"
+    ).only("pk", "status", "published_at", "access")
+    shown = [article for article in used_by.distinct() if has_page(article)]
+    if any(article.access == Access.PUBLIC for article in shown):
+        return PUBLIC
+    if on_desk or can_preview(user) or any(can_read(user, article) for article in shown):
+        return PRIVATE
+    if not shown:
+        return MISSING
+    return FORBIDDEN if user.is_authenticated else SIGN_IN

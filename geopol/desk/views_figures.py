@@ -9,9 +9,19 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.contrib.auth.views import redirect_to_login
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseForbidden,
+    HttpResponseNotFound,
+    HttpResponseNotModified,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from geopol.articles.editing import FigureError, delete_figure, save_figure
@@ -195,13 +205,33 @@ def remove(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     return redirect("desk:figures", pk=pk)
 
 
-def media_file(request: HttpRequest, name: str) -> FileResponse:
-    """A stored figure image, as its own type (read from its content at upload)."""
+def media_file(request: HttpRequest, name: str) -> HttpResponse:
+    """A stored figure image, as its own type (read from its content at upload), to those who
+    may read a piece that shows it (figures.image_answer); cacheable by anyone only when a
+    public piece shows it."""
     path = figures.media_path(name)
-    if path is None:
-        raise Http404("no such image")
-    response = FileResponse(path.open("rb"), content_type=figures.CONTENT_TYPES[path.suffix])
-    response["Cache-Control"] = "public, max-age=31536000, immutable"  # named by its content
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'"
+    answer = figures.image_answer(request.user, name, bool(services.role_of(request.user)))
+    if path is None or answer == figures.MISSING:
+        response: HttpResponse = HttpResponseNotFound("No such image.", content_type="text/plain")
+    elif answer == figures.SIGN_IN:
+        response = redirect_to_login(request.get_full_path())
+    elif answer == figures.FORBIDDEN:
+        response = HttpResponseForbidden(
+            "This image belongs to a members-only analysis.", content_type="text/plain"
+        )
+    elif answer == figures.PRIVATE and request.headers.get("If-None-Match") == f'"{name}"':
+        response = HttpResponseNotModified()  # checked again, and still theirs to see
+    else:
+        response = FileResponse(path.open("rb"), content_type=figures.CONTENT_TYPES[path.suffix])
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'"
+    if answer == figures.PUBLIC and path is not None:
+        response["Cache-Control"] = "public, max-age=31536000, immutable"  # named by its content
+    else:
+        # never kept by a shared cache; the reader's browser asks again each time (a 304
+        # when the image is still theirs to see), so a lapsed membership closes it
+        response["Cache-Control"] = "private, no-cache"
+        if answer == figures.PRIVATE and path is not None:
+            response["ETag"] = f'"{name}"'
+        patch_vary_headers(response, ["Cookie"])
     return response

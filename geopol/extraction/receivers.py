@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from geopol.articles import changes
 from geopol.articles.changes import ArticleChange, Aspect
 from geopol.articles.pagecache import pages_changed
+from geopol.articles.search import names_changed
 from geopol.extraction.models import Actor, ArticleEntity
 from geopol.extraction.services import article_text, forget_cached, tag_articles
 from geopol.extraction.timelines import moved, re_resolve
@@ -44,6 +45,7 @@ def re_resolve_moved_events(change: ArticleChange) -> None:
 def gazetteer_or_registry_changed(sender, **kwargs) -> None:
     forget_cached()  # other processes notice within RECHECK_SECONDS
     pages_changed()  # article pages name places and actors
+    transaction.on_commit(names_changed)  # "did you mean" knows actors' names and aliases
 
 
 @receiver([post_save, post_delete], sender=ArticleEntity)

@@ -8,6 +8,7 @@ import datetime as dt
 from django.utils import timezone
 from django_tasks import task
 
+from geopol.articles import scheduling
 from geopol.follows import alerts
 
 DIGEST_CHUNK = 500  # members per digest task: a worker's unit of work, about a second
@@ -56,11 +57,14 @@ def _enqueue(cutoff: dt.datetime, users: list[int], chunk: int) -> int:
 
 
 def send_due(now: dt.datetime | None = None) -> dict[str, int]:
-    """What an operator's timer runs every minute (`geopol alerts send-due`): match articles
-    that became published (scheduled ones, lost tasks), requeue alerts whose task was lost,
-    queue the daily digests once the digest hour has passed, and forget what is older than
+    """What an operator's timer runs every minute (`geopol alerts send-due`): send the pieces
+    that fell due down the change path (articles.scheduling), match articles that became
+    published (scheduled ones, lost tasks), requeue alerts whose task was lost, queue the
+    daily digests once the digest hour has passed, and forget what is older than
     GEOPOL_ALERTS_KEEP_DAYS."""
     now = now or timezone.now()
+    # by the clock, not `now`: what hears of them asks whether they are visible now
+    due = scheduling.announce_due()
     articles = alerts.unmatched_articles(now)
     for pk in articles:
         match_article.enqueue(pk)
@@ -72,6 +76,7 @@ def send_due(now: dt.datetime | None = None) -> dict[str, int]:
         "pruned_deliveries": pruned["deliveries"],
         "pruned_emails": pruned["emails"],
         "articles": len(articles),
+        "fell_due": len(due),
         "alerts": len(lost),
         "digest_members": members,
         "in_doubt": alerts.in_doubt(now),

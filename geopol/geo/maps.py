@@ -43,6 +43,7 @@ from geopol.geo.svgparts import (
     PRIMARY_FILL,
     SEA,
     SECONDARY_FILL,
+    SIMPLIFY_PX,
     Layout,
     attribution,
     clean_text,
@@ -321,7 +322,8 @@ def _country_shapes(
             'stroke-linejoin="round" fill-rule="evenodd">'
         )
         for c in group:
-            path = f'<path d="{path_data(drawn[c])}"><title>{_esc(_name(c))}</title></path>'
+            shape = path_data(drawn[c], tolerance=SIMPLIFY_PX)
+            path = f'<path d="{shape}"><title>{_esc(_name(c))}</title></path>'
             out.append(
                 _linked(
                     path,

@@ -51,6 +51,9 @@ def shade_fills(n: int) -> list[str]:
 
 
 THIN_PX = 0.7  # vertices closer than this are invisible; dropping them keeps output small
+# outlines are drawn without the vertices within this of their neighbours' line (viewBox
+# units, about a third of a pixel as shown; projection.simplify)
+SIMPLIFY_PX = 0.3
 CLIP_MARGIN = 3.0  # clip outlines a little outside the frame so cut edges are never seen
 
 

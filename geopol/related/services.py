@@ -10,11 +10,11 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import router, transaction
-from django.db.models import Max, Min
+from django.db.models import F, Max, Min
 from django.utils import timezone
 
 from geopol.articles.access import reader_kind
-from geopol.articles.models import LISTED, Article, Status
+from geopol.articles.models import LISTED, Article
 from geopol.related import evidence as gathering
 from geopol.related.models import READERS, Curation, RelatedItem, RelatedList
 from geopol.related.scoring import Evidence, reason, score
@@ -90,7 +90,7 @@ def store_lists(article: Article) -> dict[str, list[tuple[int, float, str]]]:
     return lists
 
 
-DUE_KEY = "related:due"  # (when the newest due scheduled article became visible, the next due)
+DUE_KEY = "related:due"  # (when the newest piece to fall due became visible, the next due)
 
 
 def due_changed() -> None:
@@ -99,12 +99,16 @@ def due_changed() -> None:
 
 
 def _fresh_since(now: dt.datetime) -> dt.datetime | None:
-    """Lists computed before this moment miss a scheduled article that has fallen due since."""
+    """Lists computed before this moment miss a piece that has fallen due since (scheduled,
+    or published for a later time, and not written since its time came: the change path saw
+    those). The minute timer also sends each such piece down the change path
+    (articles.scheduling), which recomputes its storyline; this keeps lists right without it."""
     value = cache.get(DUE_KEY)
     if value is None or (value[1] is not None and now >= value[1]):
-        scheduled = Article.objects.filter(status=Status.SCHEDULED)
+        # scheduled, or published for a later time: both become visible by time alone
+        listed = Article.objects.filter(status__in=LISTED, published_at__gt=F("updated_at"))
         value = (
-            scheduled.filter(published_at__lte=now).aggregate(t=Max("published_at"))["t"],
+            listed.filter(published_at__lte=now).aggregate(t=Max("published_at"))["t"],
             Article.objects.filter(status__in=LISTED, published_at__gt=now).aggregate(
                 t=Min("published_at")
             )["t"],

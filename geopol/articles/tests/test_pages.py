@@ -29,7 +29,7 @@ def test_article_page_shows_dateline_reading_time_chips_and_metadata(client):
         body="word " * 201,
     )
     html = client.get(article.get_absolute_url()).content.decode()
-    assert "Mar 05, 2019 | 07:04 GMT" in html
+    assert "Mar 5, 2019 | 07:04 GMT" in html
     assert "2 mins read" in html
     assert html.count("<h1") == 1
     assert 'href="/countries/mali/"' in html

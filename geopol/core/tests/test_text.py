@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from geopol.core.text import count_words, fold, make_slug, reading_label, reading_minutes
-from geopol.core.timefmt import dateline, parse_dateline, parse_iso
+from geopol.core.timefmt import dateline, event_date, parse_dateline, parse_iso
 
 
 @pytest.mark.parametrize(
@@ -27,6 +27,13 @@ def test_dateline_house_style_in_utc():
     assert dateline(moment) == "Jan 11, 2013 | 18:09 GMT"
     assert parse_dateline("Jan 11, 2013 | 18:09 GMT") == moment
     assert parse_dateline("Mar 4, 2015 | 09:30 GMT").day == 4
+
+
+def test_a_single_digit_day_is_written_as_timelines_write_it():
+    moment = dt.datetime(2013, 1, 7, 9, 5, tzinfo=dt.UTC)
+    assert dateline(moment) == "Jan 7, 2013 | 09:05 GMT"
+    assert dateline(moment).split(" | ")[0] == event_date(moment.date())
+    assert parse_dateline(dateline(moment)) == moment
 
 
 def test_parse_iso():

@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from geopol.articles.search import search_articles
 from geopol.articles.tests.factories import ArticleFactory
+from geopol.extraction.models import Actor, ActorKind
 from geopol.extraction.services import tag_article
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +69,30 @@ def test_did_you_mean_knows_names_spelled_another_way(sahel, client, typed, mean
     assert search_articles(results.did_you_mean).total == 1
     page = client.get("/search/", {"q": typed}).text
     assert "Did you mean" in page
+
+
+def test_did_you_mean_knows_an_actor_as_soon_as_the_registry_has_it(
+    client, django_capture_on_commit_callbacks
+):
+    ArticleFactory(title="Sahel: A New Front", body="The Qorvath Front took the ferry at Konna.")
+    assert search_articles("Qorvathi Resistance", spelling=True).did_you_mean == ""
+    with django_capture_on_commit_callbacks(execute=True):
+        Actor.objects.create(
+            slug="qorvath-front",
+            name="Qorvath Front",
+            kind=ActorKind.ARMED_GROUP,
+            aliases=["Qorvathi Resistance"],
+        )
+    assert search_articles("Qorvathi Resistance", spelling=True).did_you_mean == "Qorvath Front"
+
+
+def test_did_you_mean_knows_no_name_of_rows_that_are_gone(client):
+    """The name index a process keeps follows the shared cache: emptied (between tests, or by
+    an operator), it is built again from the rows there are now."""
+    kidal = ArticleFactory(title="Kidal", body="Trucks left Kidal for the north.", countries=["ML"])
+    tag_article(kidal)
+    assert search_articles("kidel", spelling=True).did_you_mean == "Kidal"  # a place's name
+    kidal.delete()
+    cache.clear()
+    ArticleFactory(title="Kidal road", body="The road north to kidal is open again.")
+    assert search_articles("kidel", spelling=True).did_you_mean == "kidal"  # a word, no name

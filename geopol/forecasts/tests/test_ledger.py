@@ -165,7 +165,7 @@ def test_article_page_shows_the_key_judgments_box_with_ids(tmp_path):
     ids = [int(i) for i in re.findall(r'data-judgment-id="(\d+)"', box)]
     assert ids == list(Judgment.objects.order_by("position").values_list("pk", flat=True))
     assert "Likely <span" in box and "80%" in box and "Moderate confidence" in box
-    assert "Resolves by" in box and "31 Dec 2026" in box
+    assert "Resolves by" in box and "Dec 31, 2026" in box
 
 
 def test_members_only_judgments_stay_behind_the_paywall(tmp_path):
