@@ -26,7 +26,7 @@ from geopol.articles.rendering import replace_figure_canvases
 
 # slot -> the values its template passes
 SLOTS = {
-    "follow": "obj: the page's subject (country, region, topic, author, actor)",
+    "follow": "obj: the page's subject (country, region, topic, author, actor, storyline)",
     "article-map": "article, readable: the locator map under an article",
     "article-entities": "article, readable: the places and actors an article mentions",
     "key-judgments": "article, readable: an article's key judgments (forecasts)",

@@ -39,7 +39,7 @@ from geopol.follows.models import (
 )
 from geopol.follows.reasons import ArticleTags, Reason, reasons_for
 from geopol.follows.saved import matched_searches
-from geopol.follows.targets import follows_q, load_tags
+from geopol.follows.targets import describe, follows_q, load_tags
 from geopol.members.backends import prime_member_access
 
 log = logging.getLogger(__name__)
@@ -265,6 +265,16 @@ def _may_read(user: Any, article: Article) -> bool:
     return article.access in readable_tiers(user)
 
 
+def _followed_name(delivery: Delivery) -> str:
+    """What the alert's follow is of ("Mali", "your saved search 'Sahel'"), for "Stop alerts
+    for ..."; the daily digest when the follow is gone."""
+    follow = Follow.objects.filter(pk=delivery.follow_id).first() if delivery.follow_id else None
+    if follow is None:
+        return "the daily digest"
+    target = describe([(follow.kind, follow.key)]).get((follow.kind, follow.key))
+    return target.name if target else "the daily digest"
+
+
 def send_alert(delivery_id: int, connection: Any = None) -> bool:
     """Send the alert of one pending immediate delivery; False when there is nothing to
     send (already claimed or sent by another worker, dropped, or no longer published)."""
@@ -288,8 +298,7 @@ def send_alert(delivery_id: int, connection: Any = None) -> bool:
     # claimed and committed: from here a crash leaves it "sending", never sent twice
     item = Item(delivery.article, reasons, readable)
     scope = f"follow:{delivery.follow_id}" if delivery.follow_id else "digest"
-    label = reasons[0].removeprefix("you follow ").removeprefix("matches ").split(" (")[0]
-    message = alert_message(delivery.user, email.pk, item, scope, label)
+    message = alert_message(delivery.user, email.pk, item, scope, _followed_name(delivery))
     try:
         (connection or get_connection()).send_messages([message])
     except Exception as error:

@@ -8,15 +8,19 @@ class FollowsConfig(AppConfig):
     verbose_name = "Follows, alerts and feeds"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
         from geopol.articles.changes import subscribe
         from geopol.articles.parts import contribute
         from geopol.articles.views import register_bookmark_form
         from geopol.follows import receivers
         from geopol.follows.templatetags.follows import bookmark_form, follow_part
+        from geopol.related.models import StorylineArticle
 
         register_bookmark_form(bookmark_form)
         contribute("follow", follow_part)
         subscribe("alerts", receivers.match_published)
+        post_save.connect(receivers.match_storyline_joined, sender=StorylineArticle)
         checks.register(check_alert_settings)
 
 

@@ -18,6 +18,7 @@ class FollowKind(models.TextChoices):
     TOPIC = "topic", "Topic"
     AUTHOR = "author", "Author"
     SEARCH = "search", "Saved search"
+    STORYLINE = "storyline", "Storyline"
 
 
 class Frequency(models.TextChoices):
@@ -33,7 +34,8 @@ class FollowQuerySet(models.QuerySet["Follow"]):
 
 
 class Follow(models.Model):
-    """A member follows a region (slug), country (ISO code), actor, topic or author (slug)."""
+    """A member follows a region (slug), country (ISO code), actor, topic or author (slug), a
+    saved search or a storyline (their id: a storyline's slug is an editor's to change)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"

@@ -43,6 +43,9 @@ class ArticleTags:
     # saved searches (their follow's key -> name) this article matched, each as its member
     # may read it (worked out per member before the reasons: geopol.follows.saved)
     searches: dict[str, str] = field(default_factory=dict)
+    # the storyline it is in (its id -> name): public metadata, since storylines are threaded
+    # from what every reader may see of a piece (geopol.related.storylines)
+    storylines: dict[str, str] = field(default_factory=dict)
 
     def targets(self, readable: bool = True) -> dict[str, set[str]]:
         """The keys a follow of each kind may have to match, for a reader who may (or may
@@ -54,6 +57,7 @@ class ArticleTags:
             "actor": {a.slug for a in self.actors.values() if readable or a.given},
             "topic": set(self.topics),
             "author": set(self.authors),
+            "storyline": set(self.storylines),
         }
 
 
@@ -68,6 +72,8 @@ class Reason:
     def __str__(self) -> str:
         if self.kind == "search":
             return f"matches your saved search ‘{self.label}’"
+        if self.kind == "storyline":
+            return f"new in the storyline ‘{self.label}’, which you follow"
         return f"you follow {self.label} ({self.why})"
 
 
@@ -121,6 +127,8 @@ def reason_for(tags: ArticleTags, kind: str, key: str, readable: bool) -> Reason
         return Reason(kind, key, tags.topics[key], "topic", 35)
     if kind == "author" and key in tags.authors:
         return Reason(kind, key, tags.authors[key], "author", 90)
+    if kind == "storyline" and key in tags.storylines:  # public whoever reads
+        return Reason(kind, key, tags.storylines[key], "storyline", 85)
     if kind == "search" and key in tags.searches:  # matched as the member may read it
         return Reason(kind, key, tags.searches[key], "saved search", 60)
     return None

@@ -16,6 +16,7 @@ from geopol.extraction.visibility import public_entity_ids
 from geopol.follows.models import FollowKind, SavedSearch
 from geopol.follows.reasons import ActorTag, ArticleTags, CountryTag
 from geopol.geo.models import Country, Region
+from geopol.related.models import Storyline, StorylineArticle
 
 # the model behind each kind of follow and the field a follow's key holds
 MODELS: dict[str, tuple[type[Model], str]] = {
@@ -24,7 +25,18 @@ MODELS: dict[str, tuple[type[Model], str]] = {
     FollowKind.ACTOR: (Actor, "slug"),
     FollowKind.TOPIC: (Topic, "slug"),
     FollowKind.AUTHOR: (Author, "slug"),
+    FollowKind.STORYLINE: (Storyline, "pk"),  # an editor may change its slug
 }
+
+
+def _lookup(kind: str, keys: Iterable[str]) -> dict[str, Any] | None:
+    """The filter finding the `kind` objects of these keys, or None when no key can be one
+    (an id that is not a number)."""
+    field = MODELS[kind][1]
+    keys = list(keys)
+    if field == "pk":
+        keys = [k for k in keys if k.isdigit()]
+    return {f"{field}__in": keys} if keys else None
 
 
 @dataclass(frozen=True)
@@ -36,18 +48,18 @@ class Target:
 
 
 def target_of(obj: Any) -> tuple[str, str]:
-    """(kind, key) of a Region, Country, Actor, Topic or Author."""
+    """(kind, key) of a Region, Country, Actor, Topic, Author or Storyline."""
     for kind, (model, field) in MODELS.items():
         if isinstance(obj, model):
-            return kind, getattr(obj, field)
+            return kind, str(getattr(obj, field))
     raise TypeError(f"{type(obj).__name__} cannot be followed")
 
 
 def find_target(kind: str, key: str) -> Any | None:
-    if kind not in MODELS:
+    lookup = _lookup(kind, [key]) if kind in MODELS else None
+    if lookup is None:
         return None
-    model, field = MODELS[kind]
-    return model._default_manager.filter(**{field: key}).first()
+    return MODELS[kind][0]._default_manager.filter(**lookup).first()
 
 
 def describe(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Target]:
@@ -63,17 +75,19 @@ def describe(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Target]:
         url = saved.get_absolute_url()
         found[(FollowKind.SEARCH, key)] = Target(FollowKind.SEARCH, key, name, url)
     for kind, keys in wanted.items():
-        if kind not in MODELS:
+        lookup = _lookup(kind, keys) if kind in MODELS else None
+        if lookup is None:
             continue
         model, field = MODELS[kind]
-        for obj in model._default_manager.filter(**{f"{field}__in": keys}):
-            key = getattr(obj, field)
+        for obj in model._default_manager.filter(**lookup):
+            key = str(getattr(obj, field))
             found[(kind, key)] = Target(kind, key, str(obj), obj.get_absolute_url())  # type: ignore[attr-defined]
     return found
 
 
 def load_tags(article_ids: Iterable[int]) -> dict[int, ArticleTags]:
-    """The followable tags of each article: four queries whatever the number of articles."""
+    """The followable tags of each article: a fixed number of queries, whatever the number of
+    articles."""
     ids = list(article_ids)
     tags = {pk: ArticleTags() for pk in ids}
     mentions: dict[tuple[int, str], tuple[int, bool]] = {
@@ -109,6 +123,9 @@ def load_tags(article_ids: Iterable[int]) -> dict[int, ArticleTags]:
     authors = Article.authors.through.objects.filter(article_id__in=ids)
     for article_id, slug, name in authors.values_list("article_id", "author__slug", "author__name"):
         tags[article_id].authors[slug] = name
+    links = StorylineArticle.objects.filter(article_id__in=ids, removed=False)
+    for article_id, pk, name in links.values_list("article_id", "storyline_id", "storyline__name"):
+        tags[article_id].storylines[str(pk)] = name
     return tags
 
 
@@ -151,4 +168,8 @@ def articles_q(pairs: Iterable[tuple[str, str]], tiers: frozenset[str]) -> Q:
     if wanted[FollowKind.AUTHOR]:
         authors = Article.authors.through.objects.filter(author__slug__in=wanted[FollowKind.AUTHOR])
         q |= Q(pk__in=authors.values("article_id"))
+    storylines = [int(k) for k in wanted[FollowKind.STORYLINE] if k.isdigit()]
+    if storylines:
+        members = StorylineArticle.objects.filter(storyline_id__in=storylines, removed=False)
+        q |= Q(pk__in=members.values("article_id"))
     return q

@@ -36,6 +36,7 @@ PLURALS = {
     FollowKind.ACTOR: "Actors",
     FollowKind.TOPIC: "Topics",
     FollowKind.AUTHOR: "Analysts",
+    FollowKind.STORYLINE: "Storylines",
 }
 
 

@@ -1,3 +1,7 @@
+import json
+from pathlib import Path
+from typing import TextIO
+
 from django.apps import AppConfig
 
 
@@ -8,7 +12,27 @@ class RelatedConfig(AppConfig):
 
     def ready(self) -> None:
         from geopol.articles.changes import subscribe
+        from geopol.articles.management.commands.load_demo import after_demo
         from geopol.related import parts, receivers
 
         parts.register()
         subscribe("related", receivers.forget_changed_lists)
+        after_demo(thread_demo)
+
+
+DEMO_STORYLINES = Path(__file__).resolve().parent / "data" / "demo_storylines.json"
+
+
+def thread_demo(stdout: TextIO) -> None:
+    """After the demo corpus: the editors' storylines of demo_storylines.json (the machine
+    finds none in that corpus), then the machine's threading of the whole archive, oldest
+    first (under two seconds for the demo), whatever the import left undone."""
+    from django.core.management import call_command
+
+    from geopol.articles.models import Article
+    from geopol.related.storylines import thread_by_editor
+
+    for entry in json.loads(DEMO_STORYLINES.read_text())["storylines"]:
+        articles = Article.objects.filter(source_url__in=entry["articles"])
+        thread_by_editor(entry["name"], entry["slug"], articles)
+    call_command("cluster_storylines", stdout=stdout)

@@ -131,6 +131,23 @@ def assign_all(articles: Iterable[Article]) -> int:
 
 
 @_atomic
+def thread_by_editor(name: str, slug: str, articles: Iterable[Article]) -> Storyline:
+    """An editor's storyline of `articles` (found by `slug`, else made): its name and its
+    analyses are the editor's, so the machine keeps both. An article in another storyline
+    moves here."""
+    storyline, _ = Storyline.objects.update_or_create(
+        slug=slug, defaults={"name": name, "named_by_editor": True}
+    )
+    for article in articles:
+        link = StorylineArticle.objects.filter(article=article, removed=False).first()
+        if link is None:
+            link = StorylineArticle(article=article)
+        link.storyline, link.by_editor = storyline, True
+        link.save()
+    return storyline
+
+
+@_atomic
 def merge(storylines: list[Storyline]) -> Storyline:
     """Merge into the first of `storylines` (an editor's action): its name stays."""
     into, rest = storylines[0], storylines[1:]

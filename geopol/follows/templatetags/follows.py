@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from geopol.core.db import PreparedQuery
-from geopol.follows.models import Bookmark, Follow
+from geopol.follows.models import Bookmark, Follow, FollowKind
 from geopol.follows.targets import target_of
 
 register = template.Library()
@@ -28,6 +28,8 @@ def follow_button(context: Any, obj: Any) -> dict[str, Any]:
         "request": request,
         "csrf_token": context.get("csrf_token"),
         "obj": obj,
+        # a storyline's name is a headline already written above the button
+        "name": "this storyline" if kind == FollowKind.STORYLINE else str(obj),
         "kind": kind,
         "key": key,
         "following": following,

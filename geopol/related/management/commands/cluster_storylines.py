@@ -26,4 +26,5 @@ class Command(BaseCommand):
         articles = Article.objects.published().defer("body")
         threaded = storylines.assign_all(articles)
         forget_all()  # Connected Content says "Same storyline" from now on
-        self.stdout.write(f"{threaded} analyses in {Storyline.objects.count()} storylines.")
+        n = Storyline.objects.count()
+        self.stdout.write(f"{threaded} analyses in {n} storyline{'' if n == 1 else 's'}.")
