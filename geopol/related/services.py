@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from geopol.articles.access import reader_kind
 from geopol.articles.models import LISTED, Article, Status
+from geopol.core.db import write_unless_busy
 from geopol.related import evidence as gathering
 from geopol.related.models import READERS, Curation, RelatedItem, RelatedList
 from geopol.related.scoring import Evidence, reason, score
@@ -80,6 +81,11 @@ def _with_storyline(article: Article, found: dict[str, dict[int, Evidence]]) -> 
 def store_lists(article: Article) -> dict[str, list[tuple[int, float, str]]]:
     """Compute `article`'s lists and keep them (replacing what was kept)."""
     lists = compute_lists(article)
+    _keep_lists(article, lists)
+    return lists
+
+
+def _keep_lists(article: Article, lists: dict[str, list[tuple[int, float, str]]]) -> None:
     RelatedList.objects.filter(article=article).delete()
     made = RelatedList.objects.bulk_create(RelatedList(article=article, reader=r) for r in READERS)
     RelatedItem.objects.bulk_create(
@@ -87,7 +93,21 @@ def store_lists(article: Article) -> dict[str, list[tuple[int, float, str]]]:
         for kept in made
         for rank, (pk, value, text) in enumerate(lists[kept.reader])
     )
-    return lists
+
+
+def lists_for_reader(article: Article) -> dict[str, list[tuple[int, float, str]]]:
+    """`article`'s lists computed for a reader's request, kept for the next reader only if
+    the database takes the write without waiting: a page never waits on an import's write
+    lock (it answered 500 past SQLite's busy timeout), it computes the lists again."""
+    lists: dict[str, list[tuple[int, float, str]]] = {}
+
+    def compute_and_keep() -> None:  # under the write lock: computed from the latest commit
+        lists.update(compute_lists(article))
+        _keep_lists(article, lists)
+
+    if write_unless_busy(compute_and_keep, router.db_for_write(RelatedList)):
+        return lists
+    return compute_lists(article)
 
 
 DUE_KEY = "related:due"  # (when the newest due scheduled article became visible, the next due)
@@ -136,7 +156,7 @@ def related_for(
     reader = reader or reader_kind(user)
     kept = _kept(article, reader)
     if kept is None:
-        kept = [(pk, text) for pk, _, text in store_lists(article)[reader]]
+        kept = [(pk, text) for pk, _, text in lists_for_reader(article)[reader]]
     curations = list(
         Curation.objects.filter(article=article).values_list("target_id", "action", "note")
     )
