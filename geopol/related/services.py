@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from geopol.articles.access import reader_kind
 from geopol.articles.models import LISTED, Article, Status
-from geopol.core.db import write_unless_busy
+from geopol.core.db import committed_version, write_unless_busy
 from geopol.related import evidence as gathering
 from geopol.related.models import READERS, Curation, RelatedItem, RelatedList
 from geopol.related.scoring import Evidence, reason, score
@@ -96,18 +96,16 @@ def _keep_lists(article: Article, lists: dict[str, list[tuple[int, float, str]]]
 
 
 def lists_for_reader(article: Article) -> dict[str, list[tuple[int, float, str]]]:
-    """`article`'s lists computed for a reader's request, kept for the next reader only if
-    the database takes the write without waiting: a page never waits on an import's write
-    lock (it answered 500 past SQLite's busy timeout), it computes the lists again."""
-    lists: dict[str, list[tuple[int, float, str]]] = {}
-
-    def compute_and_keep() -> None:  # under the write lock: computed from the latest commit
-        lists.update(compute_lists(article))
-        _keep_lists(article, lists)
-
-    if write_unless_busy(compute_and_keep, router.db_for_write(RelatedList)):
-        return lists
-    return compute_lists(article)
+    """`article`'s lists computed for a reader's request, and kept for the next reader if
+    the database takes the write at once and nothing was committed meanwhile. A page never
+    waits on another writer's lock (it answered 500 past SQLite's busy timeout under an
+    import), and holds the lock only for the write, not for the computing (an import then
+    waited on pages)."""
+    alias = router.db_for_write(RelatedList)
+    version = committed_version(alias)
+    lists = compute_lists(article)
+    write_unless_busy(lambda: _keep_lists(article, lists), alias, version)
+    return lists
 
 
 DUE_KEY = "related:due"  # (when the newest due scheduled article became visible, the next due)
