@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from geopol.articles.services import render_article
 from geopol.articles.tests.factories import ArticleFactory
 from geopol.members.tests.factories import UserFactory
+from geopol.related.models import Curation
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +65,18 @@ def test_a_signed_in_reader_gets_their_own_page(sahel):
     assert "Sign in to follow" not in mine
     assert 'name="csrfmiddlewaretoken"' in mine
     assert "Sign in to follow" in Client().get("/countries/mali/").text
+
+
+def test_an_editors_pin_reaches_the_cached_api_detail(sahel, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        other = ArticleFactory(title="Japan: The Yen Slides", countries=["JP"])
+    url = "/api/v1/articles/sahel"
+    assert other.title not in Client().get(url).text
+    with django_capture_on_commit_callbacks(execute=True):
+        Curation.objects.create(article=sahel, target=other, note="Read beside it")
+    pinned = Client().get(url).json()["connected"][0]
+    assert (pinned["title"], pinned["reason"], pinned["pinned"]) == (
+        other.title,
+        "Read beside it",
+        True,
+    )

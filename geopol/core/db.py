@@ -134,20 +134,10 @@ class PreparedQuery:
         return [model.from_db(alias, compiled.init_list, row[compiled.model_slice]) for row in rows]
 
 
-def committed_version(using: str = "default") -> int | None:
-    """SQLite: a number that changes whenever another connection commits (PRAGMA
-    data_version); None on other databases. Read before computing what `write_unless_busy`
-    keeps, to keep it only if nothing was committed meanwhile."""
-    connection = connections[using]
-    if connection.vendor != "sqlite":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA data_version")
-        return int(cursor.fetchone()[0])
-
-
 def write_unless_busy(
-    write: Callable[[], object], using: str = "default", version: int | None = None
+    write: Callable[[], object],
+    using: str = "default",
+    still_true: Callable[[], bool] | None = None,
 ) -> bool:
     """Run `write` in a transaction that never waits for another writer: False (nothing
     written) when the database's write lock, or a row it needs, is held by someone else.
@@ -157,9 +147,9 @@ def write_unless_busy(
     page that waited for it past the busy timeout answered 500 ("database is locked") while
     a reader's request needs no write at all. A concurrent writer that stored the same rows
     first (a unique constraint) is not an error either. Inside a transaction already (the
-    change path, which holds the lock) it is a plain savepoint. With `version` (from
-    `committed_version`), nothing is written either if another connection committed since:
-    what was computed from the state before would be kept as if it were of the new one.
+    change path, which holds the lock) it is a plain savepoint. With `still_true`, nothing is
+    written either unless it answers True once the lock is held (what was computed from an
+    older state would be kept as if it were of the new one).
     """
     connection = connections[using]
     if connection.in_atomic_block:
@@ -171,7 +161,7 @@ def write_unless_busy(
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL lock_timeout = '50ms'")
-            if version is not None and committed_version(using) != version:
+            if still_true is not None and not still_true():
                 return False
             write()
     except IntegrityError:

@@ -13,9 +13,10 @@ from django.db import router, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from geopol.articles import pagecache
 from geopol.articles.access import reader_kind
 from geopol.articles.models import LISTED, Article, Status
-from geopol.core.db import committed_version, write_unless_busy
+from geopol.core.db import write_unless_busy
 from geopol.related import evidence as gathering
 from geopol.related.models import READERS, Curation, RelatedItem, RelatedList
 from geopol.related.scoring import Evidence, reason, score
@@ -97,14 +98,18 @@ def _keep_lists(article: Article, lists: dict[str, list[tuple[int, float, str]]]
 
 def lists_for_reader(article: Article) -> dict[str, list[tuple[int, float, str]]]:
     """`article`'s lists computed for a reader's request, and kept for the next reader if
-    the database takes the write at once and nothing was committed meanwhile. A page never
+    the database takes the write at once and no article changed meanwhile. A page never
     waits on another writer's lock (it answered 500 past SQLite's busy timeout under an
     import), and holds the lock only for the write, not for the computing (an import then
-    waited on pages)."""
+    waited on pages). "No article changed": the pages' listings token, which every change
+    replaces as it commits (a check of every commit, SQLite's data_version, counted other
+    readers' writes too: under load almost no list was kept, each page computed its own)."""
     alias = router.db_for_write(RelatedList)
-    version = committed_version(alias)
+    before = pagecache.listings_token()
     lists = compute_lists(article)
-    write_unless_busy(lambda: _keep_lists(article, lists), alias, version)
+    write_unless_busy(
+        lambda: _keep_lists(article, lists), alias, lambda: pagecache.listings_token() == before
+    )
     return lists
 
 
