@@ -15,8 +15,10 @@ from __future__ import annotations
 import time
 
 import pytest
-from django.db import connections
+from django.core.cache import cache
+from django.db import connection, connections
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from geopol.articles.tests.factories import ArticleFactory
 from geopol.extraction.models import ArticleEntity, Decision
@@ -54,14 +56,19 @@ def pair():
     return first, second
 
 
-@pytest.fixture
-def write_lock():
+def holding_the_write_lock():
     """Another connection in a write transaction (what `geopol import` holds per file)."""
     other = connections.create_connection("default")
     other.set_autocommit(False)
     with other.cursor() as cursor:
         cursor.execute("PRAGMA busy_timeout = 0")
         cursor.execute("BEGIN IMMEDIATE")
+    return other
+
+
+@pytest.fixture
+def write_lock():
+    other = holding_the_write_lock()
     try:
         yield
     finally:
@@ -93,3 +100,27 @@ def test_the_list_is_kept_by_the_next_reader_once_the_lock_is_free(pair):
     first, _ = pair
     assert Client().get(first.get_absolute_url()).status_code == 200
     assert RelatedList.objects.filter(article=first).count() == 3  # one per kind of reader
+
+
+def test_a_list_computed_under_the_lock_is_computed_once(pair):
+    """The import holds the lock most of the time: the list is kept aside (the cache) for the
+    next readers, who read it as cheaply as a list kept in the database."""
+    first, second = pair
+    url = first.get_absolute_url()
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert second.title in Client().get(url).text
+        return len(captured)
+
+    lock = holding_the_write_lock()
+    try:
+        queries()  # computes it
+        while_locked = queries()
+    finally:
+        lock.rollback()
+        lock.close()
+    cache.clear()  # the list kept aside, and the cached page
+    queries()  # computes it and keeps it in the database
+    assert RelatedList.objects.filter(article=first).exists()
+    assert while_locked <= queries()
