@@ -13,6 +13,7 @@ RESPAWN_WINDOW seconds after the kill must see no failure at all.
 Reference measured in the same run: the home page with no import running.
 
     .venv/bin/python bench/bench_load.py [--seconds S] [--workers W] [--threads T]
+        [--port P] [--server-log FILE]
 """
 
 from __future__ import annotations
@@ -157,12 +158,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60, help="per page kind")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1, help="per worker")
+    parser.add_argument("--port", type=int, default=0, help="the server's port (0: a free one)")
+    parser.add_argument("--server-log", type=Path, help="keep the server's output in this file")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install -y wrk")
     data_dir = Path(tempfile.mkdtemp(prefix="geopol-bench-load-"))
     geopol(data_dir, "demo")
-    proc, base = serve(data_dir, args.workers, args.threads, "granian")
+    proc, base = serve(data_dir, args.workers, args.threads, "granian", args.port)
     try:
         kinds = page_sets(base)
         for paths in kinds.values():  # every page once: the steady state of a read site
@@ -178,6 +181,8 @@ def main() -> None:
         cpu = server_cpu_seconds(proc)
     finally:
         stop(proc)
+        if args.server_log:
+            shutil.copy(data_dir / "serve.log", args.server_log)
     failures = sum(r["failures"] for r in loaded.values())
     # a skipped kill or a failed import is a target not shown to be met
     after_kill = killed.get("from_respawn_window_on", {}).get("failures", 1)

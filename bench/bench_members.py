@@ -126,10 +126,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(data_dir: Path, workers: int, threads: int, server: str) -> tuple[subprocess.Popen, str]:
+def serve(
+    data_dir: Path, workers: int, threads: int, server: str, port: int = 0
+) -> tuple[subprocess.Popen, str]:
+    """`geopol serve` on `port` (0: a free one); its output goes to data_dir/serve.log."""
     env = {k: v for k, v in os.environ.items() if k not in ("GEOPOL_TESTING", "GEOPOL_DEBUG")}
     env.update(GEOPOL_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="geopol.settings")
-    port = free_port()
+    port = port or free_port()
     log = (data_dir / "serve.log").open("w")
     proc = subprocess.Popen(
         [

@@ -6,6 +6,7 @@ import functools
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router
+from ninja.decorators import decorate_view
 
 from geopol.api.schemas import (
     MAX_PAGE,
@@ -20,6 +21,7 @@ from geopol.api.schemas import (
     SuggestionOut,
     ValidationErrorOut,
 )
+from geopol.articles import anoncache
 from geopol.articles.access import can_read
 from geopol.articles.models import Article
 from geopol.articles.search import FACETS, search_articles, suggest
@@ -52,7 +54,12 @@ def _summary(article: Article, user=None) -> dict:
     }
 
 
+# the same answers for every caller without a key or session, until any article changes
+for_anyone = decorate_view(anoncache.cached_view(anoncache.listings_scope))
+
+
 @router.get("/articles", response={200: ArticlePage, 422: ValidationErrorOut}, tags=["articles"])
+@for_anyone
 def list_articles(request: HttpRequest, filters: Query[ArticleFilters], window: Query[ListWindow]):
     """Published articles, newest first, a page at a time (`limit` at most 100)."""
     queryset = Article.objects.published().newest()
@@ -70,6 +77,7 @@ def list_articles(request: HttpRequest, filters: Query[ArticleFilters], window: 
 
 
 @router.get("/articles/{slug}", response={200: ArticleDetail, 404: Message}, tags=["articles"])
+@for_anyone
 def get_article(request: HttpRequest, slug: str):
     article = get_object_or_404(Article.objects.published(), slug=slug)
     readable = can_read(request.user, article)

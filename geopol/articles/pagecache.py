@@ -45,7 +45,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.cache import cache
@@ -138,6 +138,17 @@ def _forget_pages(pk: int, entry: tuple[str, tuple[str, ...]]) -> None:
     )
 
 
+def changes_pending() -> bool:
+    """True while this connection's transaction holds changes to what pages show (bypass the
+    cache: its pages are of the state before)."""
+    return _pending()
+
+
+def country_token(code: str) -> str:
+    """The token of a country's pages: replaced when an article that has or had it changes."""
+    return _country_tokens((code,))
+
+
 def _country_tokens(codes: tuple[str, ...]) -> str:
     keys = [COUNTRY_KEY.format(code) for code in codes]
     found = cache.get_many(keys)
@@ -211,22 +222,27 @@ class PageWithHoles:
         return html
 
 
+class _Page(Protocol):
+    @property
+    def html(self) -> str: ...
+
+
 class PageMemory:
     """The pages this process used last, least recently used out first beyond a size."""
 
     def __init__(self) -> None:
-        self._pages: OrderedDict[str, PageWithHoles] = OrderedDict()
+        self._pages: OrderedDict[str, Any] = OrderedDict()
         self._size = 0  # bytes the held pages' HTML takes
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> PageWithHoles | None:
+    def get(self, key: str) -> Any:
         with self._lock:
             page = self._pages.get(key)
             if page is not None:
                 self._pages.move_to_end(key)
             return page
 
-    def put(self, key: str, page: PageWithHoles, limit: int) -> None:
+    def put(self, key: str, page: _Page, limit: int) -> None:
         size = sys.getsizeof(page.html)  # bytes held: 2 or 4 per character beyond Latin-1
         with self._lock:
             if key in self._pages or size > limit:

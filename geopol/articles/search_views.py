@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from geopol.articles import anoncache
 from geopol.articles.search import (
     FACET_LABELS,
     FACETS,
@@ -47,6 +48,11 @@ def _without_token(query: str, field: str, value: str) -> str:
 
 
 def search(request: HttpRequest) -> HttpResponse:
+    # the same page for every reader with nothing of their own, until any article changes
+    return anoncache.response(request, anoncache.listings_scope(), lambda: _search_page(request))
+
+
+def _search_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     sort = request.GET.get("sort", "relevance")
     try:

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from geopol.articles import pagecache, parts, viewas
+from geopol.articles import anoncache, pagecache, parts, viewas
 from geopol.articles.access import Reading, can_preview, open_article, reader_kind
 from geopol.articles.coverage import coverage_series, coverage_svg
 from geopol.articles.models import (
@@ -376,6 +376,11 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def country_detail(request: HttpRequest, slug: str) -> HttpResponse:
     country = get_object_or_404(Country.objects.select_related("region"), slug=slug)
+    scope = anoncache.country_scope(country.code)
+    return anoncache.response(request, scope, lambda: _country_page(request, country))
+
+
+def _country_page(request: HttpRequest, country: Country) -> HttpResponse:
     tagged = Article.objects.published().in_country(country)
     articles = tagged.newest().for_listing()
     return render(

@@ -5,11 +5,12 @@ from __future__ import annotations
 import itertools
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections, router
+from django.db import DatabaseError, IntegrityError, connections, router, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -131,3 +132,66 @@ class PreparedQuery:
         model = compiled.compiler.query.model
         assert model is not None  # a QuerySet's query always has one
         return [model.from_db(alias, compiled.init_list, row[compiled.model_slice]) for row in rows]
+
+
+def write_unless_busy(
+    write: Callable[[], object],
+    using: str = "default",
+    still_true: Callable[[], bool] | None = None,
+) -> bool:
+    """Run `write` in a transaction that never waits for another writer: False (nothing
+    written) when the database's write lock, or a row it needs, is held by someone else.
+
+    For the writes a reader's request makes in passing, such as keeping a list it computed
+    for the next reader: SQLite has one write lock, an import holds it for seconds, and a
+    page that waited for it past the busy timeout answered 500 ("database is locked") while
+    a reader's request needs no write at all. A concurrent writer that stored the same rows
+    first (a unique constraint) is not an error either. Inside a transaction already (the
+    change path, which holds the lock) it is a plain savepoint. With `still_true`, nothing is
+    written either unless it answers True once the lock is held (what was computed from an
+    older state would be kept as if it were of the new one).
+    """
+    connection = connections[using]
+    if connection.in_atomic_block:
+        with transaction.atomic(using=using):
+            write()
+        return True
+    try:
+        with _no_waiting(connection), transaction.atomic(using=using):
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '50ms'")
+            if still_true is not None and not still_true():
+                return False
+            write()
+    except IntegrityError:
+        return False  # someone else stored it first
+    except DatabaseError as error:
+        if not _is_lock_wait(error):
+            raise
+        return False
+    return True
+
+
+@contextmanager
+def _no_waiting(connection: Any) -> Iterator[None]:
+    """SQLite: a busy timeout of 0 for the block (BEGIN IMMEDIATE fails at once when the
+    write lock is taken), the configured one after."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        before = cursor.fetchone()[0]
+        cursor.execute("PRAGMA busy_timeout = 0")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(before)}")
+
+
+def _is_lock_wait(error: DatabaseError) -> bool:
+    text = str(error).lower()
+    # SQLite: "database is locked" / "database table is locked"; PostgreSQL: lock_timeout
+    return "locked" in text or "lock timeout" in text or "lock_timeout" in text
