@@ -148,3 +148,27 @@ def test_lint_names_files_and_lines_as_import_and_extract_do(tmp_path):
         assert f"warning: {piece}:2:" in result.stderr, command
         assert f"error: {broken}:" in result.stderr, command
         assert "Traceback" not in result.stderr
+
+
+def test_an_import_stands_when_its_background_work_cannot_be_queued(tmp_path):
+    """The task queue's Redis is down (nothing listens on its port): the file is imported and
+    said to be, the failure to queue its storylines is logged, and nothing else is skipped."""
+    piece = tmp_path / "konna.md"
+    piece.write_text(
+        "---\ntitle: Konna falls\npublished: 2013-01-10T09:00:00Z\n---\n\n"
+        "Fighters of Ansar Dine took Konna, north of Mopti in Mali.\n"
+    )
+    env_before = os.environ.get("GEOPOL_TASKS_REDIS_URL")
+    os.environ["GEOPOL_TASKS_REDIS_URL"] = "redis://127.0.0.1:9/0"  # the discard port: closed
+    try:
+        result = geopol("import", str(piece), data_dir=tmp_path / "d")
+    finally:
+        if env_before is None:
+            del os.environ["GEOPOL_TASKS_REDIS_URL"]
+        else:
+            os.environ["GEOPOL_TASKS_REDIS_URL"] = env_before
+    assert "1 created" in result.stdout and "failed" in result.stdout
+    assert "0 failed" in result.stdout
+    assert "enqueue_storylines" in result.stderr, "the failure is logged by name"
+    found = geopol("search", "Konna", "--json", data_dir=tmp_path / "d")
+    assert [hit["title"] for hit in json.loads(found.stdout)] == ["Konna falls"]

@@ -195,3 +195,17 @@ def _is_lock_wait(error: DatabaseError) -> bool:
     text = str(error).lower()
     # SQLite: "database is locked" / "database table is locked"; PostgreSQL: lock_timeout
     return "locked" in text or "lock timeout" in text or "lock_timeout" in text
+
+
+def call_after_commit(func: Callable[..., Any], *args: Any) -> None:
+    """`func(*args)` once the current transaction commits, robustly: if it raises, the error
+    is logged under the function's name and the commit's other callbacks still run (Django's
+    robust callbacks log `__qualname__`, which a `functools.partial` lacks: its failure then
+    escaped and the later callbacks were dropped)."""
+
+    def call() -> None:
+        func(*args)
+
+    call.__name__ = getattr(func, "__name__", "callback")
+    call.__qualname__ = getattr(func, "__qualname__", call.__name__)
+    transaction.on_commit(call, robust=True)

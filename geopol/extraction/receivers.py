@@ -1,7 +1,5 @@
 """Extraction on the change path (tagging) and the writes that change what pages show."""
 
-import functools
-
 from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -11,6 +9,7 @@ from geopol.articles import changes
 from geopol.articles.changes import ArticleChange, Aspect
 from geopol.articles.pagecache import pages_changed
 from geopol.articles.search import names_changed
+from geopol.core.db import call_after_commit
 from geopol.extraction.models import Actor, ArticleEntity
 from geopol.extraction.services import article_text, forget_cached, tag_articles
 from geopol.extraction.timelines import moved, re_resolve
@@ -27,7 +26,7 @@ def tag_changed_articles(change: ArticleChange) -> None:
         from geopol.extraction.tasks import enqueue_ner
 
         ids = [article.pk for _, article in items]
-        transaction.on_commit(functools.partial(enqueue_ner, ids), robust=True)
+        call_after_commit(enqueue_ner, ids)
 
 
 def re_resolve_moved_events(change: ArticleChange) -> None:

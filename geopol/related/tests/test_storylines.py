@@ -165,3 +165,21 @@ def test_an_import_finds_its_storylines_in_the_background(
         Article.objects.filter(title__startswith="Mali: Chapter").values_list("pk", flat=True)
     )
     assert f"Same storyline: {storyline.name}" in client.get(first.get_absolute_url()).text
+
+
+def test_a_big_import_queues_its_storylines_500_articles_a_task(django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    pieces = [
+        ArticleData(
+            title=f"Note {n}",
+            body="Nothing here.",
+            published=T0 + dt.timedelta(hours=n),
+            source_url=f"https://example.org/note-{n}",
+        )
+        for n in range(501)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        import_articles(pieces)
+    sizes = sorted(len(r.args_kwargs["args"][0]) for r in DBTaskResult.objects.all())
+    assert sizes == [1, 500]
