@@ -145,13 +145,18 @@ def _unnamed_metropolis(
     sentence: local news names its town once and its streets after that. A capital, which
     stands for its government in any story ("Washington said", in a story about Belfast
     that never names the United States), gives way only to a namesake right beside another
-    place named ("London" beside Laurel County, Kentucky)."""
+    place named ("London" beside Laurel County, Kentucky). A capital is no such place
+    either: it is named for its government as often as for the city."""
     if evidence[record.country] >= SCORES.stray_evidence:
         return record
     # a capital stands for its government ("Washington said"): only a namesake right
     # beside another place named takes its name
     capital = capitals().get(record.country) == fold_name(record.name)
-    places = [a for a in anchors if a.key and a.key != cand.key]  # countries have no key
+    # countries have no key; a capital named as its government ("Washington and Damascus
+    # traded accusations") places nothing near it (not Damascus, Maryland)
+    places = [
+        a for a in anchors if a.key and a.key != cand.key and capitals().get(a.country) != a.key
+    ]
     if not places or any(a.country == record.country for a in places):
         return record
     best = record

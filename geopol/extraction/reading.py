@@ -158,8 +158,12 @@ def read_document(text: str, gazetteer: Gazetteer, actors: ActorIndex, title: st
         if cand.start in doc.datelines:
             cand.sentence_initial = False  # "LONDON —": a place, not a capitalised opener
     doc.person_spans = sorted(shape_person_spans(full))
+    starts = [t.start for t in toks]  # in text order, none overlapping
     for start, end in doc.person_spans:
-        facts.name_parts.update(t.text for t in toks if start <= t.start and t.end <= end)
+        i = bisect.bisect_left(starts, start)
+        while i < len(toks) and toks[i].end <= end:  # the tokens inside the span
+            facts.name_parts.add(toks[i].text)
+            i += 1
 
     def known(key: str) -> bool:
         # a surname that is also a hamlet's name ("Georgia Stevens") does not make the pair
@@ -202,7 +206,9 @@ def _title_pattern() -> re.Pattern[str]:
 
 TITLE_NAME_RE = _title_pattern()
 # "Marsha J. Moore", "Franklin D. Roosevelt": a first name, an initial, a surname
-MIDDLE_INITIAL_RE = re.compile(r"\b[A-Z][a-z][\w'’\-]* [A-Z]\. [A-Z][\w'’\-]*")
+# (words of at most 40 letters: unbounded, every start inside a long hyphenated run scanned
+# to its end, quadratic on "Ab-Ab-Ab-...")
+MIDDLE_INITIAL_RE = re.compile(r"\b[A-Z][a-z][\w'’\-]{0,40} [A-Z]\. [A-Z][\w'’\-]{0,40}")
 
 
 def shape_person_spans(text: str) -> list[tuple[int, int]]:

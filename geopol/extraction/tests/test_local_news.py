@@ -96,3 +96,34 @@ def test_a_name_after_an_elided_article_is_read(apostrophe, gazetteer, actors):
     text = f"Troops from Côte d{apostrophe}Ivoire joined the mission in Mali."
     _, countries = places_of(text, gazetteer, actors)
     assert {"CI", "ML"} <= countries
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        (
+            "Washington and Damascus traded accusations over the chemical attack.",
+            "Damascus",
+            "SY",
+        ),
+        (
+            "Negotiators from Tehran and Washington met in Muscat. Vienna will host the "
+            "next round.",
+            "Vienna",
+            "AT",
+        ),
+        (
+            "A bomb tore through a Coptic church in Alexandria on Sunday. Officials in "
+            "Washington condemned the attack.",
+            "Alexandria",
+            "EG",
+        ),
+    ],
+)
+def test_a_capital_named_for_its_government_places_nothing_near_it(
+    text, name, country, gazetteer, actors
+):
+    """'Washington' here is the U.S. government, not a place whose suburbs (Damascus and
+    Vienna in Maryland and Virginia) the other cities of the story would be."""
+    places, _ = places_of(text, gazetteer, actors)
+    assert places[name].country == country
