@@ -331,9 +331,14 @@ class SQLiteFTS5Backend(SQLiteSuggestions, SearchBackend):
         swapping is either before or after it)."""
         if self.suffix or not ids:
             return
+        # read first: an INSERT takes SQLite's write lock even when it inserts nothing, and a
+        # removal that found nothing to remove (or an index written beside a database on
+        # another server) must not wait for it
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {REBUILD})")
+        if not cursor.fetchone()[0]:
+            return
         cursor.execute(
-            f"INSERT OR IGNORE INTO {REBUILD_LOG} (doc_id) SELECT value FROM json_each(%s) "
-            f"WHERE EXISTS (SELECT 1 FROM {REBUILD})",
+            f"INSERT OR IGNORE INTO {REBUILD_LOG} (doc_id) SELECT value FROM json_each(%s)",
             [json.dumps(ids)],
         )
 
