@@ -39,6 +39,7 @@ SLOTS = {
     "region-map": "region: where a region's analyses take place",
     "region-timeline": "region: dated events of its analyses, for the reader (request)",
     "region-actors": "region: the actors and persons its analyses name most lately",
+    "region-storylines": "region: the storylines its countries' analyses belong to",
     "home-map": "newest: the home page's map of what the latest analyses are about",
     # drawn on every request (a hole of the cached page): context is None, reader is a key
     # of access.TIERS_BY_READER

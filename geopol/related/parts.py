@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.template.loader import render_to_string
 
 from geopol.articles import parts
 from geopol.articles.models import Article, ArticleCountry
-from geopol.geo.models import Country
+from geopol.geo.models import Country, Region
 from geopol.related.models import Storyline
 from geopol.related.services import related_for
 
@@ -27,8 +27,18 @@ COUNTRY_STORYLINES = 6
 def country_storylines(context: Any, country: Country) -> str:
     """The storylines whose published analyses are about `country` (its primary country),
     latest first. Storylines are threaded from what every reader may see: public."""
-    about = ArticleCountry.objects.filter(country=country, primary=True).values("article_id")
-    published = Article.objects.published().filter(pk__in=about).values("pk")
+    about = ArticleCountry.objects.filter(country=country, primary=True)
+    return _storylines_about(about, country.name)
+
+
+def region_storylines(context: Any, region: Region) -> str:
+    """The same for a region: storylines of analyses whose primary country lies in it."""
+    about = ArticleCountry.objects.filter(country__region=region, primary=True)
+    return _storylines_about(about, region.name)
+
+
+def _storylines_about(about: QuerySet[ArticleCountry], name: str) -> str:
+    published = Article.objects.published().filter(pk__in=about.values("article_id")).values("pk")
     member = Q(links__removed=False, links__article__in=published)
     storylines = (
         Storyline.objects.annotate(
@@ -40,10 +50,11 @@ def country_storylines(context: Any, country: Country) -> str:
     )
     return render_to_string(
         "related/includes/country_storylines.html",
-        {"storylines": list(storylines), "country": country},
+        {"storylines": list(storylines), "name": name},
     )
 
 
 def register() -> None:
     parts.contribute("connected", connected)
     parts.contribute("country-storylines", country_storylines)
+    parts.contribute("region-storylines", region_storylines)

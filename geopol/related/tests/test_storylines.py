@@ -139,6 +139,14 @@ def test_a_country_page_lists_the_storylines_of_its_analyses(client, thread):
     assert "country-storylines" not in client.get("/countries/france/").text
 
 
+def test_a_region_page_lists_the_storylines_of_its_countries(client, thread):
+    storyline = Storyline.objects.get()
+    page = client.get("/regions/sub-saharan-africa/").text
+    section = re.search(r'<section class="country-storylines".*?</section>', page, re.S)
+    assert section and storyline.get_absolute_url() in section.group(0)
+    assert "country-storylines" not in client.get("/regions/europe/").text
+
+
 def test_an_import_finds_its_storylines_in_the_background(
     client, archive, django_capture_on_commit_callbacks
 ):
