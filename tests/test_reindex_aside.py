@@ -9,59 +9,21 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import transaction
 from django.test import override_settings
 
 from geopol.articles.management.commands import reindex_search
 from geopol.articles.models import Article
 from geopol.articles.search import search_articles
 from geopol.articles.tests.factories import ArticleFactory
+from geopol.core.tests.threads import OneDatabase, in_thread
 from geopol.search.backends import get_backend
 from geopol.search.tests.test_postgres import require_postgres
 
 POSTGRES_ALIASES = ["default", "postgres"] if "postgres" in settings.DATABASES else ["default"]
-
-
-class OneDatabase:
-    """Routes every query of the code under test to one database alias."""
-
-    def __init__(self, alias: str):
-        self.alias = alias
-
-    def db_for_read(self, model, **hints):
-        return self.alias
-
-    def db_for_write(self, model, **hints):
-        return self.alias
-
-    def allow_relation(self, *args, **hints):
-        return True
-
-
-def in_thread(fn: Callable[[], Any]) -> Any:
-    """Run `fn` on connections of its own, which commit as a web request's would."""
-    out: list[Any] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            out.append(fn())
-        except BaseException as error:  # re-raised below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=120)
-    if errors:
-        raise errors[0]
-    return out[0]
 
 
 @pytest.fixture(

@@ -13,8 +13,6 @@ from __future__ import annotations
 import os
 import threading
 import uuid
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.conf import settings
@@ -23,6 +21,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from geopol.articles.models import Access, Article
+from geopol.core.tests.threads import OneDatabase, in_thread
 from geopol.members.metering import AccountMeter, month_of
 from geopol.members.models import MeteredRead
 from geopol.members.tests.factories import UserFactory
@@ -34,22 +33,6 @@ READERS = 12
 PIECES = 5
 
 
-class OneDatabase:
-    """Routes every query of the code under test to one database alias."""
-
-    def __init__(self, alias: str):
-        self.alias = alias
-
-    def db_for_read(self, model, **hints):
-        return self.alias
-
-    def db_for_write(self, model, **hints):
-        return self.alias
-
-    def allow_relation(self, *args, **hints):
-        return True
-
-
 def require_postgres() -> None:
     if "postgres" in settings.DATABASES:
         return
@@ -57,27 +40,6 @@ def require_postgres() -> None:
     if os.environ.get("GEOPOL_REQUIRE_POSTGRES") == "1":
         pytest.fail(f"{reason} (GEOPOL_REQUIRE_POSTGRES=1 forbids skipping)", pytrace=False)
     pytest.skip(reason)
-
-
-def in_thread(fn: Callable[[], Any]) -> Any:
-    """Run `fn` on a connection of its own, which commits as a web request's would."""
-    out: list[Any] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            out.append(fn())
-        except BaseException as error:  # re-raised below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if errors:
-        raise errors[0]
-    return out[0]
 
 
 @pytest.fixture
